@@ -1,0 +1,62 @@
+# The two ways in: `make run` (set up and serve on http://127.0.0.1:5000) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.deps-installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP := app.py
+
+# The PostgreSQL + Redis pass (run by `make test` when CI=true, or by `make test-scaleout`).
+TEST_PG_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: setup run test test-sqlite test-scaleout browser bench lint translations services
+
+setup: $(STAMP)
+	@$(BIN)/flask i18n compile >/dev/null
+	@$(BIN)/flask db upgrade >/dev/null
+	@$(BIN)/flask seed >/dev/null
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	@touch $(STAMP)
+
+run: setup
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "could not install chromium: browser tests will be skipped"; }
+
+test: $(STAMP) browser
+	@$(BIN)/flask i18n compile >/dev/null
+	$(BIN)/python -m pytest
+ifeq ($(CI),true)
+	$(MAKE) test-scaleout
+endif
+
+test-scaleout: $(STAMP) services
+	TEST_DATABASE_URL=$(TEST_PG_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest
+
+# Start the local PostgreSQL and Redis when they are down (this machine's own services).
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && exit 0; sleep 1; done; echo "services did not start"; exit 1
+
+bench: setup
+	@for script in bench/*.py; do echo "== $$script"; PYTHONPATH=. $(BIN)/python $$script || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# Re-extract the core catalog after changing texts (features: see README, Translations).
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o civic/translations/messages.pot civic/*.py civic/accounts civic/api \
+	  mobile_web/templates/*.html mobile_web/templates/errors mobile_web/templates/accounts
+	$(BIN)/pybabel update -i civic/translations/messages.pot -d civic/translations

@@ -1,0 +1,163 @@
+"""civic: a mobile-first civic participation service.
+
+``create_app`` reads like a table of contents: configuration, extensions, features, errors, CLI.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+from pathlib import Path
+
+import click
+from flask import Flask, g, url_for
+from werkzeug.routing import BuildError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Feature packages, in registration order. A feature is a folder under civic/ whose
+# ``__init__.py`` defines ``init_app(app)``; a missing one is skipped, so features land
+# independently.
+FEATURES = ("accounts", "places", "reports", "petitions", "participation", "alerts",
+            "notifications", "staff")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    instance_path = Path(os.environ.get("INSTANCE_PATH") or (ROOT / "instance")).resolve()
+    if config and config.get("INSTANCE_PATH"):
+        instance_path = Path(config["INSTANCE_PATH"]).resolve()
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "mobile_web" / "templates"),
+        static_folder=str(ROOT / "mobile_web" / "static"),
+    )
+    configure(app, instance_path, config or {})
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_features(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, instance_path: Path, overrides: dict) -> None:
+    from civic.config import load_config, normalize_database_url
+
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(instance_path))
+    app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if "JOBS_INLINE" not in overrides:
+        app.config["JOBS_INLINE"] = not app.config.get("REDIS_URL")
+    if "RATELIMIT_STORAGE_URI" not in overrides and app.config.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def register_extensions(app: Flask) -> None:
+    from civic.api import init_api
+    from civic.extensions import babel, csrf, db, limiter, migrate, oauth
+    from civic.i18n import select_locale, translation_dirs
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in translation_dirs())
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    oauth.init_app(app)
+    init_api(app)
+
+    from civic import audit  # noqa: F401  (registers the audit model)
+
+
+def register_blueprints(app: Flask) -> None:
+    from civic import site
+    from civic.accounts.auth import load_current_user
+    from civic.extensions import limiter
+
+    app.before_request(load_current_user)
+    app.register_blueprint(site.bp)
+
+    @limiter.request_filter
+    def _reads_are_not_limited() -> bool:
+        from flask import request
+
+        return request.method in {"GET", "HEAD", "OPTIONS"}
+
+
+def installed_features() -> list[str]:
+    return [name for name in FEATURES if importlib.util.find_spec(f"civic.{name}") is not None]
+
+
+def register_features(app: Flask) -> None:
+    from civic.extensions import limiter
+
+    for name in installed_features():
+        module = importlib.import_module(f"civic.{name}")
+        module.init_app(app)
+    # Every write anywhere is rate limited per client address (reads are filtered above).
+    for blueprint in app.blueprints.values():
+        if blueprint.name != "site":
+            limiter.limit(lambda: app.config["WRITE_RATE_LIMIT"])(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from civic.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+    from flask_wtf.csrf import generate_csrf
+
+    def nav_url(endpoint: str, **values) -> str | None:
+        """URL of a feature page, or None while that feature is not installed."""
+        try:
+            return url_for(endpoint, **values)
+        except BuildError:
+            return None
+
+    @app.context_processor
+    def inject():
+        return {
+            "current_user": g.get("user"),
+            "current_locale": str(get_locale()),
+            "nav_url": nav_url,
+            "csrf_token_value": generate_csrf,
+        }
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("seed")
+    def seed_command():
+        """Load default data (departments and every feature's defaults). Idempotent."""
+        for name in installed_features():
+            spec = importlib.util.find_spec(f"civic.{name}.seed")
+            if spec is None:
+                continue
+            added = importlib.import_module(f"civic.{name}.seed").seed()
+            click.echo(f"{name}: {added} added")
+
+    @app.cli.group("i18n")
+    def i18n_group():
+        """Translation catalogs."""
+
+    @i18n_group.command("compile")
+    @click.option("--force", is_flag=True)
+    def compile_command(force):
+        from civic.i18n import compile_catalogs
+
+        click.echo(f"compiled {compile_catalogs(force)} catalog(s)")

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from civic.accounts import service
+from civic.accounts.auth import current_user, login_required
+from civic.api import make_blueprint
+
+bp = make_blueprint("accounts_api", __name__, description="The signed-in account and departments")
+
+
+class DepartmentSchema(Schema):
+    code = fields.String()
+    name_ko = fields.String()
+    name_en = fields.String()
+
+
+class UserSchema(Schema):
+    id = fields.Integer()
+    email = fields.String(allow_none=True)
+    display_name = fields.String()
+    role = fields.String()
+    locale = fields.String(allow_none=True)
+    department = fields.Nested(DepartmentSchema, allow_none=True)
+
+
+@bp.route("/me")
+@bp.response(200, UserSchema)
+@bp.doc(security=[{"bearerAuth": []}])
+@login_required
+def me():
+    """The signed-in user."""
+    return current_user()
+
+
+@bp.route("/departments")
+@bp.response(200, DepartmentSchema(many=True))
+def departments():
+    """Every department, for routing and transfer choices."""
+    return service.list_departments()

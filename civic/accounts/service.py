@@ -1,0 +1,227 @@
+"""Account rules: sign-up, sign-in with lockout, OIDC linking, tokens and API clients."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from civic.accounts.models import ROLES, ApiClient, ApiToken, Department, OidcIdentity, User
+from civic.db import unit_of_work, utcnow
+from civic.errors import Conflict, DomainError, NotFound, ValidationFailed
+from civic.extensions import db
+
+# Compared against when the e-mail is unknown, so both failures take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+class InvalidCredentials(DomainError):
+    status = 401
+    title = "Invalid credentials"
+
+
+def hash_secret(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def normalize_email(raw: str | None, field: str = "email") -> str:
+    try:
+        return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValidationFailed({field: "Enter a valid e-mail address."}) from None
+
+
+def _check_password(password: str | None) -> str:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if not password or len(password) < minimum:
+        raise ValidationFailed({"password": f"Use at least {minimum} characters."})
+    if len(password) > 1024:
+        raise ValidationFailed({"password": "Use at most 1024 characters."})
+    return password
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def get_department(code: str) -> Department:
+    department = db.session.scalar(select(Department).where(Department.code == code))
+    if department is None:
+        raise NotFound(f"Unknown department {code!r}.")
+    return department
+
+
+def list_departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).order_by(Department.code)))
+
+
+def register_local(email: str, password: str, display_name: str = "") -> User:
+    """Create a citizen account with an e-mail and password."""
+    errors = {}
+    try:
+        email = normalize_email(email)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    try:
+        _check_password(password)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if len(display_name or "") > 100:
+        errors["display_name"] = "Use at most 100 characters."
+    if errors:
+        raise ValidationFailed(errors)
+    if find_user_by_email(email):
+        raise ValidationFailed({"email": "An account with this e-mail already exists."})
+    with unit_of_work():
+        user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"),
+                    display_name=(display_name or "").strip(), role="citizen")
+        db.session.add(user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """Check e-mail and password. Every failure raises the same generic error; after
+    ``LOGIN_MAX_FAILURES`` failures the account is locked for ``LOGIN_LOCKOUT_MINUTES``."""
+    config = current_app.config
+    try:
+        email = normalize_email(email)
+    except ValidationFailed:
+        raise InvalidCredentials("The e-mail or password is incorrect.") from None
+    user = find_user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise InvalidCredentials("The e-mail or password is incorrect.")
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise InvalidCredentials("The e-mail or password is incorrect.")
+    if not check_password_hash(user.password_hash, password or "") or not user.is_active:
+        with unit_of_work():
+            user.failed_logins += 1
+            if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
+                user.locked_until = now + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+                user.failed_logins = 0
+        raise InvalidCredentials("The e-mail or password is incorrect.")
+    with unit_of_work():
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = now
+    return user
+
+
+def sign_in_oidc(provider: str, claims: dict) -> User:
+    """Find or create the account linked to ``provider`` + ``sub``."""
+    subject = str(claims.get("sub") or "")
+    if not subject:
+        raise ValidationFailed({"sub": "The provider returned no subject."})
+    identity = db.session.scalar(
+        select(OidcIdentity).where(OidcIdentity.provider == provider, OidcIdentity.subject == subject)
+    )
+    with unit_of_work():
+        if identity is None:
+            email = None
+            if claims.get("email") and claims.get("email_verified"):
+                candidate = str(claims["email"]).lower()
+                # Never take over an existing local account by e-mail: only a verified, unused
+                # address is recorded on the new account.
+                if find_user_by_email(candidate) is None:
+                    email = candidate
+            user = User(email=email, display_name=str(claims.get("name") or "")[:100], role="citizen")
+            db.session.add(user)
+            db.session.flush()
+            identity = OidcIdentity(provider=provider, subject=subject, user=user)
+            db.session.add(identity)
+        user = identity.user
+        user.last_login_at = utcnow()
+    return user
+
+
+def create_user(email: str, password: str, role: str = "citizen", department_code: str | None = None,
+                display_name: str = "") -> User:
+    if role not in ROLES:
+        raise ValidationFailed({"role": f"One of {', '.join(ROLES)}."})
+    email = normalize_email(email)
+    _check_password(password)
+    if find_user_by_email(email):
+        raise Conflict("An account with this e-mail already exists.")
+    department = get_department(department_code) if department_code else None
+    if role in ("staff", "department_admin") and department is None:
+        raise ValidationFailed({"department": "Staff need a department."})
+    with unit_of_work():
+        user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"),
+                    role=role, department=department, display_name=display_name)
+        db.session.add(user)
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise ValidationFailed({"locale": "Unsupported language."})
+    with unit_of_work():
+        user.locale = locale
+
+
+def issue_token(user: User) -> str:
+    """A new personal access token; the plain value is returned once and never stored."""
+    token = "civ_" + secrets.token_urlsafe(32)
+    with unit_of_work():
+        db.session.add(ApiToken(user_id=user.id, token_hash=hash_secret(token), prefix=token[:12]))
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(token)))
+    if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    return row.user
+
+
+def revoke_tokens(user: User, prefix: str | None = None) -> int:
+    """Revoke the user's tokens (all, or the one starting with ``prefix``)."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if prefix:
+        query = query.where(ApiToken.prefix == prefix[:12])
+    count = 0
+    with unit_of_work():
+        for token in db.session.scalars(query):
+            token.revoked_at = utcnow()
+            count += 1
+    return count
+
+
+def create_api_client(name: str) -> tuple[ApiClient, str]:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed({"name": "Give the client a name of 1 to 100 characters."})
+    key = "key_" + secrets.token_urlsafe(32)
+    with unit_of_work():
+        client = ApiClient(name=name, key_hash=hash_secret(key), prefix=key[:12])
+        db.session.add(client)
+    return client, key
+
+
+def client_for_key(key: str | None) -> ApiClient | None:
+    if not key:
+        return None
+    client = db.session.scalar(select(ApiClient).where(ApiClient.key_hash == hash_secret(key)))
+    if client is None or client.revoked_at is not None:
+        return None
+    # Constant-time check on top of the indexed lookup, for symmetry with tokens.
+    return client if hmac.compare_digest(client.key_hash, hash_secret(key)) else None
+
+
+def require_role(user: User | None, role: str) -> User:
+    """The authorization check services use; raises Unauthorized/Forbidden."""
+    from civic.errors import Forbidden, Unauthorized
+
+    if user is None:
+        raise Unauthorized("Sign in to continue.")
+    if not user.has_role(role):
+        raise Forbidden("Your account does not have the required role.")
+    return user

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from civic.accounts import oidc, service
+from civic.accounts.auth import current_user, login_required, login_session, logout_session, safe_next
+from civic.accounts.forms import LoginForm, RegisterForm
+from civic.errors import NotFound, ValidationFailed
+from civic.extensions import limiter
+from civic.forms import apply_errors
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    next_url = request.values.get("next")
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(form.email.data, form.password.data)
+        except service.InvalidCredentials:
+            form.form_errors.append(_("The e-mail or password is incorrect."))
+        else:
+            login_session(user)
+            if user.locale:
+                session["lang"] = user.locale
+            flash(_("You are signed in."), "success")
+            return redirect(safe_next(next_url))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/login.html", form=form, next=next_url,
+                           providers=oidc.providers(current_app)), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = service.register_local(form.email.data, form.password.data, form.display_name.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            login_session(user)
+            flash(_("Welcome! Your account has been created."), "success")
+            return redirect(url_for("site.home"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/register.html", form=form,
+                           min_length=current_app.config["PASSWORD_MIN_LENGTH"]), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_session()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template("accounts/account.html", user=current_user())
+
+
+@bp.route("/login/oidc/<name>")
+@limiter.limit(_login_limit)
+def oidc_start(name: str):
+    client = oidc.client(name) if name in {p["name"] for p in oidc.providers(current_app)} else None
+    if client is None:
+        raise NotFound("Unknown sign-in provider.")
+    session["oidc_next"] = safe_next(request.args.get("next"))
+    redirect_uri = url_for("accounts.oidc_callback", name=name, _external=True)
+    return client.authorize_redirect(redirect_uri)
+
+
+@bp.route("/login/oidc/<name>/callback")
+def oidc_callback(name: str):
+    from authlib.integrations.base_client.errors import OAuthError
+
+    client = oidc.client(name) if name in {p["name"] for p in oidc.providers(current_app)} else None
+    if client is None:
+        raise NotFound("Unknown sign-in provider.")
+    try:
+        token = client.authorize_access_token()
+        claims = token.get("userinfo") or {}
+    except (OAuthError, ValueError) as exc:
+        current_app.logger.warning("OIDC sign-in with %s failed: %s", name, type(exc).__name__)
+        flash(_("Sign-in with the provider failed. Please try again."), "error")
+        return redirect(url_for("accounts.login"))
+    if not claims:
+        flash(_("Sign-in with the provider failed. Please try again."), "error")
+        return redirect(url_for("accounts.login"))
+    next_url = session.pop("oidc_next", None)
+    user = service.sign_in_oidc(name, dict(claims))
+    login_session(user)
+    flash(_("You are signed in."), "success")
+    return redirect(safe_next(next_url))

@@ -1,0 +1,195 @@
+"""Domain errors and the one place where every error becomes a response.
+
+Services raise the small hierarchy below; the API answers RFC 9457 problem+json, the site a
+friendly page in the user's language, and other protocol faces (Open311) register their own
+formatter for their URL prefix. No stack trace ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class DomainError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str | None = None, *, errors: dict[str, str] | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = errors or {}
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    title = "Validation failed"
+
+    def __init__(self, errors: dict[str, str], detail: str | None = None):
+        super().__init__(detail or "The request has invalid fields.", errors=errors)
+
+
+class Unauthorized(DomainError):
+    status = 401
+    title = "Authentication required"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+
+
+class ServiceUnavailable(DomainError):
+    status = 503
+    title = "Service unavailable"
+
+
+# URL prefix -> function(status, title, detail, errors) -> Response, for faces with their own
+# error format (e.g. Open311 GeoReport v2).
+_formatters: dict[str, Callable[[int, str, str, dict], Response]] = {}
+
+
+def register_error_format(prefix: str, formatter: Callable[[int, str, str, dict], Response]) -> None:
+    _formatters[prefix] = formatter
+
+
+def problem(status: int, title: str, detail: str | None = None, errors: dict | None = None,
+            type_: str = "about:blank") -> Response:
+    body = {"type": type_, "title": title, "status": status, "detail": detail or title}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
+def _flatten_messages(messages, prefix: str = "") -> dict[str, str]:
+    """webargs/marshmallow messages ({location: {field: [msg]}}) -> {"field.sub": "msg"}."""
+    flat: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, (dict, list)) and not (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            ):
+                flat.update(_flatten_messages(value, name))
+            else:
+                flat[name] = value[0] if isinstance(value, list) and value else str(value)
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            flat.update(_flatten_messages(value, f"{prefix}.{i}" if prefix else str(i)))
+    return flat
+
+
+def webargs_errors(data: dict | None) -> dict[str, str]:
+    if not data or "messages" not in data:
+        return {}
+    messages = data["messages"]
+    # Drop the location level (json/query/form/files) that webargs adds.
+    merged: dict = {}
+    for location_messages in messages.values():
+        if isinstance(location_messages, dict):
+            merged.update(location_messages)
+    return _flatten_messages(merged)
+
+
+def _is_machine_face() -> str | None:
+    path = request.path
+    for prefix in _formatters:
+        if path.startswith(prefix):
+            return prefix
+    if path.startswith("/api/"):
+        return "/api/"
+    return None
+
+
+def _respond(status: int, title: str, detail: str, errors: dict | None = None,
+             headers: dict | None = None) -> Response:
+    face = _is_machine_face()
+    if face == "/api/":
+        response = problem(status, title, detail, errors)
+    elif face:
+        response = _formatters[face](status, title, detail, errors or {})
+    else:
+        response = Response(
+            render_template("errors/error.html", status=status, message=_page_message(status)),
+            status=status,
+        )
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _page_message(status: int) -> str:
+    messages = {
+        400: _("The request could not be understood. Please check the form and try again."),
+        401: _("Please sign in to continue."),
+        403: _("You do not have permission to see this page."),
+        404: _("We could not find that page."),
+        405: _("That action is not available here."),
+        413: _("The upload is too large."),
+        422: _("Some fields need your attention."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+        503: _("The service is busy or under maintenance. Please try again shortly."),
+    }
+    return messages.get(status, _("Something went wrong on our side. Please try again later."))
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        return _respond(exc.status, exc.title, exc.detail, exc.errors)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        errors = webargs_errors(getattr(exc, "data", None))
+        detail = exc.description or exc.name
+        if errors:
+            detail = "The request has invalid fields."
+        headers = {}
+        if status == 405 and exc.valid_methods:
+            headers["Allow"] = ", ".join(exc.valid_methods)
+        if status == 429:
+            retry_after = getattr(exc, "retry_after", None)
+            if retry_after:
+                headers["Retry-After"] = str(retry_after)
+        return _respond(status, exc.name, detail, errors, headers)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        from civic.extensions import db
+
+        db.session.rollback()
+        log.error("database unavailable: %s", exc.__class__.__name__)
+        return _respond(503, "Service unavailable", "The database is unavailable; nothing was saved.",
+                        headers={"Retry-After": "5"})
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        from civic.extensions import db
+
+        if isinstance(exc, DBAPIError):
+            db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _respond(500, "Internal server error", "An unexpected error occurred.")

@@ -1,0 +1,29 @@
+"""Extensions are created unbound here and bound to the app in ``create_app``."""
+
+from authlib.integrations.flask_client import OAuth
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from civic.db import Base
+
+
+class CivicApi(Api):
+    """flask-smorest's Api without its JSON error handlers: ``civic.errors`` answers every error,
+    in problem+json for the API and as an HTML page for the site."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+babel = Babel()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)
+oauth = OAuth()
+api = CivicApi()

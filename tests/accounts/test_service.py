@@ -1,0 +1,119 @@
+from datetime import timedelta
+
+import pytest
+from werkzeug.security import check_password_hash
+
+from civic.accounts import service
+from civic.accounts.models import OidcIdentity, User
+from civic.db import utcnow
+from civic.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
+from tests.factories import PASSWORD, make_user
+
+
+def test_register_stores_an_scrypt_hash_and_normalises_email(app, db):
+    user = service.register_local("  Citizen@Example.ORG ", PASSWORD, "Kim")
+    assert user.email == "citizen@example.org"
+    assert user.role == "citizen"
+    assert user.password_hash.startswith("scrypt:")
+    assert check_password_hash(user.password_hash, PASSWORD)
+
+
+def test_register_reports_every_bad_field(app):
+    with pytest.raises(ValidationFailed) as exc:
+        service.register_local("not-an-email", "short")
+    assert set(exc.value.errors) == {"email", "password"}
+
+
+def test_register_rejects_a_taken_email_whatever_its_case(app, db):
+    service.register_local("a@example.org", PASSWORD)
+    with pytest.raises(ValidationFailed) as exc:
+        service.register_local("A@EXAMPLE.org", PASSWORD)
+    assert "email" in exc.value.errors
+    assert db.session.query(User).count() == 1
+
+
+def test_authenticate_gives_one_generic_error(app):
+    service.register_local("a@example.org", PASSWORD)
+    with pytest.raises(service.InvalidCredentials) as wrong_password:
+        service.authenticate("a@example.org", "wrong password!")
+    with pytest.raises(service.InvalidCredentials) as unknown:
+        service.authenticate("nobody@example.org", PASSWORD)
+    assert wrong_password.value.detail == unknown.value.detail
+    assert service.authenticate("A@example.org", PASSWORD).email == "a@example.org"
+
+
+def test_repeated_failures_lock_the_account(app, db):
+    app.config.update(LOGIN_MAX_FAILURES=3, LOGIN_LOCKOUT_MINUTES=15)
+    user = service.register_local("a@example.org", PASSWORD)
+    for _ in range(3):
+        with pytest.raises(service.InvalidCredentials):
+            service.authenticate("a@example.org", "wrong password!")
+    assert user.locked_until is not None and user.locked_until > utcnow()
+    # Even the right password is refused while locked, with the same generic error.
+    with pytest.raises(service.InvalidCredentials):
+        service.authenticate("a@example.org", PASSWORD)
+    user.locked_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert service.authenticate("a@example.org", PASSWORD) == user
+    assert user.failed_logins == 0
+
+
+def test_tokens_are_stored_hashed_and_revocable(app, db):
+    user = service.register_local("a@example.org", PASSWORD)
+    token = service.issue_token(user)
+    assert service.user_for_token(token) == user
+    stored = db.session.query(service.ApiToken).one()
+    assert stored.token_hash != token and token not in stored.token_hash
+    assert service.revoke_tokens(user) == 1
+    assert service.user_for_token(token) is None
+
+
+def test_api_client_keys_are_stored_hashed(app, db):
+    client, key = service.create_api_client("Open311 test app")
+    assert service.client_for_key(key) == client
+    assert client.key_hash != key
+    assert service.client_for_key(key + "x") is None
+    assert service.client_for_key(None) is None
+    with pytest.raises(ValidationFailed):
+        service.create_api_client("  ")
+
+
+def test_create_staff_needs_a_known_department(app, departments):
+    staff = make_user("staff", "ROADS")
+    assert staff.department.code == "ROADS" and staff.has_role("staff")
+    assert not staff.has_role("admin")
+    with pytest.raises(ValidationFailed):
+        service.create_user("x@example.org", PASSWORD, "staff")
+    with pytest.raises(Conflict):
+        service.create_user(staff.email, PASSWORD, "citizen")
+
+
+def test_role_implications(app, departments):
+    admin = make_user("admin")
+    officer = make_user("alert_officer")
+    assert admin.has_role("alert_officer") and admin.has_role("department_admin")
+    assert officer.has_role("staff") and not officer.has_role("department_admin")
+    with pytest.raises(Forbidden):
+        service.require_role(officer, "admin")
+    with pytest.raises(Unauthorized):
+        service.require_role(None, "staff")
+
+
+def test_oidc_links_by_provider_and_subject(app, db):
+    first = service.sign_in_oidc("city", {"sub": "abc", "email": "k@example.org", "email_verified": True})
+    again = service.sign_in_oidc("city", {"sub": "abc", "email": "changed@example.org"})
+    other_provider = service.sign_in_oidc("kakao", {"sub": "abc"})
+    assert first.id == again.id != other_provider.id
+    assert first.email == "k@example.org"
+    assert db.session.query(OidcIdentity).count() == 2
+
+
+def test_oidc_never_takes_over_a_local_account_by_email(app):
+    local = service.register_local("k@example.org", PASSWORD)
+    linked = service.sign_in_oidc("city", {"sub": "1", "email": "k@example.org", "email_verified": True})
+    assert linked.id != local.id and linked.email is None
+
+
+def test_oidc_needs_a_subject(app):
+    with pytest.raises(ValidationFailed):
+        service.sign_in_oidc("city", {"email": "x@example.org"})

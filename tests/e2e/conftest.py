@@ -1,0 +1,68 @@
+"""Browser tests: the real app served on loopback, driven in Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from civic import create_app
+from civic.extensions import db
+from tests.conftest import make_config
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    # Its own SQLite file even in the PostgreSQL pass: the server thread must not share the
+    # per-test PostgreSQL tables with the test process.
+    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e2e.db'}",
+                                 WTF_CSRF_ENABLED=True))
+    with app.app_context():
+        db.create_all()
+        from civic.accounts.seed import seed
+
+        seed()
+        db.session.remove()
+    return app
+
+
+@pytest.fixture
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with live_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium is required in CI (make browser installs it)")
+        pytest.skip("chromium is not installed (make browser installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A 360x740 phone-sized page, Korean browser."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ko-KR",
+                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,35 @@
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_home_on_a_phone_and_language_switch(live_server, phone):
+    phone.goto(live_server + "/")
+    assert phone.locator("html").get_attribute("lang") == "ko"
+    assert phone.locator("h1").inner_text() == "서울 시민 서비스"
+    # Nothing overflows sideways at phone width.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    phone.get_by_role("link", name="English").click()
+    phone.wait_for_load_state()
+    assert phone.locator("html").get_attribute("lang") == "en"
+    assert phone.locator("h1").inner_text() == "Civic services for Seoul"
+    phone.get_by_role("link", name="한국어").click()
+    assert phone.locator("html").get_attribute("lang") == "ko"
+
+
+def test_sign_up_and_sign_in_with_csrf_in_the_browser(live_server, phone):
+    phone.goto(live_server + "/register")
+    phone.get_by_label("이메일").fill("phone@example.org")
+    phone.get_by_label("비밀번호").fill("short")
+    phone.get_by_role("button", name="회원가입").click()
+    assert phone.locator("#error-summary").is_visible()
+    phone.get_by_label("비밀번호").fill("a long enough password")
+    phone.get_by_role("button", name="회원가입").click()
+    assert "환영합니다" in phone.locator(".flashes").inner_text()
+    phone.get_by_role("button", name="로그아웃").click()
+    phone.goto(live_server + "/login")
+    phone.get_by_label("이메일").fill("phone@example.org")
+    phone.get_by_label("비밀번호").fill("a long enough password")
+    phone.get_by_role("button", name="로그인").click()
+    assert "로그인되었습니다" in phone.locator(".flashes").inner_text()

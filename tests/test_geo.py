@@ -1,0 +1,49 @@
+import pytest
+
+from civic import geo
+from civic.errors import ValidationFailed
+
+
+@pytest.mark.parametrize("lat, lon, code", [
+    (37.5172, 127.0473, "11680"),   # Gangnam-gu Office
+    (37.5663, 126.9779, "11140"),   # Seoul City Hall, Jung-gu
+    (37.5796, 126.9770, "11110"),   # Gyeongbokgung, Jongno-gu
+    (37.5133, 127.1028, "11710"),   # Jamsil, Songpa-gu
+])
+def test_point_to_district(app, lat, lon, code):
+    assert geo.district_at(lat, lon).code == code
+
+
+def test_outside_the_city_has_no_district(app):
+    assert geo.district_at(35.1796, 129.0756) is None  # Busan
+
+
+def test_all_25_districts_with_names(app):
+    districts = geo.all_districts()
+    assert len(districts) == 25
+    gangnam = geo.get_district("11680")
+    assert (gangnam.name_ko, gangnam.name_en) == ("강남구", "Gangnam-gu")
+
+
+def test_haversine_and_bbox():
+    # City Hall to Gangnam station is about 8.9 km.
+    distance = geo.haversine_m(37.5663, 126.9779, 37.4979, 127.0276)
+    assert 8_500 < distance < 9_300
+    min_lon, min_lat, max_lon, max_lat = geo.bbox_around(37.5, 127.0, 1000)
+    assert geo.haversine_m(37.5, 127.0, max_lat, 127.0) == pytest.approx(1000, rel=0.01)
+    assert geo.haversine_m(37.5, 127.0, 37.5, max_lon) == pytest.approx(1000, rel=0.01)
+
+
+@pytest.mark.parametrize("lat, lon, field", [("91", "0", "lat"), ("0", "-181", "lon"), ("x", "0", "lat"),
+                                             ("nan", "0", "lat"), (None, "0", "lat")])
+def test_bad_points_are_validation_errors(lat, lon, field):
+    with pytest.raises(ValidationFailed) as exc:
+        geo.validate_point(lat, lon)
+    assert field in exc.value.errors
+
+
+def test_unknown_district_codes_are_rejected(app):
+    assert geo.validate_district_codes(["11680"]) == ["11680"]
+    with pytest.raises(ValidationFailed) as exc:
+        geo.validate_district_codes(["11680", "99999"])
+    assert "99999" in exc.value.errors["districts"]
