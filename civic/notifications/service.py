@@ -1,0 +1,82 @@
+"""Notify users in-app, and through any delivery channel registered by other features."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Callable
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import event, func, select, update
+
+from civic.api.pagination import Page, paginate
+from civic.db import unit_of_work, utcnow
+from civic.errors import NotFound
+from civic.extensions import db
+from civic.notifications.models import Notification
+
+# Channels called with the Notification after the transaction that created it commits
+# (e.g. Web Push). A failing channel never undoes the in-app notification.
+_channels: list[Callable[[Notification], None]] = []
+
+
+def register_channel(channel: Callable[[Notification], None]) -> None:
+    if channel not in _channels:
+        _channels.append(channel)
+
+
+@contextmanager
+def in_locale_of(user):
+    """Render texts in the recipient's language, not the current request's."""
+    with force_locale(getattr(user, "locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
+
+
+def notify(user, kind: str, title: str, body: str = "", url: str = "") -> Notification:
+    """Queue a notification for ``user`` in the caller's unit of work (no commit here)."""
+    note = Notification(user_id=user.id, kind=kind, title=title[:200], body=body, url=url[:500])
+    db.session.add(note)
+    if _channels:
+        pending = db.session.info.setdefault("pending_notifications", [])
+        pending.append(note)
+    return note
+
+
+@event.listens_for(db.session.__class__, "after_commit")
+def _deliver_after_commit(session):
+    pending = session.info.pop("pending_notifications", [])
+    for note in pending:
+        for channel in list(_channels):
+            try:
+                channel(note)
+            except Exception:  # noqa: BLE001 - a channel failure must not lose the in-app copy
+                current_app.logger.exception("notification channel failed for notification %s", note.id)
+
+
+@event.listens_for(db.session.__class__, "after_rollback")
+def _drop_after_rollback(session):
+    session.info.pop("pending_notifications", None)
+
+
+def list_for(user, page: int = 1, per_page: int = 20) -> Page:
+    query = select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc())
+    return paginate(query, page, per_page)
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def mark_read(user, notification_id: int | None = None) -> int:
+    """Mark one (or, with no id, every) notification of ``user`` read."""
+    query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        if db.session.get(Notification, notification_id) is None:
+            raise NotFound("No such notification.")
+        query = query.where(Notification.id == notification_id)
+    with unit_of_work():
+        result = db.session.execute(query.values(read_at=utcnow()))
+    return result.rowcount
