@@ -10,7 +10,10 @@ from tests.conftest import TEST_DATABASE_URL, database_url_for, make_config
 
 
 def test_migrations_match_the_models(tmp_path):
-    url = database_url_for(TEST_DATABASE_URL.rsplit("/", 1)[-1] + "_migrations") if TEST_DATABASE_URL else f"sqlite:///{tmp_path / 'm.db'}"
+    if TEST_DATABASE_URL:
+        url = database_url_for(TEST_DATABASE_URL.rsplit("/", 1)[-1] + "_migrations")
+    else:
+        url = f"sqlite:///{tmp_path / 'm.db'}"
     app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=url))
     with app.app_context():
         upgrade()
