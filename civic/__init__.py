@@ -67,7 +67,7 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from civic.api import init_api
-    from civic.extensions import babel, csrf, db, limiter, migrate, oauth
+    from civic.extensions import babel, csrf, db, limiter, migrate
     from civic.i18n import select_locale, translation_dirs
 
     db.init_app(app)
@@ -76,7 +76,6 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
-    oauth.init_app(app)
     init_api(app)
 
     from civic import audit  # noqa: F401  (registers the audit model)
