@@ -6,7 +6,7 @@ PostgreSQL deployments back up with the database's own tools (README, "Backups")
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -21,7 +21,7 @@ def backup_sqlite(destination: Path | None = None) -> Path:
         raise click.ClickException(
             "flask backup copies the embedded SQLite database; for PostgreSQL use pg_dump (see README).")
     if destination is None:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         destination = Path(current_app.instance_path) / "backups" / f"civic-{stamp}.db"
     destination.parent.mkdir(parents=True, exist_ok=True)
     # SQLite's online backup API copies a consistent snapshot even with WAL and live writers.
