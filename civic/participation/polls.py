@@ -17,6 +17,7 @@ from civic.extensions import db
 from civic.geo import validate_district_codes
 from civic.participation.models import RESULTS_AFTER_CLOSE, RESULTS_VISIBILITY, Poll, PollOption, PollVote
 from civic.participation.settings import to_utc
+from civic.participation.texts import N_
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 POLL_STATES = ("open", "upcoming", "closed")
@@ -30,28 +31,28 @@ def create_poll(actor, *, question_ko: str, options: list[str], opens_at: dateti
     errors: dict[str, str] = {}
     question_ko = (question_ko or "").strip()
     if not question_ko:
-        errors["question_ko"] = "Enter the question."
+        errors["question_ko"] = N_("Enter the question.")
     elif len(question_ko) > 300:
-        errors["question_ko"] = "Use at most 300 characters."
+        errors["question_ko"] = N_("Use at most 300 characters.")
     if len((question_en or "").strip()) > 300:
-        errors["question_en"] = "Use at most 300 characters."
+        errors["question_en"] = N_("Use at most 300 characters.")
     labels = [str(o).strip() for o in (options or []) if str(o or "").strip()]
     if not MIN_OPTIONS <= len(labels) <= MAX_OPTIONS:
-        errors["options"] = f"Give between {MIN_OPTIONS} and {MAX_OPTIONS} options."
+        errors["options"] = N_("Give between 2 and 10 options.")
     elif any(len(label) > 200 for label in labels):
-        errors["options"] = "Each option may have at most 200 characters."
+        errors["options"] = N_("Each option may have at most 200 characters.")
     elif len({label.casefold() for label in labels}) != len(labels):
-        errors["options"] = "Options must differ from each other."
+        errors["options"] = N_("Options must differ from each other.")
     if opens_at is None:
-        errors["opens_at"] = "Enter the opening time."
+        errors["opens_at"] = N_("Enter the opening time.")
     if closes_at is None:
-        errors["closes_at"] = "Enter the closing time."
+        errors["closes_at"] = N_("Enter the closing time.")
     if opens_at is not None and closes_at is not None:
         opens_at, closes_at = to_utc(opens_at), to_utc(closes_at)
         if closes_at <= opens_at:
-            errors["closes_at"] = "The poll must close after it opens."
+            errors["closes_at"] = N_("The poll must close after it opens.")
         elif closes_at <= utcnow():
-            errors["closes_at"] = "The closing time must be in the future."
+            errors["closes_at"] = N_("The closing time must be in the future.")
     if results_visibility not in RESULTS_VISIBILITY:
         errors["results_visibility"] = f"One of {', '.join(RESULTS_VISIBILITY)}."
     if district_code:
@@ -80,7 +81,7 @@ def close_poll(actor, poll_id: int) -> Poll:
     require_role(actor, "staff")
     poll = get_poll(poll_id)
     if poll.state() == "closed":
-        raise Conflict("The poll is already closed.")
+        raise Conflict(N_("The poll is already closed."))
     with unit_of_work():
         now = utcnow()
         poll.closes_at = now
@@ -93,7 +94,7 @@ def close_poll(actor, poll_id: int) -> Poll:
 def get_poll(poll_id: int) -> Poll:
     poll = db.session.get(Poll, poll_id)
     if poll is None:
-        raise NotFound("No such poll.")
+        raise NotFound(N_("No such poll."))
     return poll
 
 
@@ -119,19 +120,19 @@ def cast_vote(user, poll_id: int, option_id) -> PollVote:
     """Record ``user``'s vote. The unique (poll, user) constraint makes a second vote fail even
     when both requests arrive at once; polls that allow changing move the existing vote instead."""
     if user is None:
-        raise Unauthorized("Sign in to vote.")
+        raise Unauthorized(N_("Sign in to vote."))
     poll = get_poll(poll_id)
     state = poll.state()
     if state == "upcoming":
-        raise Conflict("The poll is not open yet.")
+        raise Conflict(N_("The poll is not open yet."))
     if state == "closed":
-        raise Conflict("The poll is closed; votes are no longer accepted.")
+        raise Conflict(N_("The poll is closed; votes are no longer accepted."))
     try:
         option_id = int(option_id)
     except (TypeError, ValueError):
-        raise ValidationFailed({"option_id": "Choose one of the poll's options."}) from None
+        raise ValidationFailed({"option_id": N_("Choose one of the poll's options.")}) from None
     if option_id not in {o.id for o in poll.options}:
-        raise ValidationFailed({"option_id": "Choose one of the poll's options."})
+        raise ValidationFailed({"option_id": N_("Choose one of the poll's options.")})
     try:
         with unit_of_work():
             vote = PollVote(poll_id=poll.id, option_id=option_id, user_id=user.id)
@@ -140,7 +141,7 @@ def cast_vote(user, poll_id: int, option_id) -> PollVote:
     except IntegrityError:
         pass
     if not poll.allow_vote_change:
-        raise Conflict("You have already voted in this poll.")
+        raise Conflict(N_("You have already voted in this poll."))
     with unit_of_work():
         db.session.execute(
             update(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id)
@@ -221,7 +222,7 @@ def export_results(user, poll_id: int) -> dict:
     poll = get_poll(poll_id)
     view = view_poll(user, poll)
     if not view.results_visible:
-        raise Forbidden("Results are published when the poll closes.")
+        raise Forbidden(N_("Results are published when the poll closes."))
     return {
         "poll_id": poll.id,
         "question": poll.question_ko,

@@ -35,6 +35,7 @@ from civic.participation.models import (
     ProposalSupport,
 )
 from civic.participation.settings import category_departments, get_int, get_str
+from civic.participation.texts import N_
 
 SORTS = ("newest", "supports", "near_threshold")
 
@@ -49,7 +50,7 @@ def threshold() -> int:
 
 def _require_user(user) -> User:
     if user is None:
-        raise Unauthorized("Sign in to continue.")
+        raise Unauthorized(N_("Sign in to continue."))
     return user
 
 
@@ -84,7 +85,7 @@ def get_proposal(user, proposal_id: int) -> Proposal:
     """A proposal ``user`` may see; unpublished ones are visible only to their author and staff."""
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not may_view(user, proposal):
-        raise NotFound("No such proposal.")
+        raise NotFound(N_("No such proposal."))
     return proposal
 
 
@@ -148,15 +149,15 @@ def _validate_fields(title, body, category, district_code) -> dict:
     errors: dict[str, str] = {}
     title, body = (title or "").strip(), (body or "").strip()
     if len(title) < 5:
-        errors["title"] = "Give a title of at least 5 characters."
+        errors["title"] = N_("Give a title of at least 5 characters.")
     elif len(title) > 200:
-        errors["title"] = "Use at most 200 characters."
+        errors["title"] = N_("Use at most 200 characters.")
     if len(body) < 20:
-        errors["body"] = "Describe your proposal in at least 20 characters."
+        errors["body"] = N_("Describe your proposal in at least 20 characters.")
     elif len(body) > 10_000:
-        errors["body"] = "Use at most 10,000 characters."
+        errors["body"] = N_("Use at most 10,000 characters.")
     if category not in categories():
-        errors["category"] = "Choose a category."
+        errors["category"] = N_("Choose a category.")
     if district_code:
         try:
             validate_district_codes([district_code], field="district_code")
@@ -204,9 +205,9 @@ def update_draft(user, proposal_id: int, *, title: str, body: str, category: str
     """The author edits a draft (or a hidden proposal, to address the moderator's reason)."""
     proposal = get_proposal(_require_user(user), proposal_id)
     if proposal.author_id != user.id:
-        raise Forbidden("Only the author may edit this proposal.")
+        raise Forbidden(N_("Only the author may edit this proposal."))
     if not _is_editable(proposal):
-        raise Conflict("Only drafts can be edited.")
+        raise Conflict(N_("Only drafts can be edited."))
     values = _validate_fields(title, body, category, district_code)
     with unit_of_work():
         for key, value in values.items():
@@ -219,9 +220,9 @@ def update_draft(user, proposal_id: int, *, title: str, body: str, category: str
 def submit_proposal(user, proposal_id: int) -> Proposal:
     proposal = get_proposal(_require_user(user), proposal_id)
     if proposal.author_id != user.id:
-        raise Forbidden("Only the author may submit this proposal.")
+        raise Forbidden(N_("Only the author may submit this proposal."))
     if not _is_editable(proposal):
-        raise Conflict("This proposal has already been submitted.")
+        raise Conflict(N_("This proposal has already been submitted."))
     with unit_of_work():
         proposal.status, proposal.submitted_at = SUBMITTED, utcnow()
     return proposal
@@ -238,7 +239,7 @@ def publish_proposal(actor, proposal_id: int) -> Proposal:
     require_role(actor, "staff")
     proposal = get_proposal(actor, proposal_id)
     if proposal.status not in (SUBMITTED, HIDDEN) or proposal.threshold_reached_at is not None:
-        raise Conflict("Only submitted or hidden proposals can be published.")
+        raise Conflict(N_("Only submitted or hidden proposals can be published."))
     with unit_of_work():
         now = utcnow()
         proposal.status = PUBLISHED
@@ -258,12 +259,12 @@ def hide_proposal(actor, proposal_id: int, reason: str) -> Proposal:
     require_role(actor, "staff")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed({"reason": "Give the reason the author will see."})
+        raise ValidationFailed({"reason": N_("Give the reason the author will see.")})
     if len(reason) > 2000:
-        raise ValidationFailed({"reason": "Use at most 2,000 characters."})
+        raise ValidationFailed({"reason": N_("Use at most 2,000 characters.")})
     proposal = get_proposal(actor, proposal_id)
     if proposal.status not in (SUBMITTED, PUBLISHED, UNDER_REVIEW):
-        raise Conflict("This proposal cannot be hidden in its current state.")
+        raise Conflict(N_("This proposal cannot be hidden in its current state."))
     with unit_of_work():
         previous = proposal.status
         proposal.status, proposal.hidden_reason = HIDDEN, reason
@@ -279,9 +280,9 @@ def hide_proposal(actor, proposal_id: int, reason: str) -> Proposal:
 
 def _check_may_support(user, proposal: Proposal) -> None:
     if proposal.author_id == user.id:
-        raise Conflict("You cannot support your own proposal.")
+        raise Conflict(N_("You cannot support your own proposal."))
     if proposal.status not in OPEN_STATUSES:
-        raise Conflict("This proposal is not open for support.")
+        raise Conflict(N_("This proposal is not open for support."))
     wait_hours = get_int("PARTICIPATION_MIN_ACCOUNT_AGE_HOURS")
     if wait_hours and user.created_at > utcnow() - timedelta(hours=wait_hours):
         raise Forbidden(f"New accounts can support proposals {wait_hours} hours after sign-up.")
@@ -305,7 +306,7 @@ def support(user, proposal_id: int) -> Proposal:
             if status == PUBLISHED and count >= threshold():
                 _reach_threshold(proposal)
     except IntegrityError:
-        raise Conflict("You already support this proposal.") from None
+        raise Conflict(N_("You already support this proposal.")) from None
     db.session.refresh(proposal)
     return proposal
 
@@ -354,12 +355,12 @@ def withdraw_support(user, proposal_id: int) -> Proposal:
     """Take back a support while the proposal is open. Crossing the threshold is not undone."""
     proposal = get_proposal(_require_user(user), proposal_id)
     if proposal.status not in OPEN_STATUSES:
-        raise Conflict("This proposal is no longer open; supports cannot be withdrawn.")
+        raise Conflict(N_("This proposal is no longer open; supports cannot be withdrawn."))
     with unit_of_work():
         removed = db.session.execute(delete(ProposalSupport).where(
             ProposalSupport.proposal_id == proposal.id, ProposalSupport.user_id == user.id))
         if removed.rowcount != 1:
-            raise Conflict("You do not support this proposal.")
+            raise Conflict(N_("You do not support this proposal."))
         db.session.execute(
             update(Proposal).where(Proposal.id == proposal.id)
             .values(supports_count=Proposal.supports_count - 1).execution_options(synchronize_session=False))
@@ -388,17 +389,17 @@ def respond(actor, proposal_id: int, outcome: str, body: str) -> Proposal:
     require_role(actor, "staff")
     proposal = get_proposal(actor, proposal_id)
     if proposal.status != UNDER_REVIEW:
-        raise Conflict("Only proposals under review can be answered.")
+        raise Conflict(N_("Only proposals under review can be answered."))
     if not may_respond(actor, proposal):
-        raise Forbidden("Only the department the proposal was routed to can respond.")
+        raise Forbidden(N_("Only the department the proposal was routed to can respond."))
     errors = {}
     if outcome not in OUTCOMES:
         errors["outcome"] = f"One of {', '.join(OUTCOMES)}."
     body = (body or "").strip()
     if len(body) < 10:
-        errors["body"] = "Write a response of at least 10 characters."
+        errors["body"] = N_("Write a response of at least 10 characters.")
     elif len(body) > 20_000:
-        errors["body"] = "Use at most 20,000 characters."
+        errors["body"] = N_("Use at most 20,000 characters.")
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
@@ -463,12 +464,12 @@ def expire_proposals(now=None) -> int:
 def add_comment(user, proposal_id: int, body: str) -> ProposalComment:
     proposal = get_proposal(_require_user(user), proposal_id)
     if proposal.status not in (PUBLISHED, UNDER_REVIEW, ANSWERED):
-        raise Conflict("Comments are closed for this proposal.")
+        raise Conflict(N_("Comments are closed for this proposal."))
     body = (body or "").strip()
     if not body:
-        raise ValidationFailed({"body": "Write a comment."})
+        raise ValidationFailed({"body": N_("Write a comment.")})
     if len(body) > 2000:
-        raise ValidationFailed({"body": "Use at most 2,000 characters."})
+        raise ValidationFailed({"body": N_("Use at most 2,000 characters.")})
     with unit_of_work():
         comment = ProposalComment(proposal_id=proposal.id, author_id=user.id, body=body)
         db.session.add(comment)
@@ -478,7 +479,7 @@ def add_comment(user, proposal_id: int, body: str) -> ProposalComment:
 def _get_comment(comment_id: int) -> ProposalComment:
     comment = db.session.get(ProposalComment, comment_id)
     if comment is None:
-        raise NotFound("No such comment.")
+        raise NotFound(N_("No such comment."))
     return comment
 
 
@@ -488,7 +489,7 @@ def report_comment(user, comment_id: int, reason: str = "") -> ProposalComment:
     comment = _get_comment(comment_id)
     get_proposal(user, comment.proposal_id)
     if comment.hidden_at is not None:
-        raise NotFound("No such comment.")
+        raise NotFound(N_("No such comment."))
     try:
         with unit_of_work():
             db.session.add(CommentReport(comment_id=comment.id, user_id=user.id, reason=(reason or "")[:200]))
@@ -497,7 +498,7 @@ def report_comment(user, comment_id: int, reason: str = "") -> ProposalComment:
                                .values(reports_count=ProposalComment.reports_count + 1)
                                .execution_options(synchronize_session=False))
     except IntegrityError:
-        raise Conflict("You have already reported this comment.") from None
+        raise Conflict(N_("You have already reported this comment.")) from None
     db.session.refresh(comment)
     return comment
 
@@ -513,7 +514,7 @@ def hide_comment(actor, comment_id: int, reason: str = "") -> ProposalComment:
     require_role(actor, "staff")
     comment = _get_comment(comment_id)
     if comment.hidden_at is not None:
-        raise Conflict("The comment is already hidden.")
+        raise Conflict(N_("The comment is already hidden."))
     with unit_of_work():
         comment.hidden_at = utcnow()
         comment.hidden_reason = (reason or "").strip()[:2000] or None

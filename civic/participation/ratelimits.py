@@ -16,6 +16,7 @@ def account_or_address() -> str:
 
 
 def limited(setting: str):
-    """Decorator: the limit named by config ``setting`` (e.g. ``10/minute``) on writes."""
-    return limiter.limit(lambda: current_app.config[setting], key_func=account_or_address,
-                         methods=["POST", "PUT", "PATCH", "DELETE"], scope=setting)
+    """Decorator: the limit named by config ``setting`` (e.g. ``10/minute``) on writes, one
+    counter per account shared by every route using the same setting (page and API alike)."""
+    return limiter.shared_limit(lambda: current_app.config[setting], scope=setting, key_func=account_or_address,
+                                methods=["POST", "PUT", "PATCH", "DELETE"])

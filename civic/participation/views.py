@@ -43,10 +43,15 @@ def _district_choices(blank):
     return [("", blank)] + [(d.code, d.name(locale)) for d in all_districts()]
 
 
+def _translated(exc: ValidationFailed) -> ValidationFailed:
+    """The service's English field messages in the page's language."""
+    return ValidationFailed({name: _(message) for name, message in exc.errors.items()})
+
+
 def _fail(exc: DomainError, endpoint: str, **values):
     """A refused action on a button-only form: say why and go back to the page."""
-    message = "; ".join(exc.errors.values()) if exc.errors else exc.detail
-    flash(_(message), "error")
+    message = "; ".join(_(m) for m in exc.errors.values()) if exc.errors else _(exc.detail)
+    flash(message, "error")
     return redirect(url_for(endpoint, **values))
 
 
@@ -100,7 +105,7 @@ def vote(poll_id):
     try:
         service.cast_vote(current_user(), poll_id, form.option_id.data)
     except ValidationFailed as exc:
-        apply_errors(form, exc)
+        apply_errors(form, _translated(exc))
         return _render_poll(poll_id, form, 422)
     except DomainError as exc:
         return _fail(exc, "participation.poll_detail", poll_id=poll_id)
@@ -158,7 +163,7 @@ def new_proposal():
                 district_code=form.district_code.data or None, photo=photo.stream if photo else None,
                 submit=request.form.get("action") != "draft")
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(form, _translated(exc))
         else:
             flash(_("Your draft has been saved.") if proposal.status == "draft"
                   else _("Thank you! Your proposal will be public once a moderator has checked it."), "success")
@@ -178,7 +183,7 @@ def edit_proposal(proposal_id):
                                  category=form.category.data, district_code=form.district_code.data or None,
                                  submit=request.form.get("action") != "draft")
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(form, _translated(exc))
         except DomainError as exc:
             return _fail(exc, "participation.proposal_detail", proposal_id=proposal_id)
         else:
@@ -250,7 +255,7 @@ def comment(proposal_id):
         try:
             service.add_comment(current_user(), proposal_id, form.body.data)
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(form, _translated(exc))
         except DomainError as exc:
             return _fail(exc, "participation.proposal_detail", proposal_id=proposal_id)
         else:
@@ -306,7 +311,7 @@ def staff_new_poll():
                 district_code=form.district_code.data or None, results_visibility=form.results_visibility.data,
                 allow_vote_change=form.allow_vote_change.data)
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(form, _translated(exc))
         else:
             flash(_("The poll has been created."), "success")
             return redirect(url_for("participation.poll_detail", poll_id=poll.id))
@@ -354,7 +359,7 @@ def staff_hide(proposal_id):
         try:
             service.hide_proposal(current_user(), proposal_id, form.reason.data)
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(form, _translated(exc))
         except DomainError as exc:
             return _fail(exc, "participation.staff_proposal", proposal_id=proposal_id)
         else:
@@ -371,7 +376,7 @@ def staff_respond(proposal_id):
         try:
             service.respond(current_user(), proposal_id, form.outcome.data, form.body.data)
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(form, _translated(exc))
         except DomainError as exc:
             return _fail(exc, "participation.staff_proposal", proposal_id=proposal_id)
         else:
