@@ -386,3 +386,21 @@ def test_lists_sort_by_newest_supports_and_near_threshold(app, departments):
     assert [p.id for p in service.list_proposals("supports").items] == [c.id, b.id, a.id]
     assert [p.id for p in service.list_proposals("near_threshold").items] == [b.id, a.id]
     assert [p.id for p in service.list_proposals(status="under_review").items] == [c.id]
+
+
+def test_supporters_are_told_of_the_response_by_a_queued_job(app, departments, db, redis_url):
+    from civic import jobs
+
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = "1"
+    proposal = make_proposal(category="parks")
+    supporter = make_user()
+    service.support(supporter, proposal.id)
+    app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
+    service.respond(make_staff("PARKS"), proposal.id, "accepted", "공원에 그늘막을 설치하겠습니다.")
+    queue = jobs.get_queue()
+    assert queue.count == 1
+    assert db.session.query(Notification).filter_by(user_id=supporter.id).filter(
+        Notification.kind == "proposal.answered").count() == 0
+    job = queue.jobs[0]
+    assert jobs.run_job(*job.args) == 1      # what an rq worker runs
+    assert db.session.query(Notification).filter_by(user_id=supporter.id, kind="proposal.answered").count() == 1
