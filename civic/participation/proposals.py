@@ -200,6 +200,10 @@ def _is_editable(proposal: Proposal) -> bool:
     return proposal.status == DRAFT or (proposal.status == HIDDEN and proposal.published_at is None)
 
 
+def may_edit(user, proposal: Proposal) -> bool:
+    return user is not None and user.id == proposal.author_id and _is_editable(proposal)
+
+
 def update_draft(user, proposal_id: int, *, title: str, body: str, category: str,
                  district_code: str | None = None, submit: bool = False) -> Proposal:
     """The author edits a draft (or a hidden proposal, to address the moderator's reason)."""

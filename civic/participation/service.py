@@ -35,6 +35,7 @@ from civic.participation.proposals import (  # noqa: F401
     list_comments,
     list_mine,
     list_proposals,
+    may_edit,
     may_respond,
     moderation_queue,
     notify_supporters,

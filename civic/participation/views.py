@@ -11,9 +11,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, login_required, role_required
-from civic.errors import DomainError, ValidationFailed
+from civic.errors import DomainError, Forbidden, ValidationFailed
 from civic.forms import apply_errors
-from civic.geo import all_districts
+from civic.geo import all_districts, get_district
 from civic.participation import service
 from civic.participation.api import results_csv_response
 from civic.participation.forms import (
@@ -35,7 +35,13 @@ bp = Blueprint("participation", __name__)
 @bp.app_context_processor
 def _helpers():
     return {"category_label": lambda c: CATEGORY_LABELS.get(c, c),
-            "outcome_label": lambda o: OUTCOME_LABELS.get(o, o)}
+            "outcome_label": lambda o: OUTCOME_LABELS.get(o, o),
+            "district_name": _district_name}
+
+
+def _district_name(code: str | None) -> str:
+    district = get_district(code) if code else None
+    return district.name(str(get_locale())) if district else (code or "")
 
 
 def _district_choices(blank):
@@ -176,6 +182,8 @@ def new_proposal():
 @login_required
 def edit_proposal(proposal_id):
     proposal = service.get_proposal(current_user(), proposal_id)
+    if not service.may_edit(current_user(), proposal):
+        raise Forbidden(_("Only drafts can be edited."))
     form = _proposal_form(ProposalForm(obj=proposal))
     if form.validate_on_submit():
         try:
@@ -203,6 +211,7 @@ def proposal_detail(proposal_id, comment_form=None, status=200):
         "participation/proposal.html", proposal=proposal, comments=comments, threshold=threshold,
         supported=service.has_supported(user, proposal), timeline=service.timeline(proposal),
         comment_form=comment_form or CommentForm(), is_moderator=service.is_moderator(user),
+        may_edit=service.may_edit(user, proposal),
         progress=min(100, round(100 * proposal.supports_count / threshold)) if threshold else 100,
     ), status
 

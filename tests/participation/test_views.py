@@ -177,3 +177,22 @@ def test_expire_command(runner, departments, db):
     assert result.exit_code == 0 and "expired 0 proposal(s)" in result.output
     db.session.refresh(proposal)
     assert proposal.status == "expired"
+
+
+def test_only_the_author_edits_a_draft_and_districts_are_named(client, departments, db):
+    author = make_user()
+    draft = service.create_proposal(author, title="초안 제목입니다",
+                                    body="나중에 고칠 초안 내용입니다. 충분히 길게 씁니다.",
+                                    category="other", district_code="11680", submit=False)
+    signed_in(client, "staff", "CITIZEN-COMM")
+    assert client.get(f"/proposals/{draft.id}/edit").status_code == 403
+    client.post("/logout")
+    login(client, author.email)
+    assert "강남구" in client.get(f"/proposals/{draft.id}").get_data(as_text=True)
+    response = client.post(f"/proposals/{draft.id}/edit", data={
+        "title": "고친 초안 제목입니다", "body": draft.body, "category": "other", "district_code": "",
+        "action": "submit"})
+    assert response.status_code == 302
+    db.session.refresh(draft)
+    assert draft.title == "고친 초안 제목입니다" and draft.status == "submitted" and draft.district_code is None
+    assert client.get(f"/proposals/{draft.id}/edit").status_code == 403
