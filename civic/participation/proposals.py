@@ -302,9 +302,13 @@ def support(user, proposal_id: int) -> Proposal:
         with unit_of_work():
             db.session.add(ProposalSupport(proposal_id=proposal.id, user_id=user.id))
             db.session.flush()
-            db.session.execute(
-                update(Proposal).where(Proposal.id == proposal.id)
+            # Conditional on the status, re-read under the row lock: a proposal hidden or
+            # answered meanwhile takes no more supports.
+            counted = db.session.execute(
+                update(Proposal).where(Proposal.id == proposal.id, Proposal.status.in_(OPEN_STATUSES))
                 .values(supports_count=Proposal.supports_count + 1).execution_options(synchronize_session=False))
+            if counted.rowcount != 1:
+                raise Conflict(N_("This proposal is not open for support."))
             count, status = db.session.execute(
                 select(Proposal.supports_count, Proposal.status).where(Proposal.id == proposal.id)).one()
             if status == PUBLISHED and count >= threshold():
@@ -365,9 +369,11 @@ def withdraw_support(user, proposal_id: int) -> Proposal:
             ProposalSupport.proposal_id == proposal.id, ProposalSupport.user_id == user.id))
         if removed.rowcount != 1:
             raise Conflict(N_("You do not support this proposal."))
-        db.session.execute(
-            update(Proposal).where(Proposal.id == proposal.id)
+        counted = db.session.execute(
+            update(Proposal).where(Proposal.id == proposal.id, Proposal.status.in_(OPEN_STATUSES))
             .values(supports_count=Proposal.supports_count - 1).execution_options(synchronize_session=False))
+        if counted.rowcount != 1:
+            raise Conflict(N_("This proposal is no longer open; supports cannot be withdrawn."))
     db.session.refresh(proposal)
     return proposal
 
