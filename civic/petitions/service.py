@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from civic import audit
@@ -40,6 +41,13 @@ log = logging.getLogger(__name__)
 
 TITLE_MAX = 200
 BODY_MAX = 10_000
+# The messages of civic.uploads, listed here so that petition pages show them translated.
+UPLOAD_MESSAGES = (
+    _l("Each photo must be at most 8 MB."), _l("The file is empty."),
+    _l("Only JPEG, PNG or WebP photos are accepted."), _l("The photo has too many pixels."),
+    _l("The file is not a readable JPEG, PNG or WebP image."),
+    _l("The photo could not be stored. Please try again later."),
+)
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 
 
@@ -85,17 +93,17 @@ def update_type(actor: User | None, code: str, *, name_ko: str, name_en: str, de
     ptype = get_type(code)
     errors = {}
     if not (name_ko or "").strip() or len(name_ko) > 200:
-        errors["name_ko"] = "Enter a name of 1 to 200 characters."
+        errors["name_ko"] = _l("Enter a name of 1 to 200 characters.")
     if not (name_en or "").strip() or len(name_en) > 200:
-        errors["name_en"] = "Enter a name of 1 to 200 characters."
+        errors["name_en"] = _l("Enter a name of 1 to 200 characters.")
     department = db.session.scalar(select(Department).where(Department.code == department_code))
     if department is None:
-        errors["department"] = "Unknown department."
+        errors["department"] = _l("Unknown department.")
     if not isinstance(deadline_days, int) or not 1 <= deadline_days <= 90:
-        errors["deadline_days"] = "Between 1 and 90 working days."
+        errors["deadline_days"] = _l("Between 1 and 90 working days.")
     required = list(dict.fromkeys(required_fields or []))
     if any(name not in REQUIRABLE_FIELDS for name in required):
-        errors["required_fields"] = f"Only {', '.join(REQUIRABLE_FIELDS)}."
+        errors["required_fields"] = _l("Only %(names)s.", names=", ".join(REQUIRABLE_FIELDS))
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
@@ -203,15 +211,15 @@ def _validate_filing(ptype, title, body, district, lat, lon, contact_preference,
                      uploads) -> tuple[str | None, tuple[float, float] | None]:
     errors: dict[str, str] = {}
     if not title:
-        errors["title"] = "Enter a title."
+        errors["title"] = _l("Enter a title.")
     elif len(title) > TITLE_MAX:
-        errors["title"] = f"Use at most {TITLE_MAX} characters."
+        errors["title"] = _l("Use at most %(n)d characters.", n=TITLE_MAX)
     if not body:
-        errors["body"] = "Describe your petition."
+        errors["body"] = _l("Describe your petition.")
     elif len(body) > BODY_MAX:
-        errors["body"] = f"Use at most {BODY_MAX} characters."
+        errors["body"] = _l("Use at most %(n)d characters.", n=BODY_MAX)
     if district and get_district(district) is None:
-        errors["district"] = "Choose a district of the city."
+        errors["district"] = _l("Choose a district of the city.")
     point = None
     if lat not in (None, "") or lon not in (None, ""):
         try:
@@ -221,29 +229,29 @@ def _validate_filing(ptype, title, body, district, lat, lon, contact_preference,
         else:
             found = district_at(*point)
             if found is None:
-                errors["lat"] = "The location is outside the city's service area."
+                errors["lat"] = _l("The location is outside the city's service area.")
             elif district and found.code != district:
-                errors["district"] = "The location is not in the chosen district."
+                errors["district"] = _l("The location is not in the chosen district.")
             else:
                 district = found.code
     if contact_preference not in CONTACT_PREFERENCES:
-        errors["contact_preference"] = "Choose how we should contact you."
+        errors["contact_preference"] = _l("Choose how we should contact you.")
     if contact_phone and not PHONE_RE.match(contact_phone):
-        errors["contact_phone"] = "Enter a phone number of digits, spaces or dashes."
+        errors["contact_phone"] = _l("Enter a phone number of digits, spaces or dashes.")
     elif contact_preference == "phone" and not contact_phone:
-        errors["contact_phone"] = "Enter the phone number to call."
+        errors["contact_phone"] = _l("Enter the phone number to call.")
     limit = current_app.config["PETITIONS_MAX_ATTACHMENTS"]
     if len(uploads) > limit:
-        errors["attachments"] = f"Attach at most {limit} files."
+        errors["attachments"] = _l("Attach at most %(n)d files.", n=limit)
     required = set(ptype.required_fields or []) if ptype is not None else set()
     if "location" in required and not district and point is None:
-        errors.setdefault("district", "This type of petition needs a district or a location.")
+        errors.setdefault("district", _l("This type of petition needs a district or a location."))
     if "point" in required and point is None:
-        errors.setdefault("lat", "This type of petition needs a location on the map.")
+        errors.setdefault("lat", _l("This type of petition needs a location on the map."))
     if "attachment" in required and not uploads:
-        errors.setdefault("attachments", "This type of petition needs a photo.")
+        errors.setdefault("attachments", _l("This type of petition needs a photo."))
     if "contact_phone" in required and not contact_phone:
-        errors.setdefault("contact_phone", "This type of petition needs a phone number.")
+        errors.setdefault("contact_phone", _l("This type of petition needs a phone number."))
     if errors:
         raise ValidationFailed(errors)
     return district or None, point
@@ -291,10 +299,10 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
                                            contact_preference or "in_app", contact_phone, uploads)
     except ValidationFailed as exc:
         if ptype is None:
-            exc.errors["type"] = "Choose a type of petition."
+            exc.errors["type"] = _l("Choose a type of petition.")
         raise
     if ptype is None:
-        raise ValidationFailed({"type": "Choose a type of petition."})
+        raise ValidationFailed({"type": _l("Choose a type of petition.")})
 
     stored = store_uploads(uploads)
     try:
@@ -368,9 +376,9 @@ def rate(user: User | None, receipt_no: str, score, comment: str = "") -> Petiti
         score = 0
     errors = {}
     if not 1 <= score <= 5:
-        errors["score"] = "Choose from 1 to 5."
+        errors["score"] = _l("Choose from 1 to 5.")
     if len(comment or "") > 2000:
-        errors["comment"] = "Use at most 2000 characters."
+        errors["comment"] = _l(_l("Use at most %(n)d characters.", n=2000))
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():

@@ -15,7 +15,7 @@ from civic.petitions import present, service, triage
 from civic.petitions.forms import AnswerForm, AssignForm, NoteForm, StatusForm, TransferForm, TypeForm
 from civic.petitions.models import STATUSES
 from civic.petitions.service import Upload
-from civic.petitions.views import bp, district_choices, status_label
+from civic.petitions.views import bp, district_choices, localized, status_label
 
 
 def _department_choices(exclude_id=None) -> list[tuple[str, str]]:
@@ -109,7 +109,7 @@ def _staff_action(receipt_no, key, form, action, done_message):
         try:
             action(form)
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(form, localized(exc))
         except Conflict:
             flash(_("That action is not possible in the petition's current state."), "error")
             return redirect(url_for("petitions.staff_detail", receipt_no=receipt_no))
@@ -204,7 +204,7 @@ def staff_type_edit(code):
                 answer_template=form.answer_template.data or "", is_active=form.is_active.data,
             )
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(form, localized(exc))
         else:
             flash(_("The petition type was saved."), "success")
             return redirect(url_for("petitions.staff_types"))

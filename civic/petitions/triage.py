@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from civic import audit
@@ -95,7 +96,7 @@ def _scope_department(user: User, code: str | None) -> Department | None:
             return None
         department = db.session.scalar(select(Department).where(Department.code == code))
         if department is None:
-            raise ValidationFailed({"department": "Unknown department."})
+            raise ValidationFailed({"department": _l("Unknown department.")})
         return department
     if user.department_id is None:
         raise Forbidden("Your account has no department.")
@@ -109,7 +110,7 @@ def _filtered(user: User, flt: QueueFilter, now: datetime):
         query = query.where(Petition.department_id == department.id)
     if flt.status:
         if flt.status not in STATUSES:
-            raise ValidationFailed({"status": f"One of {', '.join(STATUSES)}."})
+            raise ValidationFailed({"status": _l("One of %(names)s.", names=", ".join(STATUSES))})
         query = query.where(Petition.status == flt.status)
     elif flt.open_only:
         query = query.where(Petition.status.in_(OPEN_STATUSES))
@@ -130,7 +131,7 @@ def _filtered(user: User, flt: QueueFilter, now: datetime):
         try:
             query = query.where(Petition.assignee_id == int(flt.assignee))
         except ValueError:
-            raise ValidationFailed({"assignee": "Use me, none or a user id."}) from None
+            raise ValidationFailed({"assignee": _l("Use me, none or a user id.")}) from None
     return query, department
 
 
@@ -146,7 +147,7 @@ def queue(user: User | None, flt: QueueFilter | None = None, page: int = 1, per_
         "-received": (Petition.id.desc(),),
     }.get(flt.sort)
     if order is None:
-        raise ValidationFailed({"sort": f"One of {', '.join(SORTS)}."})
+        raise ValidationFailed({"sort": _l("One of %(names)s.", names=", ".join(SORTS))})
     return paginate(query.order_by(*order), page, per_page)
 
 
@@ -193,7 +194,7 @@ def _staff_member(petition: Petition, user_id) -> User:
         member = None
     if (member is None or not member.is_active or not member.has_role("staff")
             or member.department_id != petition.department_id):
-        raise ValidationFailed({"user": "Choose a staff member of the handling department."})
+        raise ValidationFailed({"user": _l("Choose a staff member of the handling department.")})
     return member
 
 
@@ -233,9 +234,9 @@ def bulk_assign(actor: User | None, receipt_nos: list[str], user_id) -> list[Pet
     require_staff(actor)
     receipt_nos = list(dict.fromkeys(str(r) for r in receipt_nos or []))
     if not receipt_nos:
-        raise ValidationFailed({"receipt_nos": "Choose at least one petition."})
+        raise ValidationFailed({"receipt_nos": _l("Choose at least one petition.")})
     if len(receipt_nos) > 100:
-        raise ValidationFailed({"receipt_nos": "Assign at most 100 petitions at once."})
+        raise ValidationFailed({"receipt_nos": _l("Assign at most 100 petitions at once.")})
     petitions = [staff_petition(actor, r) for r in receipt_nos]
     members = {p.department_id: _staff_member(p, user_id) for p in petitions}
     with unit_of_work():
@@ -247,13 +248,13 @@ def bulk_assign(actor: User | None, receipt_nos: list[str], user_id) -> list[Pet
 def change_status(actor: User | None, receipt_no: str, status: str) -> Petition:
     petition = staff_petition(actor, receipt_no)
     if status not in STATUSES:
-        raise ValidationFailed({"status": f"One of {', '.join(STATUSES)}."})
+        raise ValidationFailed({"status": _l("One of %(names)s.", names=", ".join(STATUSES))})
     if status == "answered":
-        raise ValidationFailed({"status": "Give the answer to mark the petition answered."})
+        raise ValidationFailed({"status": _l("Give the answer to mark the petition answered.")})
     if status not in TRANSITIONS.get(petition.status, set()):
         raise Conflict(f"A {petition.status} petition cannot become {status}.")
     if status == "assigned" and petition.assignee_id is None:
-        raise ValidationFailed({"status": "Assign a staff member first."})
+        raise ValidationFailed({"status": _l("Assign a staff member first.")})
     previous = petition.status
     with unit_of_work():
         petition.status = status
@@ -273,13 +274,13 @@ def transfer(actor: User | None, receipt_no: str, department_code: str, reason: 
     errors = {}
     target = db.session.scalar(select(Department).where(Department.code == (department_code or "")))
     if target is None:
-        errors["department"] = "Choose a department."
+        errors["department"] = _l("Choose a department.")
     elif target.id == petition.department_id:
-        errors["department"] = "The petition is already with this department."
+        errors["department"] = _l("The petition is already with this department.")
     if not reason:
-        errors["reason"] = "Give the reason for the transfer."
+        errors["reason"] = _l("Give the reason for the transfer.")
     elif len(reason) > 2000:
-        errors["reason"] = "Use at most 2000 characters."
+        errors["reason"] = _l(_l("Use at most %(n)d characters.", n=2000))
     if errors:
         raise ValidationFailed(errors)
     if not petition.is_open:
@@ -315,9 +316,9 @@ def add_note(actor: User | None, receipt_no: str, body: str) -> PetitionEvent:
     petition = staff_petition(actor, receipt_no)
     body = (body or "").strip()
     if not body:
-        raise ValidationFailed({"body": "Write the note."})
+        raise ValidationFailed({"body": _l("Write the note.")})
     if len(body) > 5000:
-        raise ValidationFailed({"body": "Use at most 5000 characters."})
+        raise ValidationFailed({"body": _l(_l("Use at most %(n)d characters.", n=5000))})
     with unit_of_work():
         note = PetitionEvent(kind="note", public=False, actor_id=actor.id, body=body)
         petition.events.append(note)
@@ -334,12 +335,12 @@ def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload]
     uploads = [u for u in (uploads or []) if u is not None]
     errors = {}
     if not body:
-        errors["body"] = "Write the answer."
+        errors["body"] = _l("Write the answer.")
     elif len(body) > 20_000:
-        errors["body"] = "Use at most 20000 characters."
+        errors["body"] = _l(_l("Use at most %(n)d characters.", n=20_000))
     limit = current_app.config["PETITIONS_MAX_ATTACHMENTS"]
     if len(uploads) > limit:
-        errors["attachments"] = f"Attach at most {limit} files."
+        errors["attachments"] = _l("Attach at most %(n)d files.", n=limit)
     if errors:
         raise ValidationFailed(errors)
     if not petition.is_open:

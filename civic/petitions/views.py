@@ -18,6 +18,11 @@ from civic.petitions.service import Upload
 bp = Blueprint("petitions", __name__)
 
 
+def localized(exc: ValidationFailed) -> ValidationFailed:
+    """Field messages in the page's language (also those raised by shared modules)."""
+    return ValidationFailed({name: _(str(message)) for name, message in exc.errors.items()}, exc.detail)
+
+
 def status_label(status: str) -> str:
     return {
         "received": _("Received"), "assigned": _("Assigned"), "in_progress": _("In progress"),
@@ -67,7 +72,7 @@ def new():
                 uploads=uploads,
             )
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(form, localized(exc))
         else:
             flash(_("Your petition was received. Receipt number %(receipt_no)s; we will answer by %(date)s.",
                     receipt_no=petition.receipt_no, date=format_datetime(petition.due_at, "medium")), "success")
@@ -114,7 +119,7 @@ def rating(receipt_no):
         try:
             service.rate(current_user(), receipt_no, form.score.data, form.comment.data)
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(form, localized(exc))
         except Conflict:
             flash(_("This answer cannot be rated now."), "error")
             return redirect(url_for("petitions.detail", receipt_no=receipt_no))

@@ -189,9 +189,9 @@ def test_openapi_documents_the_endpoints(client):
 
 def test_no_personal_data_in_logs(client, auth, people, caplog):
     caplog.set_level("DEBUG")
-    response = client.post("/api/v1/petitions", json={"type": "parks", "title": "Secret title",
-                                                      "body": "My address is 12 Secret-ro", "contact_preference": "phone",
-                                                      "contact_phone": "010-1234-5678"}, headers=auth["citizen"])
+    body = {"type": "parks", "title": "Secret title", "body": "My address is 12 Secret-ro",
+            "contact_preference": "phone", "contact_phone": "010-1234-5678"}
+    response = client.post("/api/v1/petitions", json=body, headers=auth["citizen"])
     receipt = response.get_json()["receipt_no"]
     client.post(f"/api/v1/staff/petitions/{receipt}/transfer", json={"department": "ROADS", "reason": "r"},
                 headers=auth["staff"])

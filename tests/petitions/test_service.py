@@ -324,7 +324,12 @@ def test_reminders_go_to_assignees_or_the_whole_department(people, petition_type
     assert after[people.outsider.id] == before[people.outsider.id]
     note = db.session.scalar(select(Notification).where(Notification.user_id == people.colleague.id,
                                                         Notification.kind == "petition_reminder"))
-    assert note.body.startswith("1") and relaxed.receipt_no not in note.body
+    # Korean by default: their own overdue petition and the department's unassigned one.
+    assert note.body == "기한 초과 1건, 하루 안에 기한 도래 1건."
+    staff_note = db.session.scalar(select(Notification).where(Notification.user_id == people.staff.id,
+                                                              Notification.kind == "petition_reminder"))
+    assert staff_note.body == "기한 초과 0건, 하루 안에 기한 도래 1건."
+    assert relaxed.due_at > utcnow() + timedelta(days=2)
 
 
 def test_admins_edit_petition_types(people, petition_types):

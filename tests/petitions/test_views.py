@@ -120,8 +120,6 @@ def test_staff_console_index(app, client, people):
     file(people.citizen)
     html = client.get("/staff", headers=EN).get_data(as_text=True)
     assert 'href="/staff/petitions"' in html and "1 open, 0 overdue" in html
-    from civic import create_app  # noqa: F401  (the helper below is the one templates use)
-
     with app.test_request_context():
         from flask import url_for
         from werkzeug.routing import BuildError
