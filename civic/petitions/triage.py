@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from civic import audit
 from civic.accounts.models import Department, User
@@ -148,6 +149,8 @@ def queue(user: User | None, flt: QueueFilter | None = None, page: int = 1, per_
     }.get(flt.sort)
     if order is None:
         raise ValidationFailed({"sort": _l("One of %(names)s.", names=", ".join(SORTS))})
+    query = query.options(selectinload(Petition.type), selectinload(Petition.department),
+                          selectinload(Petition.assignee))
     return paginate(query.order_by(*order), page, per_page)
 
 
