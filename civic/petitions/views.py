@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from civic.accounts.auth import current_user, login_required
 from civic.errors import Conflict, ValidationFailed
 from civic.forms import apply_errors
-from civic.geo import all_districts
+from civic.geo import all_districts, get_district
 from civic.petitions import service
 from civic.petitions.forms import PetitionForm, RatingForm, WithdrawForm
 from civic.petitions.models import STATUSES
@@ -33,7 +33,20 @@ def status_label(status: str) -> str:
 @bp.app_context_processor
 def helpers():
     return {"petition_status_label": status_label, "petition_flags": service.flags,
-            "petition_statuses": STATUSES}
+            "petition_statuses": STATUSES, "district_name": district_name, "audit_label": audit_label}
+
+
+def district_name(code: str | None) -> str:
+    district = get_district(code) if code else None
+    return district.name(str(get_locale())) if district else (code or "")
+
+
+def audit_label(action: str) -> str:
+    return {
+        "petition.view": _("Opened"), "petition.assign": _("Assigned"), "petition.status": _("Status changed"),
+        "petition.transfer": _("Transferred out"), "petition.transfer_in": _("Transferred in"),
+        "petition.note": _("Note added"), "petition.answer": _("Answered"),
+    }.get(action, action)
 
 
 def district_choices(blank: str) -> list[tuple[str, str]]:
