@@ -17,6 +17,7 @@ from civic.petitions.schemas import (
     AuditEntrySchema,
     BulkAssignSchema,
     CountsSchema,
+    DepartmentArgs,
     MineArgs,
     NoteInSchema,
     NoteSchema,
@@ -143,19 +144,21 @@ def staff_queue(args):
 
 
 @staff_bp.route("/counts")
+@staff_bp.arguments(DepartmentArgs, location="query")
 @staff_bp.response(200, CountsSchema)
 @staff_bp.doc(security=SECURITY)
-def staff_counts():
+def staff_counts(args):
     """Petitions per status in the caller's department, with overdue and due-soon counts."""
-    return {"counts": triage.status_counts(current_user(), request.args.get("department"))}
+    return {"counts": triage.status_counts(current_user(), args.get("department"))}
 
 
 @staff_bp.route("/workload")
+@staff_bp.arguments(DepartmentArgs, location="query")
 @staff_bp.response(200, WorkloadSchema)
 @staff_bp.doc(security=SECURITY)
-def staff_workload():
+def staff_workload(args):
     """Open petitions per assignee and the overdue list (department admins and admins)."""
-    load = triage.workload(current_user(), request.args.get("department"))
+    load = triage.workload(current_user(), args.get("department"))
     return {
         "department": load.department.code if load.department else None, "counts": load.counts,
         "assignees": [{"assignee": present.person(u), "open": total, "overdue": late}

@@ -134,6 +134,10 @@ class QueueArgs(PageArgs):
     sort = fields.String(load_default="due", validate=validate.OneOf(("due", "-due", "received", "-received")))
 
 
+class DepartmentArgs(Schema):
+    department = fields.String(metadata={"description": "Department code (admins only; default: all)"})
+
+
 class CountsSchema(Schema):
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
 

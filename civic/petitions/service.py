@@ -359,6 +359,12 @@ def withdraw(user: User | None, receipt_no: str, reason: str = "") -> Petition:
         petition.withdrawn_at = utcnow()
         petition.events.append(PetitionEvent(kind="withdrawn", status="withdrawn", actor_id=user.id,
                                              body=(reason or "").strip()[:1000]))
+        assignee = petition.assignee
+        if assignee is not None and assignee.is_active:
+            with in_locale_of(assignee):
+                notify(assignee, "petition_staff",
+                       _("Petition %(receipt_no)s was withdrawn", receipt_no=petition.receipt_no),
+                       "", staff_petition_path(petition.receipt_no))
     log.info("petition %s withdrawn", petition.receipt_no)
     return petition
 

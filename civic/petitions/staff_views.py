@@ -24,6 +24,10 @@ def _department_choices(exclude_id=None) -> list[tuple[str, str]]:
         (d.code, d.name(locale)) for d in list_departments() if d.id != exclude_id]
 
 
+def _all_departments_choices() -> list[tuple[str, str]]:
+    return [("", _("All departments"))] + _department_choices()[1:]
+
+
 def _staff_choices(department_id) -> list[tuple[str, str]]:
     return [("", _("Choose a staff member"))] + [
         (str(u.id), u.display_name or u.email or str(u.id)) for u in triage.assignable_staff(department_id)]
@@ -55,7 +59,7 @@ def staff_index():
         "petitions/staff_queue.html", page=page, counts=counts, flt=flt, args=request.args,
         types=service.list_types(include_inactive=True), locale=locale,
         districts=district_choices(_("All districts")),
-        departments=_department_choices() if user.has_role("admin") else None,
+        departments=_all_departments_choices() if user.has_role("admin") else None,
         staff=_staff_choices(user.department_id) if user.department_id else None,
     )
 
@@ -175,7 +179,7 @@ def staff_workload():
     except ValidationFailed:
         abort(400)
     return render_template("petitions/staff_workload.html", load=load,
-                           departments=_department_choices() if user.has_role("admin") else None,
+                           departments=_all_departments_choices() if user.has_role("admin") else None,
                            statuses=STATUSES)
 
 

@@ -142,8 +142,13 @@ def test_withdraw_before_answer_and_rate_after(people, petition_types):
         service.withdraw(people.other_citizen, petition.receipt_no)
     with pytest.raises(NotFound):
         service.withdraw(people.staff, petition.receipt_no)      # staff see it but do not act as citizen
+    triage.assign(people.staff, petition.receipt_no, people.colleague.id)
     service.withdraw(people.citizen, petition.receipt_no, "Solved itself")
     assert petition.status == "withdrawn"
+    # The assignee hears about it.
+    titles = [n.title for n in db.session.scalars(
+        select(Notification).where(Notification.user_id == people.colleague.id).order_by(Notification.id))]
+    assert titles[-1] == f"민원 {petition.receipt_no}이(가) 취하되었습니다"
     with pytest.raises(Conflict):
         triage.answer(people.staff, petition.receipt_no, "Too late")
 
