@@ -9,7 +9,7 @@ from civic.accounts.auth import current_user, login_required
 from civic.api import make_blueprint
 from civic.api.pagination import page_headers
 from civic.errors import ValidationFailed, _flatten_messages
-from civic.petitions import present, service, triage
+from civic.petitions import present, service, triage, workload
 from civic.petitions.schemas import (
     AnswerInSchema,
     AnswerMultipartSchema,
@@ -158,7 +158,7 @@ def staff_counts(args):
 @staff_bp.doc(security=SECURITY)
 def staff_workload(args):
     """Open petitions per assignee and the overdue list (department admins and admins)."""
-    load = triage.workload(current_user(), args.get("department"))
+    load = workload.workload(current_user(), args.get("department"))
     return {
         "department": load.department.code if load.department else None, "counts": load.counts,
         "assignees": [{"assignee": present.person(u), "open": total, "overdue": late}

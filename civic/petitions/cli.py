@@ -10,7 +10,7 @@ petitions_cli = AppGroup("petitions", help="Civil petitions.")
 @click.option("--enqueue", is_flag=True, help="Run through the job queue (RQ when REDIS_URL is set).")
 def remind(enqueue):
     """Notify handling staff of overdue petitions and those due within a day (run daily)."""
-    from civic.petitions.triage import send_reminders
+    from civic.petitions.workload import send_reminders
 
     if enqueue:
         from civic.jobs import enqueue as enqueue_job

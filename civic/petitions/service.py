@@ -1,7 +1,8 @@
 """Petition rules for citizens: types, filing, visibility, withdrawal and rating.
 
-Staff triage (queue, assignment, transfer, answers, reminders) is in ``triage.py``; both share
-the visibility rule ``can_view`` defined here, so every face answers 404 alike.
+Staff triage (queue, assignment, transfer, answers) is in ``triage.py``, workload and reminders
+in ``workload.py``; they share the visibility rule ``can_view`` defined here, so every face
+answers 404 alike.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from civic.accounts.auth import current_user, role_required, safe_next
 from civic.accounts.service import list_departments
 from civic.errors import Conflict, ValidationFailed
 from civic.forms import apply_errors
-from civic.petitions import present, service, triage
+from civic.petitions import present, service, triage, workload
 from civic.petitions.forms import AnswerForm, AssignForm, NoteForm, StatusForm, TransferForm, TypeForm
 from civic.petitions.models import STATUSES
 from civic.petitions.service import Upload
@@ -175,7 +175,7 @@ def staff_workload():
     user = current_user()
     department = request.args.get("department") or None
     try:
-        load = triage.workload(user, department)
+        load = workload.workload(user, department)
     except ValidationFailed:
         abort(400)
     return render_template("petitions/staff_workload.html", load=load,

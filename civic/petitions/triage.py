@@ -1,5 +1,5 @@
-"""Staff rules: the department queue, assignment, status, transfer, notes, answers, workload,
-deadline reminders. Every staff action is written to the audit log in its own unit of work.
+"""Staff rules: the department queue, assignment, status, transfer, notes and answers.
+Every staff action is written to the audit log in its own unit of work.
 
 Staff of another department get 404 for a petition (its existence is not revealed); accounts
 without a staff role get 403 on every staff action.
@@ -8,14 +8,13 @@ without a staff role get 403 on every staff action.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from civic import audit
@@ -90,7 +89,7 @@ class QueueFilter:
     open_only: bool = field(default=False)
 
 
-def _scope_department(user: User, code: str | None) -> Department | None:
+def department_scope(user: User, code: str | None) -> Department | None:
     """Admins choose any department (or all, None); everybody else sees their own."""
     if user.has_role("admin"):
         if not code:
@@ -105,7 +104,7 @@ def _scope_department(user: User, code: str | None) -> Department | None:
 
 
 def _filtered(user: User, flt: QueueFilter, now: datetime):
-    department = _scope_department(user, flt.department)
+    department = department_scope(user, flt.department)
     query = select(Petition)
     if department is not None:
         query = query.where(Petition.department_id == department.id)
@@ -158,7 +157,7 @@ def status_counts(user: User | None, department_code: str | None = None) -> dict
     """Petitions per status in the caller's scope, plus ``overdue`` and ``due_soon``."""
     require_staff(user)
     now = utcnow()
-    department = _scope_department(user, department_code)
+    department = department_scope(user, department_code)
     scope = [] if department is None else [Petition.department_id == department.id]
     counts = dict.fromkeys(STATUSES, 0)
     for status, count in db.session.execute(
@@ -376,71 +375,6 @@ def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload]
 def audit_trail(actor: User | None, receipt_no: str) -> list[audit.AuditEntry]:
     petition = staff_petition(actor, receipt_no)
     return audit.entries_for("petition", petition.receipt_no)
-
-
-# --- workload and reminders -----------------------------------------------------------------
-
-@dataclass
-class Workload:
-    department: Department | None
-    per_assignee: list[tuple[User | None, int, int]]      # (assignee, open, overdue)
-    overdue: list[Petition]
-    counts: dict[str, int]
-
-
-def workload(user: User | None, department_code: str | None = None) -> Workload:
-    """Department admins see their department's workload; admins any department (or all)."""
-    require_role(user, "department_admin")
-    department = _scope_department(user, department_code)
-    now = utcnow()
-    scope = [Petition.status.in_(OPEN_STATUSES)]
-    if department is not None:
-        scope.append(Petition.department_id == department.id)
-    rows = db.session.execute(
-        select(Petition.assignee_id, func.count(),
-               func.sum(case((Petition.due_at < now, 1), else_=0)))
-        .where(*scope).group_by(Petition.assignee_id)
-    ).all()
-    per_assignee = sorted(
-        ((db.session.get(User, aid) if aid else None, total, int(late or 0)) for aid, total, late in rows),
-        key=lambda row: (-row[2], -row[1]),
-    )
-    overdue = list(db.session.scalars(
-        select(Petition).where(*scope, Petition.due_at < now).order_by(Petition.due_at).limit(200)))
-    return Workload(department, per_assignee, overdue,
-                    status_counts(user, department.code if department else None))
-
-
-def send_reminders(now: datetime | None = None) -> int:
-    """Tell handling staff about overdue petitions and those due within
-    ``PETITIONS_DUE_SOON_HOURS``: the assignee, or every staff member of the department when
-    nobody is assigned. One notification per person; returns how many were sent."""
-    now = now or utcnow()
-    soon = now + timedelta(hours=current_app.config["PETITIONS_DUE_SOON_HOURS"])
-    pending = db.session.scalars(
-        select(Petition).where(Petition.status.in_(OPEN_STATUSES), Petition.due_at < soon))
-    tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])     # user id -> [overdue, due soon]
-    staff_of: dict[int, list[User]] = {}
-    for petition in pending:
-        assignee = petition.assignee
-        if assignee is not None and assignee.is_active and assignee.department_id == petition.department_id:
-            recipients = [assignee]
-        else:
-            if petition.department_id not in staff_of:
-                staff_of[petition.department_id] = assignable_staff(petition.department_id)
-            recipients = staff_of[petition.department_id]
-        for person in recipients:
-            tally[person.id][0 if petition.due_at < now else 1] += 1
-    with unit_of_work():
-        for user_id, (late, due_soon) in tally.items():
-            person = db.session.get(User, user_id)
-            with in_locale_of(person):
-                notify(person, "petition_reminder",
-                       _("Petitions need your attention"),
-                       _("%(overdue)d overdue, %(soon)d due within a day.", overdue=late, soon=due_soon),
-                       "/staff/petitions?flag=overdue" if late else "/staff/petitions?flag=due_soon")
-    log.info("petition reminders sent to %d staff", len(tally))
-    return len(tally)
 
 
 def _locale_of(user: User) -> str:

@@ -14,7 +14,7 @@ from civic.db import unit_of_work, utcnow
 from civic.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from civic.extensions import db
 from civic.notifications.models import Notification
-from civic.petitions import service, triage
+from civic.petitions import service, triage, workload
 from civic.petitions.models import Petition, PetitionAttachment, PetitionType
 from tests.petitions.conftest import file, png_bytes, upload
 
@@ -304,13 +304,13 @@ def test_workload_for_department_admins(people, petition_types):
         late.due_at = utcnow() - timedelta(days=1)
     triage.assign(people.staff, late.receipt_no, people.colleague.id)
     with pytest.raises(Forbidden):
-        triage.workload(people.staff)
-    load = triage.workload(people.dept_admin)
+        workload.workload(people.staff)
+    load = workload.workload(people.dept_admin)
     assert load.department.code == "PARKS"
     rows = {(u.id if u else None): (total, overdue) for u, total, overdue in load.per_assignee}
     assert rows == {people.colleague.id: (1, 1), None: (1, 0)}
     assert [p.receipt_no for p in load.overdue] == [late.receipt_no]
-    assert triage.workload(people.admin).department is None
+    assert workload.workload(people.admin).department is None
 
 
 def test_reminders_go_to_assignees_or_the_whole_department(people, petition_types):
@@ -321,7 +321,7 @@ def test_reminders_go_to_assignees_or_the_whole_department(people, petition_type
     triage.assign(people.staff, assigned.receipt_no, people.colleague.id)
     before = {u: db.session.query(Notification).filter_by(user_id=u).count()
               for u in (people.staff.id, people.colleague.id, people.dept_admin.id, people.outsider.id)}
-    assert triage.send_reminders() == 3
+    assert workload.send_reminders() == 3
     after = {u: db.session.query(Notification).filter_by(user_id=u).count() for u in before}
     assert after[people.staff.id] - before[people.staff.id] == 1
     assert after[people.colleague.id] - before[people.colleague.id] == 1
