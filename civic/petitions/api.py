@@ -11,28 +11,28 @@ from civic.api.pagination import page_headers
 from civic.errors import ValidationFailed, _flatten_messages
 from civic.petitions import present, service, triage, workload
 from civic.petitions.schemas import (
-    AnswerInSchema,
-    AnswerMultipartSchema,
-    AssignSchema,
-    AuditEntrySchema,
-    BulkAssignSchema,
-    CountsSchema,
-    DepartmentArgs,
-    MineArgs,
-    NoteInSchema,
-    NoteSchema,
+    PetitionAnswerInSchema,
+    PetitionAnswerMultipartSchema,
+    PetitionAssignSchema,
+    PetitionAuditEntrySchema,
+    PetitionBulkAssignSchema,
+    PetitionCountsSchema,
     PetitionCreateSchema,
+    PetitionDepartmentArgs,
+    PetitionMineArgs,
     PetitionMultipartSchema,
+    PetitionNoteInSchema,
+    PetitionNoteSchema,
+    PetitionQueueArgs,
+    PetitionQueueItemSchema,
+    PetitionRatingSchema,
     PetitionSchema,
+    PetitionStatusSchema,
+    PetitionTransferSchema,
     PetitionTypeSchema,
-    QueueArgs,
-    QueueItemSchema,
-    RatingSchema,
+    PetitionWithdrawSchema,
+    PetitionWorkloadSchema,
     StaffPetitionSchema,
-    StatusSchema,
-    TransferSchema,
-    WithdrawSchema,
-    WorkloadSchema,
 )
 from civic.petitions.service import Upload
 
@@ -93,7 +93,7 @@ def create():
 
 
 @bp.route("/mine")
-@bp.arguments(MineArgs, location="query")
+@bp.arguments(PetitionMineArgs, location="query")
 @bp.response(200, PetitionSchema(many=True))
 @bp.doc(security=SECURITY)
 @login_required
@@ -112,7 +112,7 @@ def detail(receipt_no):
 
 
 @bp.route("/<receipt_no>/withdraw", methods=["POST"])
-@bp.arguments(WithdrawSchema, location="json", required=False)
+@bp.arguments(PetitionWithdrawSchema, location="json", required=False)
 @bp.response(200, PetitionSchema)
 @bp.doc(security=SECURITY)
 def withdraw(args, receipt_no):
@@ -121,7 +121,7 @@ def withdraw(args, receipt_no):
 
 
 @bp.route("/<receipt_no>/rating", methods=["POST"])
-@bp.arguments(RatingSchema, location="json")
+@bp.arguments(PetitionRatingSchema, location="json")
 @bp.response(200, PetitionSchema)
 @bp.doc(security=SECURITY)
 def rating(args, receipt_no):
@@ -132,8 +132,8 @@ def rating(args, receipt_no):
 # --- staff ----------------------------------------------------------------------------------
 
 @staff_bp.route("")
-@staff_bp.arguments(QueueArgs, location="query")
-@staff_bp.response(200, QueueItemSchema(many=True))
+@staff_bp.arguments(PetitionQueueArgs, location="query")
+@staff_bp.response(200, PetitionQueueItemSchema(many=True))
 @staff_bp.doc(security=SECURITY)
 def staff_queue(args):
     """The caller's department queue, soonest due first; filters as query parameters."""
@@ -144,8 +144,8 @@ def staff_queue(args):
 
 
 @staff_bp.route("/counts")
-@staff_bp.arguments(DepartmentArgs, location="query")
-@staff_bp.response(200, CountsSchema)
+@staff_bp.arguments(PetitionDepartmentArgs, location="query")
+@staff_bp.response(200, PetitionCountsSchema)
 @staff_bp.doc(security=SECURITY)
 def staff_counts(args):
     """Petitions per status in the caller's department, with overdue and due-soon counts."""
@@ -153,8 +153,8 @@ def staff_counts(args):
 
 
 @staff_bp.route("/workload")
-@staff_bp.arguments(DepartmentArgs, location="query")
-@staff_bp.response(200, WorkloadSchema)
+@staff_bp.arguments(PetitionDepartmentArgs, location="query")
+@staff_bp.response(200, PetitionWorkloadSchema)
 @staff_bp.doc(security=SECURITY)
 def staff_workload(args):
     """Open petitions per assignee and the overdue list (department admins and admins)."""
@@ -168,8 +168,8 @@ def staff_workload(args):
 
 
 @staff_bp.route("/bulk-assign", methods=["POST"])
-@staff_bp.arguments(BulkAssignSchema, location="json")
-@staff_bp.response(200, QueueItemSchema(many=True))
+@staff_bp.arguments(PetitionBulkAssignSchema, location="json")
+@staff_bp.response(200, PetitionQueueItemSchema(many=True))
 @staff_bp.doc(security=SECURITY)
 def staff_bulk_assign(args):
     """Assign several petitions to one staff member (all or none)."""
@@ -185,7 +185,7 @@ def staff_detail(receipt_no):
 
 
 @staff_bp.route("/<receipt_no>/assign", methods=["POST"])
-@staff_bp.arguments(AssignSchema, location="json")
+@staff_bp.arguments(PetitionAssignSchema, location="json")
 @staff_bp.response(200, StaffPetitionSchema)
 @staff_bp.doc(security=SECURITY)
 def staff_assign(args, receipt_no):
@@ -194,7 +194,7 @@ def staff_assign(args, receipt_no):
 
 
 @staff_bp.route("/<receipt_no>/status", methods=["POST"])
-@staff_bp.arguments(StatusSchema, location="json")
+@staff_bp.arguments(PetitionStatusSchema, location="json")
 @staff_bp.response(200, StaffPetitionSchema)
 @staff_bp.doc(security=SECURITY)
 def staff_status(args, receipt_no):
@@ -203,7 +203,7 @@ def staff_status(args, receipt_no):
 
 
 @staff_bp.route("/<receipt_no>/transfer", methods=["POST"])
-@staff_bp.arguments(TransferSchema, location="json")
+@staff_bp.arguments(PetitionTransferSchema, location="json")
 @staff_bp.response(200, PetitionSchema)
 @staff_bp.doc(security=SECURITY)
 def staff_transfer(args, receipt_no):
@@ -212,8 +212,8 @@ def staff_transfer(args, receipt_no):
 
 
 @staff_bp.route("/<receipt_no>/notes", methods=["POST"])
-@staff_bp.arguments(NoteInSchema, location="json")
-@staff_bp.response(201, NoteSchema)
+@staff_bp.arguments(PetitionNoteInSchema, location="json")
+@staff_bp.response(201, PetitionNoteSchema)
 @staff_bp.doc(security=SECURITY)
 def staff_note(args, receipt_no):
     """Add an internal note (never shown to the petitioner)."""
@@ -223,16 +223,16 @@ def staff_note(args, receipt_no):
 
 @staff_bp.route("/<receipt_no>/answer", methods=["POST"])
 @staff_bp.response(200, StaffPetitionSchema)
-@staff_bp.doc(security=SECURITY, **_multipart_doc(AnswerInSchema, AnswerMultipartSchema))
+@staff_bp.doc(security=SECURITY, **_multipart_doc(PetitionAnswerInSchema, PetitionAnswerMultipartSchema))
 def staff_answer(receipt_no):
     """Answer the petition (JSON, or multipart with images in ``attachments``)."""
     triage.staff_petition(current_user(), receipt_no)      # 401/403/404 before reading uploads
-    data, uploads = _body_and_files(AnswerInSchema)
+    data, uploads = _body_and_files(PetitionAnswerInSchema)
     return present.staff_view(triage.answer(current_user(), receipt_no, data["body"], uploads))
 
 
 @staff_bp.route("/<receipt_no>/audit")
-@staff_bp.response(200, AuditEntrySchema(many=True))
+@staff_bp.response(200, PetitionAuditEntrySchema(many=True))
 @staff_bp.doc(security=SECURITY)
 def staff_audit(receipt_no):
     """Every staff action on the petition, oldest first."""

@@ -8,7 +8,7 @@ from civic.api.pagination import PageArgs
 from civic.petitions.models import CONTACT_PREFERENCES, STATUSES
 
 
-class DepartmentRefSchema(Schema):
+class PetitionDepartmentSchema(Schema):
     code = fields.String()
     name_ko = fields.String()
     name_en = fields.String()
@@ -18,7 +18,7 @@ class PetitionTypeSchema(Schema):
     code = fields.String()
     name_ko = fields.String()
     name_en = fields.String()
-    department = fields.Nested(DepartmentRefSchema)
+    department = fields.Nested(PetitionDepartmentSchema)
     deadline_days = fields.Integer(metadata={"description": "Working days to answer"})
     required_fields = fields.List(fields.String())
     route_by_district = fields.Boolean()
@@ -40,7 +40,7 @@ class PetitionMultipartSchema(PetitionCreateSchema):
                               metadata={"description": "Up to 5 JPEG, PNG or WebP images"})
 
 
-class AttachmentSchema(Schema):
+class PetitionAttachmentSchema(Schema):
     id = fields.Integer()
     url = fields.String()
     thumb_url = fields.String()
@@ -49,18 +49,18 @@ class AttachmentSchema(Schema):
     height = fields.Integer()
 
 
-class TimelineEventSchema(Schema):
+class PetitionEventSchema(Schema):
     kind = fields.String()
     status = fields.String(allow_none=True)
     at = fields.DateTime()
-    department = fields.Nested(DepartmentRefSchema, allow_none=True)
+    department = fields.Nested(PetitionDepartmentSchema, allow_none=True)
     body = fields.String(allow_none=True)
 
 
-class AnswerSchema(Schema):
+class PetitionAnswerSchema(Schema):
     body = fields.String()
     answered_at = fields.DateTime()
-    attachments = fields.List(fields.Nested(AttachmentSchema))
+    attachments = fields.List(fields.Nested(PetitionAttachmentSchema))
 
 
 class PetitionSchema(Schema):
@@ -69,7 +69,7 @@ class PetitionSchema(Schema):
     title = fields.String()
     body = fields.String()
     status = fields.String()
-    department = fields.Nested(DepartmentRefSchema)
+    department = fields.Nested(PetitionDepartmentSchema)
     district = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
@@ -78,34 +78,34 @@ class PetitionSchema(Schema):
     due_at = fields.DateTime()
     overdue = fields.Boolean()
     due_soon = fields.Boolean()
-    attachments = fields.List(fields.Nested(AttachmentSchema))
-    answer = fields.Nested(AnswerSchema, allow_none=True)
+    attachments = fields.List(fields.Nested(PetitionAttachmentSchema))
+    answer = fields.Nested(PetitionAnswerSchema, allow_none=True)
     rating = fields.Integer(allow_none=True)
     rating_comment = fields.String(allow_none=True)
-    timeline = fields.List(fields.Nested(TimelineEventSchema))
+    timeline = fields.List(fields.Nested(PetitionEventSchema))
 
 
-class PersonSchema(Schema):
+class PetitionPersonSchema(Schema):
     id = fields.Integer()
     display_name = fields.String()
     email = fields.String(allow_none=True)
 
 
-class NoteSchema(Schema):
+class PetitionNoteSchema(Schema):
     id = fields.Integer()
     body = fields.String()
     at = fields.DateTime()
-    author = fields.Nested(PersonSchema, allow_none=True)
+    author = fields.Nested(PetitionPersonSchema, allow_none=True)
 
 
 class StaffPetitionSchema(PetitionSchema):
-    petitioner = fields.Nested(PersonSchema)
+    petitioner = fields.Nested(PetitionPersonSchema)
     contact_phone = fields.String(allow_none=True)
-    assignee = fields.Nested(PersonSchema, allow_none=True)
-    notes = fields.List(fields.Nested(NoteSchema))
+    assignee = fields.Nested(PetitionPersonSchema, allow_none=True)
+    notes = fields.List(fields.Nested(PetitionNoteSchema))
 
 
-class QueueItemSchema(Schema):
+class PetitionQueueItemSchema(Schema):
     receipt_no = fields.String()
     type = fields.String()
     title = fields.String()
@@ -119,11 +119,11 @@ class QueueItemSchema(Schema):
     due_soon = fields.Boolean()
 
 
-class MineArgs(PageArgs):
+class PetitionMineArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(STATUSES))
 
 
-class QueueArgs(PageArgs):
+class PetitionQueueArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(STATUSES))
     type = fields.String()
     district = fields.String()
@@ -134,53 +134,53 @@ class QueueArgs(PageArgs):
     sort = fields.String(load_default="due", validate=validate.OneOf(("due", "-due", "received", "-received")))
 
 
-class DepartmentArgs(Schema):
+class PetitionDepartmentArgs(Schema):
     department = fields.String(metadata={"description": "Department code (admins only; default: all)"})
 
 
-class CountsSchema(Schema):
+class PetitionCountsSchema(Schema):
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
-class WithdrawSchema(Schema):
+class PetitionWithdrawSchema(Schema):
     reason = fields.String(load_default="", validate=validate.Length(max=1000))
 
 
-class RatingSchema(Schema):
+class PetitionRatingSchema(Schema):
     score = fields.Integer(required=True)
     comment = fields.String(load_default="")
 
 
-class AssignSchema(Schema):
+class PetitionAssignSchema(Schema):
     user = fields.Integer(required=True, metadata={"description": "Id of a staff member of the department"})
 
 
-class BulkAssignSchema(AssignSchema):
+class PetitionBulkAssignSchema(PetitionAssignSchema):
     receipt_nos = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=100))
 
 
-class StatusSchema(Schema):
+class PetitionStatusSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
 
 
-class TransferSchema(Schema):
+class PetitionTransferSchema(Schema):
     department = fields.String(required=True, metadata={"description": "Department code"})
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
-class NoteInSchema(Schema):
+class PetitionNoteInSchema(Schema):
     body = fields.String(required=True)
 
 
-class AnswerInSchema(Schema):
+class PetitionAnswerInSchema(Schema):
     body = fields.String(required=True)
 
 
-class AnswerMultipartSchema(AnswerInSchema):
+class PetitionAnswerMultipartSchema(PetitionAnswerInSchema):
     attachments = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}))
 
 
-class AuditEntrySchema(Schema):
+class PetitionAuditEntrySchema(Schema):
     id = fields.Integer()
     at = fields.DateTime()
     actor_id = fields.Integer(allow_none=True)
@@ -189,14 +189,14 @@ class AuditEntrySchema(Schema):
     detail = fields.Dict()
 
 
-class WorkloadRowSchema(Schema):
-    assignee = fields.Nested(PersonSchema, allow_none=True)
+class PetitionWorkloadRowSchema(Schema):
+    assignee = fields.Nested(PetitionPersonSchema, allow_none=True)
     open = fields.Integer()
     overdue = fields.Integer()
 
 
-class WorkloadSchema(Schema):
+class PetitionWorkloadSchema(Schema):
     department = fields.String(allow_none=True)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
-    assignees = fields.List(fields.Nested(WorkloadRowSchema))
-    overdue = fields.List(fields.Nested(QueueItemSchema))
+    assignees = fields.List(fields.Nested(PetitionWorkloadRowSchema))
+    overdue = fields.List(fields.Nested(PetitionQueueItemSchema))
