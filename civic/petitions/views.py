@@ -33,7 +33,7 @@ def status_label(status: str) -> str:
 @bp.app_context_processor
 def helpers():
     return {"petition_status_label": status_label, "petition_flags": service.flags,
-            "petition_statuses": STATUSES, "district_name": district_name, "audit_label": audit_label}
+            "petition_statuses": STATUSES, "petition_district_name": district_name, "petition_audit_label": audit_label}
 
 
 def district_name(code: str | None) -> str:
