@@ -2,6 +2,7 @@
 triage, transfers, answers and the audit trail."""
 
 import os
+import re
 
 from flask import Flask
 
@@ -30,6 +31,8 @@ def init_app(app: Flask) -> None:
         app.config[name] = int(app.config[name])
     if app.config["PETITIONS_TRANSFER_DEADLINE"] not in ("continue", "restart"):
         raise RuntimeError("PETITIONS_TRANSFER_DEADLINE must be 'continue' or 'restart'")
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", str(app.config["PETITIONS_DUE_TIME"])):
+        raise RuntimeError("PETITIONS_DUE_TIME must be HH:MM")
     app.register_blueprint(views.bp)
     register_api(app, api.bp)
     register_api(app, api.staff_bp)

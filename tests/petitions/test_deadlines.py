@@ -49,3 +49,14 @@ def test_due_time_and_calendar_are_configurable(app):
     # With a US calendar, 25 December is still a holiday but 28 December is a working day too.
     app.config["PETITIONS_HOLIDAY_COUNTRY"] = "US"
     assert deadlines.add_working_days(date(2026, 11, 25), 1) == date(2026, 11, 27)   # Thanksgiving
+
+
+def test_bad_settings_stop_the_start(tmp_path):
+    import pytest
+
+    from civic import create_app
+    from tests.conftest import make_config
+
+    for name, value in (("PETITIONS_DUE_TIME", "6pm"), ("PETITIONS_TRANSFER_DEADLINE", "pause")):
+        with pytest.raises(RuntimeError, match=name):
+            create_app(make_config(tmp_path, **{name: value}))
