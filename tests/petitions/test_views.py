@@ -232,3 +232,24 @@ def test_workload_and_type_pages(client, people):
     bad = client.post("/staff/petitions/types/parks", data={"name_ko": "", "name_en": "x", "department": "PARKS",
                                                             "deadline_days": "0"})
     assert bad.status_code == 422
+
+
+def test_every_staff_page_hides_other_departments_petitions(app, people):
+    petition = file(people.citizen, uploads=[upload()])
+    receipt = petition.receipt_no
+    base = f"/staff/petitions/{receipt}"
+    calls = [("get", base, {}), ("post", base + "/assign", {"assign-user": str(people.outsider.id)}),
+             ("post", base + "/status", {"status-status": "in_progress"}),
+             ("post", base + "/transfer", {"transfer-department": "ROADS", "transfer-reason": "x"}),
+             ("post", base + "/notes", {"note-body": "peek"}), ("post", base + "/answer", {"answer-body": "a"}),
+             ("post", "/staff/petitions/bulk-assign", {"receipt_no": [receipt], "user": str(people.outsider.id)})]
+    expectations = (("roads@example.org", 404), ("citizen@example.org", 403), (None, 302))
+    for email, expected in expectations:
+        client = app.test_client()
+        if email:
+            login(client, email)
+        for method, url, data in calls:
+            assert getattr(client, method)(url, data=data).status_code == expected, (email, url)
+    current = fresh(petition.id)
+    assert current.status == "received" and current.assignee_id is None and current.department.code == "PARKS"
+    assert all(e.kind != "note" for e in current.events)
