@@ -10,6 +10,7 @@ from civic.accounts.models import Department
 from civic.db import unit_of_work
 from civic.extensions import db
 from civic.reports.models import RoutingRule, Service
+from civic.reports.service import validate_attribute_definitions
 
 
 def _yes_no(code, en, ko, required=False, order=1):
@@ -78,7 +79,7 @@ def seed() -> int:
     with unit_of_work():
         for row in SERVICES:
             if row["code"] not in existing_services:
-                db.session.add(Service(**row))
+                db.session.add(Service(**{**row, "attributes": validate_attribute_definitions(row["attributes"])}))
                 added += 1
         wanted = {(code, ""): dept for code, dept in CITY_RULES.items()}
         if departments:
