@@ -12,7 +12,14 @@ from civic.api.pagination import PageArgs, page_headers
 from civic.errors import ValidationFailed
 from civic.reports import maps, service
 from civic.reports.schemas import (
-    DuplicateQuery, MapSchema, PointInput, ReportInput, ReportQuery, ServiceSchema, UpdateInput, report_feature,
+    DuplicateQuery,
+    MapSchema,
+    PointInput,
+    ReportInput,
+    ReportQuery,
+    ServiceSchema,
+    UpdateInput,
+    report_feature,
 )
 
 bp = make_blueprint("reports_api", __name__, description="Community reports and themed maps (GeoJSON)")
@@ -30,7 +37,8 @@ def _load(schema, data) -> dict:
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise ValidationFailed({k: (v[0] if isinstance(v, list) else str(v)) for k, v in exc.messages.items()}) from None
+        errors = {k: (v[0] if isinstance(v, list) else str(v)) for k, v in exc.messages.items()}
+        raise ValidationFailed(errors) from None
 
 
 def _form_or_json(schema) -> tuple[dict, list]:

@@ -22,7 +22,8 @@ def _yes_no(code, en, ko, required=False, order=1):
 
 SERVICES = [
     {"code": "pothole", "name_ko": "도로 파손(포트홀)", "name_en": "Pothole",
-     "description_ko": "차도나 보도의 움푹 팬 곳, 파손", "description_en": "A hole or broken surface in a road or pavement.",
+     "description_ko": "차도나 보도의 움푹 팬 곳, 파손",
+     "description_en": "A hole or broken surface in a road or pavement.",
      "group": "street", "keywords": "road, pothole, 도로", "expected_hours": 72,
      "attributes": [{"code": "SIZE", "datatype": "singlevaluelist", "required": True, "order": 1,
                      "description": "How big is it?", "description_ko": "크기는 어느 정도인가요?",
@@ -36,7 +37,8 @@ SERVICES = [
      "attributes": [{"code": "POLE", "datatype": "string", "required": False, "order": 1,
                      "description": "Pole number, if visible", "description_ko": "전주 번호(보이면)"}]},
     {"code": "illegal_dumping", "name_ko": "쓰레기 무단투기", "name_en": "Illegal dumping",
-     "description_ko": "무단으로 버려진 쓰레기·대형폐기물", "description_en": "Rubbish or bulky waste dumped illegally.",
+     "description_ko": "무단으로 버려진 쓰레기·대형폐기물",
+     "description_en": "Rubbish or bulky waste dumped illegally.",
      "group": "sanitation", "keywords": "rubbish, waste, 쓰레기", "expected_hours": 48,
      "attributes": [_yes_no("BULKY", "Is there furniture or other bulky waste?", "가구 등 대형폐기물이 있나요?")]},
     {"code": "illegal_parking", "name_ko": "불법 주정차", "name_en": "Illegal parking",

@@ -24,13 +24,27 @@ from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
 from civic.reports.models import (
-    CLOSE_REASONS, STATUSES, Report, ReportFollower, ReportPhoto, ReportUpdate, RoutingRule, Service,
+    CLOSE_REASONS,
+    STATUSES,
+    Report,
+    ReportFollower,
+    ReportPhoto,
+    ReportUpdate,
+    RoutingRule,
+    Service,
 )
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 3
 ATTRIBUTE_TYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 CONTACT_FIELDS = ("email", "first_name", "last_name", "phone", "device_id", "account_id")
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; pages translate it when they show it."""
+    return message
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -125,13 +139,13 @@ def check_attributes(service: Service, given: dict | None) -> dict:
         values = [str(v).strip() for v in values if str(v).strip()]
         if not values:
             if definition.get("required"):
-                errors[f"attribute[{code}]"] = "This question needs an answer."
+                errors[f"attribute[{code}]"] = N_("This question needs an answer.")
             continue
         datatype = definition.get("datatype", "string")
         keys = {str(v["key"]) for v in definition.get("values") or []}
         if datatype in ("singlevaluelist", "multivaluelist"):
             if any(v not in keys for v in values):
-                errors[f"attribute[{code}]"] = "Choose one of the listed values."
+                errors[f"attribute[{code}]"] = N_("Choose one of the listed values.")
                 continue
             answers[code] = values if datatype == "multivaluelist" else values[0]
         elif datatype == "number":
@@ -227,10 +241,10 @@ def resolve_location(lat=None, lon=None, address: str | None = None, district_co
         lat, lon = geo.validate_point(lat, lon, field_lat=lat_field, field_lon=lon_field)
         district = geo.district_at(lat, lon)
         if district is None:
-            raise ValidationFailed({lat_field: "The location is outside the city's service area."})
+            raise ValidationFailed({lat_field: N_("The location is outside the city's service area.")})
         return Location(lat, lon, address, district.code)
     if not address:
-        raise ValidationFailed({lat_field: "Give a location on the map or an address or landmark."})
+        raise ValidationFailed({lat_field: N_("Give a location on the map or an address or landmark.")})
     if district_code:
         district_code = geo.validate_district_codes([district_code], field="district_code")[0]
     else:
@@ -485,11 +499,11 @@ def post_update(actor: User, report: Report, text: str = "", status: str | None 
     if status is not None and status not in STATUSES:
         errors["status"] = f"One of {', '.join(STATUSES)}."
     if status == "closed" and close_reason not in CLOSE_REASONS:
-        errors["close_reason"] = "Choose why the report is closed."
+        errors["close_reason"] = N_("Choose why the report is closed.")
     if status == report.status and status != "closed":
         status = None
     if status is None and not text:
-        errors["text"] = "Write an update or change the status."
+        errors["text"] = N_("Write an update or change the status.")
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():

@@ -49,6 +49,11 @@ def mine():
     return render_template("reports/mine.html", page=page)
 
 
+def localized(exc: ValidationFailed) -> ValidationFailed:
+    """Service messages are English msgids; show them in the page's language."""
+    return ValidationFailed({field: _(message) for field, message in exc.errors.items()})
+
+
 def _where_args() -> dict:
     return {k: request.values.get(k, "").strip() for k in ("lat", "lon", "address", "district_code")}
 
@@ -93,8 +98,8 @@ def new():
                 show_name=form.show_name.data, public_name=form.public_name.data)
         except ValidationFailed as exc:
             attribute_errors = {k[10:-1]: v for k, v in exc.errors.items() if k.startswith("attribute[")}
-            apply_errors(form, ValidationFailed({k: v for k, v in exc.errors.items()
-                                                 if not k.startswith("attribute[")}))
+            apply_errors(form, localized(ValidationFailed({k: v for k, v in exc.errors.items()
+                                                           if not k.startswith("attribute[")})))
         else:
             flash(_("Thank you. Your report #%(id)s was sent to %(department)s.", id=report.id,
                     department=report.department.name(str(get_locale()))), "success")
@@ -147,7 +152,7 @@ def post_update(report_id):
             service.post_update(current_user(), report, form.text.data, form.status.data or None,
                                 form.close_reason.data or None)
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(form, localized(exc))
         else:
             flash(_("The update was published."), "success")
             return redirect(url_for("reports.detail", report_id=report.id))

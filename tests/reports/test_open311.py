@@ -193,8 +193,8 @@ def test_post_needs_a_valid_api_key(client, catalog):
         response = post(client, service_code="flooding", lat=JONGNO[0], long=JONGNO[1],
                         **({"api_key": key} if key else {}))
         assert response.status_code == 403
-        assert response.get_json() == [{"code": 403,
-                                         "description": "Invalid api_key received -- can't proceed with create_request."}]
+        message = "Invalid api_key received -- can't proceed with create_request."
+        assert response.get_json() == [{"code": 403, "description": message}]
     root = xml(post(client, "xml", api_key="nope", service_code="flooding"))
     assert root.tag == "errors" and root.find("error/code").text == "403"
 

@@ -160,7 +160,8 @@ def test_map_pages(client, catalog):
     photo = client.get(f"/maps/photos/{cmap.points[0].photo_thumb_name}")
     assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
     geo = client.get("/maps/safe-routes.geojson")
-    assert geo.mimetype == "application/geo+json" and geo.get_json()["features"][0]["properties"]["name"] == "Bell at park"
+    assert geo.mimetype == "application/geo+json"
+    assert geo.get_json()["features"][0]["properties"]["name"] == "Bell at park"
     client.post("/logout")
     signed_in(client)
     assert client.get("/maps/safe-routes/points/new").status_code == 302      # invite only

@@ -1,0 +1,40 @@
+import pytest
+
+from tests.reports.conftest import jpeg_with_gps
+
+pytestmark = pytest.mark.e2e
+
+
+def test_report_flow_with_a_photo_on_a_phone(live_app, live_server, phone):
+    with live_app.app_context():
+        from civic.extensions import db
+        from civic.reports.seed import seed
+        from tests.factories import make_user
+
+        seed()
+        make_user(email="mapper@example.org")
+        db.session.remove()
+    phone.goto(live_server + "/login")
+    phone.get_by_label("이메일").fill("mapper@example.org")
+    phone.get_by_label("비밀번호").fill("correct horse battery")
+    phone.get_by_role("button", name="로그인").click()
+
+    phone.goto(live_server + "/reports/new")
+    assert phone.locator("h1").inner_text() == "불편 신고하기"
+    phone.get_by_label("주소 또는 랜드마크").fill("종로구 세종대로 175 앞")
+    phone.get_by_role("button", name="다음").click()
+    phone.get_by_label("침수·배수 불량").check()
+    phone.get_by_role("button", name="다음").click()
+    phone.get_by_label("문제를 설명해 주세요").fill("빗물받이가 막혀 물이 고였습니다.")
+    phone.get_by_label("사진 (최대 3장").set_input_files(
+        files=[{"name": "drain.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}])
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.get_by_role("button", name="신고 보내기").click()
+
+    assert "감사합니다" in phone.locator(".flashes").inner_text()
+    assert "물순환정책과" in phone.locator(".facts").inner_text()
+    image = phone.locator(".photos img")
+    image.wait_for()
+    assert phone.evaluate("(img) => img.complete && img.naturalWidth > 0", image.element_handle())
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert "mapper@example.org" not in phone.content()
