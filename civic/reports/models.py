@@ -59,6 +59,8 @@ class Report(IdMixin, TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_reports_service_status", "service_id", "status"),
         Index("ix_reports_lat_lon", "lat", "lon"),
+        # Duplicate look-ups: one service, a narrow latitude band.
+        Index("ix_reports_service_lat_lon", "service_id", "lat", "lon"),
         Index("ix_reports_department_status", "department_id", "status"),
         Index("ix_reports_created_at", "created_at"),
     )

@@ -319,8 +319,9 @@ def nearby_open_reports(service_code: str, lat: float, lon: float, radius_m: flo
     radius_m = radius_m or current_app.config["REPORTS_DUPLICATE_RADIUS_M"]
     lat, lon = geo.validate_point(lat, lon)
     min_lon, min_lat, max_lon, max_lat = geo.bbox_around(lat, lon, radius_m)
-    query = (select(Report).join(Service)
-             .where(Service.code == service_code, Report.status != "closed",
+    service = get_service(service_code, active_only=False)
+    query = (select(Report)
+             .where(Report.service_id == service.id, Report.status != "closed",
                     Report.lat.between(min_lat, max_lat), Report.lon.between(min_lon, max_lon)))
     if exclude_id:
         query = query.where(Report.id != exclude_id)

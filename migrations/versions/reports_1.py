@@ -2,7 +2,7 @@
 
 Revision ID: reports_1
 Revises: 0002_notifications
-Create Date: 2026-11-27 08:06:09.009718
+Create Date: 2026-11-27 08:12:58.626793
 
 """
 from alembic import op
@@ -95,6 +95,7 @@ def upgrade():
         batch_op.create_index('ix_reports_department_status', ['department_id', 'status'], unique=False)
         batch_op.create_index('ix_reports_lat_lon', ['lat', 'lon'], unique=False)
         batch_op.create_index(batch_op.f('ix_reports_reporter_id'), ['reporter_id'], unique=False)
+        batch_op.create_index('ix_reports_service_lat_lon', ['service_id', 'lat', 'lon'], unique=False)
         batch_op.create_index('ix_reports_service_status', ['service_id', 'status'], unique=False)
 
     op.create_table('map_contributors',
@@ -202,6 +203,7 @@ def downgrade():
     op.drop_table('map_contributors')
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index('ix_reports_service_status')
+        batch_op.drop_index('ix_reports_service_lat_lon')
         batch_op.drop_index(batch_op.f('ix_reports_reporter_id'))
         batch_op.drop_index('ix_reports_lat_lon')
         batch_op.drop_index('ix_reports_department_status')
