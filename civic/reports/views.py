@@ -38,7 +38,10 @@ def index():
     filters = service.ReportFilters(status=status, service_code=args.get("service") or None,
                                     district_code=args.get("district") or None)
     page = service.list_reports(filters, args.get("page", 1, type=int))
-    return render_template("reports/index.html", page=page, services=service.list_services(),
+    api_args = {"service_code": filters.service_code, "district_code": filters.district_code,
+                "status": status if status in STATUSES else None}
+    geojson_url = url_for("reports_api.list_reports", per_page=100, **{k: v for k, v in api_args.items() if v})
+    return render_template("reports/index.html", page=page, services=service.list_services(), geojson_url=geojson_url,
                            districts=geo.all_districts(), statuses=STATUSES, filters=filters)
 
 

@@ -19,9 +19,14 @@ def test_report_flow_with_a_photo_on_a_phone(live_app, live_server, phone):
     phone.get_by_label("비밀번호").fill("correct horse battery")
     phone.get_by_role("button", name="로그인").click()
 
+    phone.route("**/tile.openstreetmap.org/**", lambda route: route.abort())    # no internet in tests
     phone.goto(live_server + "/reports/new")
     assert phone.locator("h1").inner_text() == "불편 신고하기"
-    phone.get_by_label("주소 또는 랜드마크").fill("종로구 세종대로 175 앞")
+    # Tap the map (centred on City Hall) to mark the place; the coordinates fields fill in.
+    phone.locator(".tile-map").click(position={"x": 160, "y": 130})
+    assert phone.locator("#lat").input_value().startswith("37.5")
+    assert phone.locator("#lon").input_value().startswith("126.9")
+    phone.get_by_label("주소 또는 랜드마크").fill("서울시청 앞")
     phone.get_by_role("button", name="다음").click()
     phone.get_by_label("침수·배수 불량").check()
     phone.get_by_role("button", name="다음").click()
@@ -32,7 +37,8 @@ def test_report_flow_with_a_photo_on_a_phone(live_app, live_server, phone):
     phone.get_by_role("button", name="신고 보내기").click()
 
     assert "감사합니다" in phone.locator(".flashes").inner_text()
-    assert "물순환정책과" in phone.locator(".facts").inner_text()
+    facts = phone.locator(".facts").inner_text()
+    assert "물순환정책과" in facts and "서울시청 앞" in facts and "중구" in facts
     image = phone.locator(".photos img")
     image.wait_for()
     assert phone.evaluate("(img) => img.complete && img.naturalWidth > 0", image.element_handle())
