@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from civic import audit, geo, uploads
 from civic.accounts.models import ApiClient, Department, User
@@ -391,7 +392,7 @@ def _filtered(filters: ReportFilters):
         query = query.where(Report.department_id == filters.department_id)
     if filters.reporter_id:
         query = query.where(Report.reporter_id == filters.reporter_id)
-    return query.order_by(Report.created_at.desc(), Report.id.desc())
+    return query.options(selectinload(Report.photos)).order_by(Report.created_at.desc(), Report.id.desc())
 
 
 def list_reports(filters: ReportFilters, page: int = 1, per_page: int = 20) -> Page:
@@ -431,6 +432,7 @@ def search_requests(*, ids: list[int] | None = None, service_codes: list[str] | 
             query = query.where(Report.created_at >= start)
         if end:
             query = query.where(Report.created_at <= end)
+    query = query.options(selectinload(Report.updates), selectinload(Report.photos))
     return list(db.session.scalars(query.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)))
 
 
