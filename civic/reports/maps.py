@@ -19,7 +19,7 @@ from civic.db import unit_of_work
 from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.reports.models import CONTRIBUTION_MODES, POINT_STATES, CommunityMap, MapContributor, MapPoint
-from civic.reports.service import plain_text
+from civic.reports.text import plain_text
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])")
 

@@ -9,8 +9,8 @@ from civic import geo
 from civic.accounts.models import Department
 from civic.db import unit_of_work
 from civic.extensions import db
+from civic.reports.catalogue import validate_attribute_definitions
 from civic.reports.models import RoutingRule, Service
-from civic.reports.service import validate_attribute_definitions
 
 
 def _yes_no(code, en, ko, required=False, order=1):
