@@ -1,3 +1,6 @@
+import io
+from pathlib import Path
+
 import pytest
 
 from tests.reports.conftest import jpeg_with_gps
@@ -44,3 +47,36 @@ def test_report_flow_with_a_photo_on_a_phone(live_app, live_server, phone):
     assert phone.evaluate("(img) => img.complete && img.naturalWidth > 0", image.element_handle())
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert "mapper@example.org" not in phone.content()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_report_and_map_pages_pass_axe(live_app, live_server, phone):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (node_modules/axe-core)")
+    with live_app.app_context():
+        from civic.extensions import db
+        from civic.reports import maps
+        from civic.reports.seed import seed
+        from tests.factories import make_user
+        from tests.reports.conftest import file_report
+
+        seed()
+        user = make_user(email="mapper@example.org")
+        file_report(user, description="큰 구멍", photos=[io.BytesIO(jpeg_with_gps())])
+        cmap = maps.create_map(user, "safe", "Safe", "", ["bell"])
+        maps.add_point(user, cmap, category="bell", name="Bell", lat=37.5, lon=127.0)
+        db.session.remove()
+    phone.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+    phone.goto(live_server + "/login")
+    phone.get_by_label("이메일").fill("mapper@example.org")
+    phone.get_by_label("비밀번호").fill("correct horse battery")
+    phone.get_by_role("button", name="로그인").click()
+    for path in ("/reports", "/reports/new", "/reports/new?step=2&address=Jongno-gu",
+                 "/reports/new?step=3&service_code=pothole&lat=37.5126&lon=127.059", "/reports/1",
+                 "/maps", "/maps/safe", "/maps/safe/points/new"):
+        phone.goto(live_server + path)
+        phone.add_script_tag(path=str(AXE))
+        result = phone.evaluate("axe.run({runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']})")
+        assert [v["id"] for v in result["violations"]] == [], path
