@@ -255,9 +255,11 @@ def create_request(fmt):
         if key.startswith("attribute[") and key.endswith("]"):
             values = form.getlist(key)
             attributes[key[10:-1]] = values if len(values) > 1 else values[0]
+    # Many Open311 clients (e.g. FixMyStreet's) upload the photo itself as multipart ``media``.
+    media = [f.stream for f in request.files.getlist("media") if f and f.filename]
     report = service.create_report(
         service_code=svc.code, location=location, description=form.get("description", ""),
-        attributes=attributes, client=client, media_url=form.get("media_url") or None,
+        attributes=attributes, client=client, media_url=form.get("media_url") or None, photos=media,
         contact={k: form.get(k) for k in service.CONTACT_FIELDS},
         show_name=False,
     )

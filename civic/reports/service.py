@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from civic import audit, geo, uploads
@@ -280,8 +281,11 @@ def follow(user: User, report: Report) -> bool:
     require_role(user, "citizen")
     if is_following(user, report) or report.reporter_id == user.id:
         return False
-    with unit_of_work():
-        db.session.add(ReportFollower(report_id=report.id, user_id=user.id))
+    try:
+        with unit_of_work():
+            db.session.add(ReportFollower(report_id=report.id, user_id=user.id))
+    except IntegrityError:          # a concurrent request followed first
+        return False
     return True
 
 

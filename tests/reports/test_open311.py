@@ -258,3 +258,19 @@ def test_post_errors(client, api_key, fields, status, starts):
 def test_unknown_format_is_a_json_error(client, catalog):
     response = client.get("/open311/v2/services.csv")
     assert response.status_code == 404 and response.get_json()[0]["code"] == 404
+
+
+def test_post_accepts_a_media_upload_and_needs_no_csrf_token(app, client, api_key):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/open311/v2/requests.json", content_type="multipart/form-data", data={
+        "api_key": api_key, "service_code": "flooding", "lat": str(JONGNO[0]), "long": str(JONGNO[1]),
+        "media": (io.BytesIO(png_bytes()), "flood.png")})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    request_id = response.get_json()[0]["service_request_id"]
+    shown = client.get(f"/open311/v2/requests/{request_id}.json").get_json()[0]
+    assert "/reports/photos/" in shown["media_url"]
+    assert client.get(shown["media_url"].replace("http://localhost", "")).mimetype == "image/png"
+    bad = client.post("/open311/v2/requests.json", content_type="multipart/form-data", data={
+        "api_key": api_key, "service_code": "flooding", "lat": str(JONGNO[0]), "long": str(JONGNO[1]),
+        "media": (io.BytesIO(b"<svg/>" * 50), "x.png")})
+    assert bad.status_code == 400 and bad.get_json()[0]["description"].startswith("photos")
