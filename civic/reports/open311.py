@@ -237,7 +237,8 @@ def get_token(token, fmt):
 @bp.route(f"/requests.<{FORMATS}:fmt>", methods=["POST"])
 def create_request(fmt):
     form = request.form
-    client = client_for_key(form.get("api_key") or request.args.get("api_key"))
+    # Only from the body: a key in the query string would end up in access logs.
+    client = client_for_key(form.get("api_key"))
     if client is None:
         raise Forbidden("Invalid api_key received -- can't proceed with create_request.")
     _check_jurisdiction()

@@ -157,6 +157,8 @@ def test_request_filters(client, reports, db):
     old = (datetime.now(UTC) - timedelta(days=130)).isoformat()
     window = client.get("/open311/v2/requests.json", query_string={"start_date": old}).get_json()
     assert [r["service_request_id"] for r in window] == [str(b.id)]
+    # An unencoded "+" offset (decoded as a space) is still understood.
+    assert client.get("/open311/v2/requests.json?start_date=2020-01-01T00:00:00+09:00").status_code == 200
     # Explicit ids ignore the window.
     assert len(client.get(f"/open311/v2/requests.json?service_request_id={b.id}").get_json()) == 1
 
