@@ -19,7 +19,7 @@ class ReportDetailsForm(FlaskForm):
     service_code = HiddenField()
     description = TextAreaField(_l("Describe the problem"), validators=[Length(max=4000)])
     photos = MultipleFileField(_l("Photos (up to 3: JPEG, PNG or WebP, 8 MB each)"),
-                               render_kw={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"})
+                               render_kw={"accept": "image/jpeg,image/png,image/webp"})
     show_name = BooleanField(_l("Show my name publicly with this report"))
     public_name = StringField(_l("Name to show"), validators=[Optional(), Length(max=100)])
 
