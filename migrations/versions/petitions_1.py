@@ -1,7 +1,7 @@
 """petitions
 
 Revision ID: petitions_1
-Revises: 0002_notifications
+Revises: participation_1
 Create Date: 2026-11-27 08:06:48.263363
 
 """
@@ -13,7 +13,7 @@ import civic.db
 
 # revision identifiers, used by Alembic.
 revision = 'petitions_1'
-down_revision = '0002_notifications'
+down_revision = "participation_1"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """reports
 
 Revision ID: reports_1
-Revises: 0002_notifications
+Revises: petitions_1
 Create Date: 2026-11-27 08:12:58.626793
 
 """
@@ -13,7 +13,7 @@ import civic.db
 
 # revision identifiers, used by Alembic.
 revision = 'reports_1'
-down_revision = '0002_notifications'
+down_revision = "petitions_1"
 branch_labels = None
 depends_on = None
 
