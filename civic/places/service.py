@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from uuid import uuid4
 
 from flask import current_app
 from sqlalchemy import select
@@ -165,6 +166,32 @@ def places_in_bbox(bbox: tuple[float, float, float, float], categories: list[str
     if category_list:
         query = query.where(Place.category.in_(category_list))
     return query.order_by(Place.id)
+
+
+def add_place(category: str, name: str, lat, lon, *, address: str = "", phone: str = "",
+              hours: dict | None = None, attributes: dict | None = None, details: dict | None = None,
+              source: str = "manual", source_id: str | None = None) -> Place:
+    """Add one place (a shelter designated by the city, a test fixture...). The point must be
+    inside the city; the district is derived from it."""
+    from civic.db import unit_of_work
+    from civic.geo import district_at
+
+    lat, lon = validate_point(lat, lon)
+    validate_categories([category])
+    attribute_names = validate_attributes([k for k, v in (attributes or {}).items() if v is not None])
+    if not (name or "").strip():
+        raise ValidationFailed({"name": "Required."})
+    district = district_at(lat, lon)
+    if district is None:
+        raise ValidationFailed({"lat": "The point is outside the city."})
+    with unit_of_work():
+        place = Place(category=category, name=name.strip()[:200], address=address, phone=phone,
+                      lat=lat, lon=lon, lat_band=lat_band(lat), district_code=district.code, hours=hours,
+                      attributes={k: bool(attributes[k]) for k in attribute_names},
+                      details=details or {}, source=source, source_id=source_id or f"manual-{uuid4().hex}",
+                      updated_at=utcnow())
+        db.session.add(place)
+    return place
 
 
 def get_place(place_id: int) -> Place:

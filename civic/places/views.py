@@ -137,9 +137,10 @@ def _hours_rows(hours: dict | None) -> list[tuple[str, str]]:
             text = str(_l("24 hours"))
         else:
             parts = []
+            next_day_label = str(_l("next day"))
             for span in spans:
                 start, end, next_day = format_span(span)
-                parts.append(f"{start}–{end}" + (f" ({_l('next day')})" if next_day else ""))
+                parts.append(f"{start}–{end}" + (f" ({next_day_label})" if next_day else ""))
             text = ", ".join(parts)
         rows.append((str(DAY_LABELS[key]), text))
     return rows
