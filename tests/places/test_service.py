@@ -62,21 +62,16 @@ def test_shelter_is_an_accepted_category(db):
     assert [r.place.id for r in service.nearest_places(*CITY_HALL, ["shelter"])] == [shelter.id]
 
 
-def test_categories_come_from_configuration(app_config, tmp_path):
-    from civic import create_app
-
+@pytest.fixture
+def charging_stations(app_config):
     app_config["PLACES_CATEGORIES"] = "toilet,charging_station"
-    app = create_app(app_config)
-    with app.app_context():
-        from civic.extensions import db
 
-        db.create_all()
-        service.add_place("charging_station", "충전소", *CITY_HALL)
-        assert len(service.nearest_places(*CITY_HALL, "charging_station")) == 1
-        with pytest.raises(ValidationFailed):
-            service.nearest_places(*CITY_HALL, "pharmacy")
-        db.session.remove()
-        db.drop_all()
+
+def test_categories_come_from_configuration(charging_stations, db):
+    service.add_place("charging_station", "충전소", *CITY_HALL)
+    assert len(service.nearest_places(*CITY_HALL, "charging_station")) == 1
+    with pytest.raises(ValidationFailed):
+        service.nearest_places(*CITY_HALL, "pharmacy")
 
 
 @pytest.mark.parametrize("kwargs, field", [

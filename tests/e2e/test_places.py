@@ -1,0 +1,52 @@
+import pytest
+
+from civic.extensions import db
+
+pytestmark = pytest.mark.e2e
+
+
+def test_find_the_nearest_toilet_with_the_phone_location(live_app, live_server, phone):
+    from civic.places import service
+
+    with live_app.app_context():
+        service.add_place("toilet", "강남역 11번 출구 화장실", 37.4985, 127.0280, hours=None,
+                          phone="02-3423-5963")
+        service.add_place("toilet", "테헤란로 공원 화장실", 37.5010, 127.0330)
+        service.add_place("pharmacy", "강남역 약국", 37.4980, 127.0276)
+        db.session.remove()
+    phone.context.grant_permissions(["geolocation"], origin=live_server)
+    phone.context.set_geolocation({"latitude": 37.4979, "longitude": 127.0276})
+
+    phone.goto(live_server + "/places")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.get_by_label("무엇을 찾으세요?").select_option("toilet")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="내 위치 사용").click()
+    items = phone.locator(".places-list > li")
+    assert items.count() == 2
+    assert "강남역 11번 출구 화장실" in items.nth(0).inner_text()
+    assert phone.get_by_role("link", name="전화").first.get_attribute("href") == "tel:02-3423-5963"
+
+    phone.get_by_role("link", name="강남역 11번 출구 화장실", exact=True).click()
+    assert phone.locator("h1").inner_text() == "강남역 11번 출구 화장실"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_works_without_javascript_by_picking_a_district(live_app, live_server, browser):
+    from civic.places import service
+
+    with live_app.app_context():
+        jongno = service.resolve_location("11110")  # the point a district choice searches from
+        service.add_place("toilet", "종로구 화장실", jongno.lat + 0.001, jongno.lon)
+        db.session.remove()
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640}, locale="ko-KR")
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/places")
+        assert not page.get_by_role("button", name="내 위치 사용").is_visible()
+        page.get_by_label("가까운 장소나 자치구").select_option("11110")
+        page.get_by_role("button", name="찾기").click()
+        assert "종로구 화장실" in page.locator(".places-list").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
