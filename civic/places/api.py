@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import g, jsonify, url_for
 
 from civic.api import make_blueprint
 from civic.api.pagination import page_headers, paginate
@@ -19,6 +19,13 @@ def _split(raw: str) -> list[str]:
     return [part for part in (raw or "").split(",") if part.strip()]
 
 
+def _detail_url(place_id: int) -> str:
+    # url_for once per request, not once per feature: nearby answers are the hot path.
+    if "places_detail_prefix" not in g:
+        g.places_detail_prefix = url_for("places.detail", place_id=0, _external=True)[:-1]
+    return f"{g.places_detail_prefix}{place_id}"
+
+
 def to_feature(place: Place, distance_m: float | None = None, open_now: bool | None = None):
     properties = {
         "id": place.id,
@@ -33,8 +40,8 @@ def to_feature(place: Place, distance_m: float | None = None, open_now: bool | N
         "details": place.details or {},
         "source": place.source,
         "source_id": place.source_id,
-        "updated_at": place.updated_at,
-        "url": url_for("places.detail", place_id=place.id, _external=True),
+        "updated_at": place.updated_at.isoformat(),
+        "url": _detail_url(place.id),
     }
     if distance_m is not None:
         properties["distance_m"] = round(distance_m, 1)
@@ -50,7 +57,9 @@ def nearby(args):
         args["lat"], args["lon"], _split(args["category"]), args["limit"], args["radius_m"],
         open_only=args["open_now"], attrs=_split(args["attrs"]),
     )
-    return feature_collection([to_feature(r.place, r.distance_m, r.open_now) for r in results])
+    # The hot path: the features are already plain JSON, so they skip the schema dump
+    # (the schema still documents the answer).
+    return jsonify(feature_collection([to_feature(r.place, r.distance_m, r.open_now) for r in results]))
 
 
 @bp.route("")

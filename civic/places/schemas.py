@@ -43,7 +43,7 @@ class PlacePropertiesSchema(Schema):
     details = fields.Dict()
     source = fields.String()
     source_id = fields.String()
-    updated_at = fields.DateTime()
+    updated_at = fields.String(metadata={"description": "ISO 8601, UTC"})
     url = fields.String()
     distance_m = fields.Float(metadata={"description": "nearby results only"})
 

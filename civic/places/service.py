@@ -18,7 +18,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from civic.db import utcnow
 from civic.errors import NotFound, ValidationFailed
@@ -81,15 +81,33 @@ def search_box(lat: float, lon: float, radius_m: float) -> tuple[float, float, f
     return max(-90.0, lat - dlat), min(90.0, lat + dlat), lon - dlon, lon + dlon
 
 
-def _candidates(box, category_list: list[str]):
+@lru_cache(maxsize=16)
+def _candidate_query(with_rules: bool, by_category: bool, by_band: bool):
+    """The box query, built once per shape; only the bound values change between searches."""
+    columns = [Place.id, Place.lat, Place.lon] + ([Place.hours, Place.attributes] if with_rules else [])
+    query = select(*columns).where(
+        Place.lat.between(bindparam("min_lat"), bindparam("max_lat")),
+        Place.lon.between(bindparam("min_lon"), bindparam("max_lon")),
+    )
+    if by_band:
+        query = query.where(Place.lat_band.in_(bindparam("bands", expanding=True)))
+    if by_category:
+        query = query.where(Place.category.in_(bindparam("categories", expanding=True)))
+    return query
+
+
+def _candidates(box, category_list: list[str], with_rules: bool):
+    """(id, lat, lon[, hours, attributes]) rows inside the box: no objects, no JSON decoding
+    unless a filter needs it."""
     min_lat, max_lat, min_lon, max_lon = box
-    query = select(Place).where(Place.lat.between(min_lat, max_lat), Place.lon.between(min_lon, max_lon))
     first, last = lat_band(min_lat), lat_band(max_lat)
-    if last - first <= 4 * BAND_PER_DEGREE:
-        query = query.where(Place.lat_band.in_(list(range(first, last + 1))))
+    by_band = last - first <= 4 * BAND_PER_DEGREE
+    params = {"min_lat": min_lat, "max_lat": max_lat, "min_lon": min_lon, "max_lon": max_lon}
+    if by_band:
+        params["bands"] = list(range(first, last + 1))
     if category_list:
-        query = query.where(Place.category.in_(category_list))
-    return db.session.scalars(query)
+        params["categories"] = category_list
+    return db.session.execute(_candidate_query(with_rules, bool(category_list), by_band), params)
 
 
 def _check_search(limit: int, radius_m: float) -> None:
@@ -119,24 +137,26 @@ def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: i
     at = at or utcnow()
     tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
+    with_rules = bool(attr_list) or open_only
     searched = min(radius_m, FIRST_RADIUS_M)
     while True:
-        hits = []
-        for place in _candidates(search_box(lat, lon, searched), category_list):
-            distance = haversine_m(lat, lon, place.lat, place.lon)
+        hits: list[tuple[float, int]] = []
+        for row in _candidates(search_box(lat, lon, searched), category_list, with_rules):
+            distance = haversine_m(lat, lon, row.lat, row.lon)
             if distance > searched:
                 continue
-            if attr_list and not all((place.attributes or {}).get(a) for a in attr_list):
+            if attr_list and not all((row.attributes or {}).get(a) for a in attr_list):
                 continue
-            state = open_at(place.hours, at, tz)
-            if open_only and state is not True:
+            if open_only and open_at(row.hours, at, tz) is not True:
                 continue
-            hits.append(Nearby(place, distance, state))
+            hits.append((distance, row.id))
         if len(hits) >= limit or searched >= radius_m:
             break
         searched = min(radius_m, searched * (2 if hits else 4))
-    hits.sort(key=lambda h: (h.distance_m, h.place.id))
-    return hits[:limit]
+    hits.sort()
+    hits = hits[:limit]
+    places = {p.id: p for p in db.session.scalars(select(Place).where(Place.id.in_([i for _, i in hits])))}
+    return [Nearby(places[i], distance, open_at(places[i].hours, at, tz)) for distance, i in hits]
 
 
 def parse_bbox(raw: str, field: str = "bbox") -> tuple[float, float, float, float]:
