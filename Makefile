@@ -26,12 +26,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: setup
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
-browser:
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded) and
+# axe-core from npm for the accessibility checks.
+browser: node_modules/.installed
 	@command -v chromium >/dev/null || { \
 	  echo "installing Debian chromium for the browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "could not install chromium: browser tests will be skipped"; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
 
 test: $(STAMP) browser
 	@$(BIN)/flask i18n compile >/dev/null

@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     configure(app, instance_path, config or {})
     configure_logging(app)
     register_extensions(app)
+    register_http_policy(app)
     register_blueprints(app)
     register_features(app)
     register_error_handlers(app)
@@ -67,7 +68,7 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from civic.api import init_api
-    from civic.extensions import babel, csrf, db, limiter, migrate, oauth
+    from civic.extensions import babel, csrf, db, limiter, migrate
     from civic.i18n import select_locale, translation_dirs
 
     db.init_app(app)
@@ -76,10 +77,15 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
-    oauth.init_app(app)
     init_api(app)
 
     from civic import audit  # noqa: F401  (registers the audit model)
+
+
+def register_http_policy(app: Flask) -> None:
+    from civic.http_policy import init_http_policy
+
+    init_http_policy(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -141,6 +147,10 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from civic.backup import backup_command
+
+    app.cli.add_command(backup_command)
+
     @app.cli.command("seed")
     def seed_command():
         """Load default data (departments and every feature's defaults). Idempotent."""

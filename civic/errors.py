@@ -185,6 +185,24 @@ def register_error_handlers(app: Flask) -> None:
         return _respond(503, "Service unavailable", "The database is unavailable; nothing was saved.",
                         headers={"Retry-After": "5"})
 
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a pinned dependency
+        RedisConnectionError = RedisTimeoutError = None
+
+    if RedisConnectionError is not None:
+        @app.errorhandler(RedisConnectionError)
+        @app.errorhandler(RedisTimeoutError)
+        def queue_unavailable(exc):
+            # Background work could not be queued: fail loudly (nothing is silently dropped).
+            from civic.extensions import db
+
+            db.session.rollback()
+            log.error("job queue unavailable: %s", exc.__class__.__name__)
+            return _respond(503, "Service unavailable", "The job queue is unavailable; please retry.",
+                            headers={"Retry-After": "5"})
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         from civic.extensions import db

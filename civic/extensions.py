@@ -1,6 +1,6 @@
-"""Extensions are created unbound here and bound to the app in ``create_app``."""
+"""Extensions are created unbound here and bound to the app in ``create_app``. (The OpenID
+Connect client registry is per app: see ``civic.accounts.oidc``.)"""
 
-from authlib.integrations.flask_client import OAuth
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,5 +25,4 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
-oauth = OAuth()
 api = CivicApi()

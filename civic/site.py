@@ -34,6 +34,16 @@ def set_language(code: str):
     return redirect(safe_next(request.values.get("next")))
 
 
+@bp.route("/display/<mode>", methods=["GET", "POST"])
+def set_display(mode: str):
+    """Large text / simple display, remembered on this device (a cookie, no account needed)."""
+    response = redirect(safe_next(request.values.get("next")))
+    if mode in ("large", "normal"):
+        response.set_cookie("display", mode, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
 @bp.route("/manifest.webmanifest")
 def manifest():
     locale = str(get_locale())

@@ -8,12 +8,15 @@ the session and checks both, and validates the ID token against the provider's J
 
 from __future__ import annotations
 
-from flask import Flask
-
-from civic.extensions import oauth
+from authlib.integrations.flask_client import OAuth
+from flask import Flask, current_app
 
 
 def register_providers(app: Flask) -> None:
+    # One registry per app: provider metadata and clients must not leak between apps in one
+    # process (tests, or several apps behind one dispatcher).
+    oauth = OAuth(app)
+    app.extensions["civic_oauth"] = oauth
     for provider in app.config["OIDC_PROVIDERS"]:
         oauth.register(
             name=provider["name"],
@@ -25,7 +28,6 @@ def register_providers(app: Flask) -> None:
                 "code_challenge_method": "S256",
                 "timeout": 10,
             },
-            overwrite=True,
         )
 
 
@@ -34,4 +36,4 @@ def providers(app: Flask) -> list[dict]:
 
 
 def client(name: str):
-    return oauth.create_client(name)
+    return current_app.extensions["civic_oauth"].create_client(name)

@@ -75,14 +75,23 @@ def oidc_start(name: str):
     client = oidc.client(name) if name in {p["name"] for p in oidc.providers(current_app)} else None
     if client is None:
         raise NotFound("Unknown sign-in provider.")
+    from requests import RequestException
+
     session["oidc_next"] = safe_next(request.args.get("next"))
     redirect_uri = url_for("accounts.oidc_callback", name=name, _external=True)
-    return client.authorize_redirect(redirect_uri)
+    try:
+        return client.authorize_redirect(redirect_uri)
+    except RequestException as exc:
+        current_app.logger.warning("OIDC provider %s unreachable: %s", name, type(exc).__name__)
+        flash(_("Sign-in with the provider failed. Please try again."), "error")
+        return redirect(url_for("accounts.login"))
 
 
 @bp.route("/login/oidc/<name>/callback")
 def oidc_callback(name: str):
     from authlib.integrations.base_client.errors import OAuthError
+    from joserfc.errors import JoseError
+    from requests import RequestException
 
     client = oidc.client(name) if name in {p["name"] for p in oidc.providers(current_app)} else None
     if client is None:
@@ -90,7 +99,8 @@ def oidc_callback(name: str):
     try:
         token = client.authorize_access_token()
         claims = token.get("userinfo") or {}
-    except (OAuthError, ValueError) as exc:
+    except (OAuthError, JoseError, RequestException, ValueError) as exc:
+        # A bad state, nonce, signature or code, or an unreachable provider: never a 500.
         current_app.logger.warning("OIDC sign-in with %s failed: %s", name, type(exc).__name__)
         flash(_("Sign-in with the provider failed. Please try again."), "error")
         return redirect(url_for("accounts.login"))

@@ -41,3 +41,6 @@ def init_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "flask users token EMAIL"}
     )
     app.before_request(_csrf_for_cookie_auth)
+    from civic.api.docs import bp as docs_bp
+
+    app.register_blueprint(docs_bp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -66,3 +67,33 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+AXE = Path(__file__).resolve().parent.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def a11y_phone(browser):
+    """A phone page where axe-core can be injected (the site's CSP forbids injected scripts, so
+    this context bypasses CSP; pages under test are otherwise unchanged)."""
+    if not AXE.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("axe-core is required in CI (make browser installs it)")
+        pytest.skip("axe-core is not installed (make browser installs it)")
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ko-KR",
+                                  device_scale_factor=2, is_mobile=True, has_touch=True, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the current page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return result

@@ -1,0 +1,129 @@
+"""OpenID Connect sign-in against a real provider on loopback (authorization code + PKCE)."""
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import requests
+
+from civic import create_app
+from civic.accounts.models import OidcIdentity, User
+from civic.extensions import db
+from tests.accounts.oidc_provider import OidcProvider
+from tests.conftest import FreshContextClient, make_config
+
+REDIRECT_URI = "http://localhost/login/oidc/city/callback"
+
+
+@pytest.fixture
+def provider():
+    provider = OidcProvider().start()
+    provider.add_client("civic-test", "s3cret", REDIRECT_URI)
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def oidc_app(tmp_path, provider):
+    config = make_config(tmp_path, OIDC_PROVIDERS=[{
+        "name": "city", "label": "Seoul SSO", "metadata_url": provider.metadata_url,
+        "client_id": "civic-test", "client_secret": "s3cret"}])
+    app = create_app(config)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        from tests.conftest import _empty_tables
+
+        _empty_tables()
+        db.engine.dispose()
+
+
+def start_sign_in(client):
+    response = client.get("/login/oidc/city?next=/account")
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def approve_at_provider(authorize_url: str) -> str:
+    """The browser's visit to the provider: it answers with a redirect back to civic."""
+    response = requests.get(authorize_url, allow_redirects=False, timeout=10)
+    assert response.status_code == 302, response.text
+    return response.headers["Location"]
+
+
+def callback_path(location: str) -> str:
+    parsed = urlparse(location)
+    return f"{parsed.path}?{parsed.query}"
+
+
+def test_full_sign_in_with_pkce_state_and_nonce(oidc_app, provider):
+    client = oidc_app.test_client()
+    authorize_url = start_sign_in(client)
+    assert authorize_url.startswith(provider.issuer + "/authorize")
+    sent = parse_qs(urlparse(authorize_url).query)
+    assert sent["response_type"] == ["code"]
+    assert sent["code_challenge_method"] == ["S256"] and len(sent["code_challenge"][0]) >= 43
+    assert sent["state"][0] and sent["nonce"][0]
+    assert "openid" in sent["scope"][0].split()
+
+    location = approve_at_provider(authorize_url)
+    response = client.get(callback_path(location))
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    # The code was exchanged with the PKCE verifier over real HTTP.
+    assert provider.token_requests and provider.token_requests[-1].get("code_verifier")
+
+    identity = db.session.query(OidcIdentity).one()
+    assert (identity.provider, identity.subject) == ("city", "user-123")
+    me = client.get("/api/v1/me").json
+    assert me["email"] == "minji@example.org" and me["display_name"] == "Kim Minji"
+
+    # Signing in again links to the same account.
+    client.post("/logout")
+    client.get(callback_path(approve_at_provider(start_sign_in(client))))
+    assert db.session.query(User).count() == 1
+
+
+def test_a_forged_state_is_refused(oidc_app, provider):
+    client = oidc_app.test_client()
+    location = approve_at_provider(start_sign_in(client))
+    forged = location.replace("state=", "state=x")
+    response = client.get(callback_path(forged))
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert client.get("/api/v1/me").status_code == 401
+    assert db.session.query(User).count() == 0
+
+
+def test_a_callback_from_another_browser_is_refused(oidc_app, provider):
+    victim, attacker = oidc_app.test_client(), oidc_app.test_client()
+    location = approve_at_provider(start_sign_in(attacker))
+    victim.get("/login")
+    response = victim.get(callback_path(location))
+    assert response.headers["Location"] == "/login"
+    assert victim.get("/api/v1/me").status_code == 401
+
+
+def test_an_id_token_with_the_wrong_nonce_is_refused(oidc_app, provider):
+    provider.nonce_override = "replayed-nonce"
+    client = oidc_app.test_client()
+    response = client.get(callback_path(approve_at_provider(start_sign_in(client))))
+    assert response.headers["Location"] == "/login"
+    assert db.session.query(User).count() == 0
+
+
+def test_unknown_provider_is_404(oidc_app):
+    assert oidc_app.test_client().get("/login/oidc/nope").status_code == 404
+
+
+def test_login_page_offers_configured_providers(oidc_app):
+    html = oidc_app.test_client().get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Sign in with Seoul SSO" in html
+
+
+def test_an_unreachable_provider_is_a_clear_message_not_a_500(oidc_app, provider):
+    provider.stop()
+    client = oidc_app.test_client()
+    response = client.get("/login/oidc/city")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    page = client.get("/login").get_data(as_text=True)
+    assert "외부 계정 로그인에 실패했습니다" in page

@@ -1,0 +1,52 @@
+"""axe-core on every page of the core shell, in Korean and English, signed out and signed in.
+Feature pages add themselves to PAGES as they land."""
+
+import pytest
+
+from tests.e2e.conftest import axe_violations
+
+pytestmark = pytest.mark.e2e
+
+PAGES = ["/", "/login", "/register", "/offline", "/no-such-page", "/api/v1/docs"]
+SIGNED_IN_PAGES = ["/", "/account", "/notifications"]
+
+
+def sign_up(page, base):
+    page.goto(base + "/register")
+    page.fill("#email", "axe@example.org")
+    page.fill("#password", "a long enough password")
+    page.click("button[type=submit]")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_no_axe_violations_signed_out(live_server, a11y_phone, lang):
+    a11y_phone.goto(f"{live_server}/lang/{lang}")
+    for path in PAGES:
+        a11y_phone.goto(live_server + path)
+        assert axe_violations(a11y_phone) == [], path
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_no_axe_violations_signed_in(live_server, a11y_phone, lang):
+    sign_up(a11y_phone, live_server)
+    a11y_phone.goto(f"{live_server}/lang/{lang}")
+    for path in SIGNED_IN_PAGES:
+        a11y_phone.goto(live_server + path)
+        assert axe_violations(a11y_phone) == [], path
+
+
+def test_touch_targets_are_at_least_44px(live_server, phone):
+    phone.goto(live_server + "/")
+    small = phone.evaluate("""() => [...document.querySelectorAll('a, button, input, select, textarea')]
+        .filter(el => el.offsetParent !== null && !el.classList.contains('skip'))
+        .map(el => ({text: (el.innerText || el.name || '').trim(), h: el.getBoundingClientRect().height}))
+        .filter(t => t.h < 44)""")
+    assert small == []
+
+
+def test_keyboard_only_reaches_main_content(live_server, phone):
+    phone.goto(live_server + "/")
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.className") == "skip"
+    phone.keyboard.press("Enter")
+    assert phone.evaluate("document.activeElement.id") == "main"
