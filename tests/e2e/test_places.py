@@ -32,21 +32,23 @@ def test_find_the_nearest_toilet_with_the_phone_location(live_app, live_server, 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_works_without_javascript_by_picking_a_district(live_app, live_server, browser):
+def test_pages_pass_axe_in_both_languages(live_app, live_server, a11y_phone):
     from civic.places import service
+    from tests.e2e.conftest import axe_violations
 
     with live_app.app_context():
         jongno = service.resolve_location("11110")  # the point a district choice searches from
-        service.add_place("toilet", "종로구 화장실", jongno.lat + 0.001, jongno.lon)
+        place_id = service.add_place("toilet", "종로구 화장실", jongno.lat + 0.001, jongno.lon, phone="02-120",
+                                     attributes={"wheelchair": True}).id
         db.session.remove()
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640}, locale="ko-KR")
-    page = context.new_page()
-    try:
-        page.goto(live_server + "/places")
-        assert not page.get_by_role("button", name="내 위치 사용").is_visible()
-        page.get_by_label("가까운 장소나 자치구").select_option("11110")
-        page.get_by_role("button", name="찾기").click()
+    page = a11y_phone
+    labels = (("ko", "가까운 장소나 자치구", "찾기"), ("en", "Near a place or district", "Search"))
+    for lang, district_label, search in labels:
+        page.goto(f"{live_server}/lang/{lang}?next=/places")
+        assert axe_violations(page) == [], (lang, "/places")
+        page.get_by_label(district_label).select_option("11110")
+        page.get_by_role("button", name=search, exact=True).click()
         assert "종로구 화장실" in page.locator(".places-list").inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    finally:
-        context.close()
+        assert axe_violations(page) == [], (lang, "results")
+        page.goto(f"{live_server}/places/{place_id}")
+        assert axe_violations(page) == [], (lang, "detail")
