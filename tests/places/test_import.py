@@ -209,3 +209,10 @@ def test_seed_loads_the_bundled_data_once(db):
     assert added > 5000
     assert count(db, category="toilet") > 4000 and count(db, category="emergency_room") > 50
     assert seed() == 0
+
+
+def test_cli_lists_the_kinds_and_their_formats(runner):
+    result = runner.invoke(args=["places", "kinds"])
+    assert result.exit_code == 0
+    assert "toilet: 전국공중화장실표준데이터" in result.output
+    assert "shelter: GeoJSON only" in result.output
