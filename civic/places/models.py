@@ -10,7 +10,8 @@ from civic.db import IdMixin, utcnow
 from civic.extensions import db
 
 # Rows are grouped in latitude bands of 0.01° (about 1.1 km): the nearby query reads a few
-# bands, each as one index range on longitude, instead of scanning the table.
+# bands, each as one index range on longitude, instead of scanning the table. The index also
+# holds lat (and, in SQLite, the rowid id), so candidates are read from the index alone.
 BAND_PER_DEGREE = 100
 
 
@@ -25,8 +26,8 @@ class Place(IdMixin, db.Model):
     __tablename__ = "places"
     __table_args__ = (
         UniqueConstraint("source", "source_id", name="uq_places_source_source_id"),
-        Index("ix_places_category_band_lon", "category", "lat_band", "lon"),
-        Index("ix_places_band_lon", "lat_band", "lon"),
+        Index("ix_places_category_band_lon", "category", "lat_band", "lon", "lat"),
+        Index("ix_places_band_lon", "lat_band", "lon", "lat"),
         Index("ix_places_lon_lat", "lon", "lat"),
     )
 

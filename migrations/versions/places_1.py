@@ -40,8 +40,8 @@ def upgrade():
     sa.UniqueConstraint('source', 'source_id', name='uq_places_source_source_id')
     )
     with op.batch_alter_table('places', schema=None) as batch_op:
-        batch_op.create_index('ix_places_band_lon', ['lat_band', 'lon'], unique=False)
-        batch_op.create_index('ix_places_category_band_lon', ['category', 'lat_band', 'lon'], unique=False)
+        batch_op.create_index('ix_places_band_lon', ['lat_band', 'lon', 'lat'], unique=False)
+        batch_op.create_index('ix_places_category_band_lon', ['category', 'lat_band', 'lon', 'lat'], unique=False)
         batch_op.create_index(batch_op.f('ix_places_district_code'), ['district_code'], unique=False)
         batch_op.create_index('ix_places_lon_lat', ['lon', 'lat'], unique=False)
 
