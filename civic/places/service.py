@@ -242,11 +242,12 @@ def _landmarks(path: str) -> tuple[NamedLocation, ...]:
 
 def named_locations() -> list[NamedLocation]:
     """Places a person without location services can pick: landmarks, then each district's
-    central point (a point inside the district's boundary)."""
+    centre (its centroid, or a point inside the boundary when the centroid falls outside)."""
     found = list(_landmarks(current_app.config.get("PLACES_LANDMARKS_FILE") or str(LANDMARKS_FILE)))
     geometries = district_index().geometries
     for district in all_districts():
-        point = geometries[district.code].representative_point()
+        geometry = geometries[district.code]
+        point = geometry.centroid if geometry.contains(geometry.centroid) else geometry.representative_point()
         found.append(NamedLocation(district.code, district.name_ko, district.name_en,
                                    round(point.y, 6), round(point.x, 6), "district"))
     return found

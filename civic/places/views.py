@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -111,7 +111,15 @@ def index():
         results, status = None, 422
     return render_template("places/index.html", form=form, results=results, origin=origin,
                            radius_m=current_app.config["PLACES_PAGE_RADIUS_M"],
-                           category=category_label(form.category.data)), status
+                           category=category_label(form.category.data),
+                           other_categories=_other_categories(form) if results is not None else []), status
+
+
+def _other_categories(form: SearchForm) -> list[tuple[str, str]]:
+    """One-tap links to the other categories around the same point."""
+    keep = {name: value for name, value in request.args.items() if name in {"near", "lat", "lon"} and value}
+    return [(category_label(code), url_for("places.index", category=code, **keep))
+            for code in service.categories() if code != form.category.data]
 
 
 @bp.route("/places/<int:place_id>")

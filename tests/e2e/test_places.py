@@ -26,6 +26,11 @@ def test_find_the_nearest_toilet_with_the_phone_location(live_app, live_server, 
     assert items.count() == 2
     assert "강남역 11번 출구 화장실" in items.nth(0).inner_text()
     assert phone.get_by_role("link", name="전화").first.get_attribute("href") == "tel:02-3423-5963"
+    small = phone.evaluate("""() => [...document.querySelectorAll('main a, main button, main select, main summary')]
+        .filter(el => el.offsetParent !== null)
+        .map(el => ({text: (el.innerText || el.name || '').trim(), h: el.getBoundingClientRect().height}))
+        .filter(t => t.h < 44)""")
+    assert small == []
 
     phone.get_by_role("link", name="강남역 11번 출구 화장실", exact=True).click()
     assert phone.locator("h1").inner_text() == "강남역 11번 출구 화장실"

@@ -65,3 +65,10 @@ def test_english(client, db):
     html = client.get("/places?category=toilet&near=city-hall").get_data(as_text=True)
     assert "Public toilets near Seoul City Hall" in html
     assert "Hours unknown" in client.get(f"/places/{created.id}").get_data(as_text=True)
+
+
+def test_results_link_to_the_other_categories_around_the_same_point(client, db):
+    place("시청 앞 화장실", lat=37.5664, lon=126.9780)
+    html = client.get("/places?category=toilet&near=city-hall").get_data(as_text=True)
+    assert 'href="/places?category=pharmacy&amp;near=city-hall"' in html
+    assert 'href="/places?category=toilet&amp;near=city-hall"' not in html
