@@ -32,6 +32,13 @@ def test_find_the_nearest_toilet_with_the_phone_location(live_app, live_server, 
         .filter(t => t.h < 44)""")
     assert small == []
 
+    # The map is an enhancement: Leaflet is loaded only when asked for (tiles are not fetched here).
+    phone.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    assert phone.evaluate("typeof window.L") == "undefined"
+    phone.get_by_role("button", name="지도에서 보기").click()
+    phone.wait_for_selector(".leaflet-marker-icon")
+    assert phone.locator(".leaflet-marker-icon").count() == 2
+
     phone.get_by_role("link", name="강남역 11번 출구 화장실", exact=True).click()
     assert phone.locator("h1").inner_text() == "강남역 11번 출구 화장실"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360

@@ -27,6 +27,8 @@ def test_list_near_a_landmark(client, db):
     assert 'href="tel:02-120"' in html
     assert "https://map.kakao.com/link/to/" in html
     assert "지금 열림" in html and re.search(r"<strong>\d+ m</strong>", html)
+    # The map library is only loaded on request (by places.js), never with the page.
+    assert not re.search(r"<script[^>]+leaflet", html) and not re.search(r"<link[^>]+leaflet", html)
 
 
 def test_list_near_typed_coordinates_with_filters(client, db):
