@@ -13,7 +13,7 @@ from wtforms.validators import Optional
 
 from civic.errors import ValidationFailed
 from civic.forms import apply_errors
-from civic.geo import get_district
+from civic.geo import get_district, validate_point
 from civic.places import service
 from civic.places.opening_hours import DAY, format_span
 
@@ -86,7 +86,7 @@ def _search_form() -> SearchForm:
 def _origin(form: SearchForm):
     """(lat, lon, label) of the search point, or None when the user has not given one."""
     if (form.lat.data or "").strip() or (form.lon.data or "").strip():
-        lat, lon = service.validate_point(form.lat.data, form.lon.data)
+        lat, lon = validate_point(form.lat.data, form.lon.data)
         return lat, lon, str(_l("your location"))
     if form.near.data:
         location = service.resolve_location(form.near.data)
