@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 from civic.db import unit_of_work, utcnow
 from civic.extensions import db
 from civic.geo import district_at
+from civic.places import opening_hours
 from civic.places.mappings import KINDS, Format, geojson_format, value
 from civic.places.models import Place, lat_band
 from civic.places.readers import ImportFailed, read_records
@@ -143,10 +144,7 @@ def _row(fmt: Format, kind: str, record: dict, transformer, summary: ImportSumma
     address = str(value(record, fmt.address) or "")[:300]
     hours = fmt.hours(record) if fmt.hours else None
     attributes = {name_: flag for name_, read in fmt.attributes.items() if (flag := read(record)) is not None}
-    if hours:
-        attributes["open_24h"] = bool(hours.get("24h"))
-        if hours.get("holiday") is not None:
-            attributes["open_holidays"] = bool(hours["holiday"])
+    attributes.update(opening_hours.derived_attributes(hours))
     details = {k: str(v) for k, spec in fmt.details.items() if (v := value(record, spec))}
     values = {
         "category": kind,

@@ -181,6 +181,16 @@ def from_duty_times(record: dict) -> dict | None:
     return {"24h": is_24h, "days": days, "holiday": holiday, "text": ""}
 
 
+def derived_attributes(hours: dict | None) -> dict[str, bool]:
+    """The attributes the hours imply: open around the clock, open on public holidays."""
+    if not hours:
+        return {}
+    derived = {"open_24h": bool(hours.get("24h"))}
+    if hours.get("holiday") is not None:
+        derived["open_holidays"] = bool(hours["holiday"])
+    return derived
+
+
 @lru_cache(maxsize=8)
 def _kr_holidays(year: int):
     return holidays.country_holidays("KR", years=year)

@@ -25,7 +25,7 @@ from civic.errors import NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import EARTH_RADIUS_M, all_districts, district_index, haversine_m, validate_point
 from civic.places.models import BAND_PER_DEGREE, Place, lat_band
-from civic.places.opening_hours import open_at
+from civic.places.opening_hours import derived_attributes, open_at
 
 ATTRIBUTES = ("wheelchair", "baby_changing", "gender_separated", "emergency_bell", "cctv",
               "open_24h", "open_holidays", "indoor", "emergency_room", "children")
@@ -207,7 +207,7 @@ def add_place(category: str, name: str, lat, lon, *, address: str = "", phone: s
     with unit_of_work():
         place = Place(category=category, name=name.strip()[:200], address=address, phone=phone,
                       lat=lat, lon=lon, lat_band=lat_band(lat), district_code=district.code, hours=hours,
-                      attributes={k: bool(attributes[k]) for k in attribute_names},
+                      attributes={**derived_attributes(hours), **{k: bool(attributes[k]) for k in attribute_names}},
                       details=details or {}, source=source, source_id=source_id or f"manual-{uuid4().hex}",
                       updated_at=utcnow())
         db.session.add(place)

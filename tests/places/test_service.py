@@ -57,6 +57,13 @@ def test_open_now_and_attribute_filters(db):
     assert [r.place.name for r in service.nearest_places(*CITY_HALL, "toilet", attrs=["wheelchair"])] == ["휠체어"]
 
 
+def test_open_24h_is_derived_from_the_hours(db):
+    place("밤낮", lat=37.5664, lon=126.9780, hours_text="24시간")
+    place("낮", lat=37.5663, lon=126.9780, hours_text="월-금09:00~18:00 공휴일 휴관")
+    assert [r.place.name for r in service.nearest_places(*CITY_HALL, "toilet", attrs=["open_24h"])] == ["밤낮"]
+    assert service.nearest_places(*CITY_HALL, "toilet", attrs=["open_holidays"])[0].place.name == "밤낮"
+
+
 def test_shelter_is_an_accepted_category(db):
     shelter = place("지하 대피소", category="shelter")
     assert [r.place.id for r in service.nearest_places(*CITY_HALL, ["shelter"])] == [shelter.id]
