@@ -7,8 +7,9 @@ from tests.e2e.conftest import axe_violations
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["/", "/login", "/register", "/offline", "/no-such-page", "/api/v1/docs"]
-SIGNED_IN_PAGES = ["/", "/account", "/notifications"]
+PAGES = ["/", "/login", "/register", "/offline", "/no-such-page", "/api/v1/docs",
+         "/participate", "/polls", "/proposals"]
+SIGNED_IN_PAGES = ["/", "/account", "/notifications", "/proposals/new", "/proposals/mine"]
 
 
 def sign_up(page, base):

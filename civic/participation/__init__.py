@@ -1,0 +1,15 @@
+"""Participation: policy polls and citizen proposals with a support threshold and official
+responses (DESIGN.md §3 Participation)."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from civic.api import register_api
+    from civic.participation import api, cli, settings, views
+
+    settings.set_defaults(app)
+    app.register_blueprint(views.bp)
+    register_api(app, api.bp)
+    register_api(app, api.staff_bp)
+    app.cli.add_command(cli.participation_cli)

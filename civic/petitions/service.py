@@ -1,0 +1,396 @@
+"""Petition rules for citizens: types, filing, visibility, withdrawal and rating.
+
+Staff triage (queue, assignment, transfer, answers) is in ``triage.py``, workload and reminders
+in ``workload.py``; they share the visibility rule ``can_view`` defined here, so every face
+answers 404 alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from civic import audit
+from civic.accounts.models import Department, User
+from civic.api.pagination import Page, paginate
+from civic.db import unit_of_work, utcnow
+from civic.errors import Conflict, NotFound, ValidationFailed
+from civic.extensions import db
+from civic.geo import district_at, get_district, validate_point
+from civic.notifications.service import in_locale_of, notify
+from civic.petitions import deadlines
+from civic.petitions.models import (
+    CONTACT_PREFERENCES,
+    OPEN_STATUSES,
+    REQUIRABLE_FIELDS,
+    Petition,
+    PetitionAttachment,
+    PetitionEvent,
+    PetitionType,
+)
+from civic.petitions.receipt_numbers import next_receipt_no
+from civic.uploads import StoredImage, delete_image, save_image
+
+log = logging.getLogger(__name__)
+
+TITLE_MAX = 200
+BODY_MAX = 10_000
+# The messages of civic.uploads, listed here so that petition pages show them translated.
+UPLOAD_MESSAGES = (
+    _l("Each photo must be at most 8 MB."), _l("The file is empty."),
+    _l("Only JPEG, PNG or WebP photos are accepted."), _l("The photo has too many pixels."),
+    _l("The file is not a readable JPEG, PNG or WebP image."),
+    _l("The photo could not be stored. Please try again later."),
+)
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
+
+
+@dataclass
+class Upload:
+    """A file handed over by a face: a readable stream and its form field name."""
+
+    stream: object
+    filename: str = ""
+
+
+def petition_path(receipt_no: str) -> str:
+    return f"/petitions/{receipt_no}"
+
+
+def staff_petition_path(receipt_no: str) -> str:
+    return f"/staff/petitions/{receipt_no}"
+
+
+# --- petition types -------------------------------------------------------------------------
+
+def list_types(include_inactive: bool = False) -> list[PetitionType]:
+    query = select(PetitionType).order_by(PetitionType.position, PetitionType.code)
+    if not include_inactive:
+        query = query.where(PetitionType.is_active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def get_type(code: str) -> PetitionType:
+    ptype = db.session.scalar(select(PetitionType).where(PetitionType.code == code))
+    if ptype is None:
+        raise NotFound("Unknown petition type.")
+    return ptype
+
+
+def update_type(actor: User | None, code: str, *, name_ko: str, name_en: str, department_code: str,
+                deadline_days: int, required_fields: Iterable[str], route_by_district: bool,
+                answer_template: str, is_active: bool) -> PetitionType:
+    """Admins edit a petition type; the change is audited."""
+    from civic.accounts.service import require_role
+
+    require_role(actor, "admin")
+    ptype = get_type(code)
+    errors = {}
+    if not (name_ko or "").strip() or len(name_ko) > 200:
+        errors["name_ko"] = _l("Enter a name of 1 to 200 characters.")
+    if not (name_en or "").strip() or len(name_en) > 200:
+        errors["name_en"] = _l("Enter a name of 1 to 200 characters.")
+    department = db.session.scalar(select(Department).where(Department.code == department_code))
+    if department is None:
+        errors["department"] = _l("Unknown department.")
+    if not isinstance(deadline_days, int) or not 1 <= deadline_days <= 90:
+        errors["deadline_days"] = _l("Between 1 and 90 working days.")
+    required = list(dict.fromkeys(required_fields or []))
+    if any(name not in REQUIRABLE_FIELDS for name in required):
+        errors["required_fields"] = _l("Only %(names)s.", names=", ".join(REQUIRABLE_FIELDS))
+    if errors:
+        raise ValidationFailed(errors)
+    with unit_of_work():
+        ptype.name_ko, ptype.name_en = name_ko.strip(), name_en.strip()
+        ptype.department = department
+        ptype.deadline_days = deadline_days
+        ptype.required_fields = required
+        ptype.route_by_district = bool(route_by_district)
+        ptype.answer_template = answer_template or ""
+        ptype.is_active = bool(is_active)
+        audit.record(actor, "petition_type.update", "petition_type", ptype.code,
+                     department_id=department.id, deadline_days=deadline_days,
+                     department=department.code, is_active=bool(is_active))
+    return ptype
+
+
+# --- routing and deadlines ------------------------------------------------------------------
+
+def route(ptype: PetitionType, district_code: str | None) -> Department:
+    """The department that handles a new petition: the district office for types routed by
+    district (when the petition names one), the type's default department otherwise."""
+    if ptype.route_by_district and district_code:
+        from civic.accounts.seed import district_office_code
+
+        office = db.session.scalar(
+            select(Department).where(Department.code == district_office_code(district_code)))
+        if office is not None:
+            return office
+    return ptype.department
+
+
+# --- visibility -----------------------------------------------------------------------------
+
+def is_handling_staff(user: User | None, petition: Petition) -> bool:
+    return (user is not None and user.is_active and user.has_role("staff")
+            and user.department_id is not None and user.department_id == petition.department_id)
+
+
+def can_view(user: User | None, petition: Petition) -> bool:
+    """The petitioner, staff of the department now handling it, and admins; nobody else."""
+    if user is None:
+        return False
+    return user.id == petition.petitioner_id or user.has_role("admin") or is_handling_staff(user, petition)
+
+
+def find(receipt_no: str) -> Petition | None:
+    return db.session.scalar(select(Petition).where(Petition.receipt_no == str(receipt_no)))
+
+
+def _visible(user: User | None, receipt_no: str) -> Petition:
+    petition = find(receipt_no)
+    if petition is None or not can_view(user, petition):
+        # The same answer whether it does not exist or is someone else's: no existence leak.
+        raise NotFound("No such petition.")
+    return petition
+
+
+def get_petition(user: User | None, receipt_no: str) -> Petition:
+    """A petition the user may see (404 otherwise). Staff and admins opening someone's
+    petition is recorded in the audit log, since it shows personal data."""
+    petition = _visible(user, receipt_no)
+    if user.id != petition.petitioner_id:
+        with unit_of_work():
+            audit.record(user, "petition.view", "petition", petition.receipt_no,
+                         department_id=petition.department_id)
+    return petition
+
+
+def get_attachment(user: User | None, receipt_no: str, attachment_id: int) -> PetitionAttachment:
+    petition = _visible(user, receipt_no)
+    for attachment in petition.attachments:
+        if attachment.id == attachment_id:
+            return attachment
+    raise NotFound("No such attachment.")
+
+
+def public_events(petition: Petition) -> list[PetitionEvent]:
+    return [event for event in petition.events if event.public]
+
+
+def list_mine(user: User, page: int = 1, per_page: int = 20, status: str | None = None) -> Page:
+    from civic.accounts.service import require_role
+
+    require_role(user, "citizen")
+    query = select(Petition).where(Petition.petitioner_id == user.id)
+    if status:
+        query = query.where(Petition.status == status)
+    return paginate(query.order_by(Petition.id.desc()), page, per_page)
+
+
+def flags(petition: Petition, now=None) -> dict[str, bool]:
+    """``overdue`` / ``due_soon`` (within ``PETITIONS_DUE_SOON_HOURS``) for open petitions."""
+    from datetime import timedelta
+
+    now = now or utcnow()
+    if not petition.is_open:
+        return {"overdue": False, "due_soon": False}
+    soon = now + timedelta(hours=current_app.config["PETITIONS_DUE_SOON_HOURS"])
+    return {"overdue": petition.due_at < now, "due_soon": now <= petition.due_at < soon}
+
+
+# --- filing ---------------------------------------------------------------------------------
+
+def _validate_filing(ptype, title, body, district, lat, lon, contact_preference, contact_phone,
+                     uploads) -> tuple[str | None, tuple[float, float] | None]:
+    errors: dict[str, str] = {}
+    if not title:
+        errors["title"] = _l("Enter a title.")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _l("Use at most %(n)d characters.", n=TITLE_MAX)
+    if not body:
+        errors["body"] = _l("Describe your petition.")
+    elif len(body) > BODY_MAX:
+        errors["body"] = _l("Use at most %(n)d characters.", n=BODY_MAX)
+    if district and get_district(district) is None:
+        errors["district"] = _l("Choose a district of the city.")
+    point = None
+    if lat not in (None, "") or lon not in (None, ""):
+        try:
+            point = validate_point(lat, lon)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+        else:
+            found = district_at(*point)
+            if found is None:
+                errors["lat"] = _l("The location is outside the city's service area.")
+            elif district and found.code != district:
+                errors["district"] = _l("The location is not in the chosen district.")
+            else:
+                district = found.code
+    if contact_preference not in CONTACT_PREFERENCES:
+        errors["contact_preference"] = _l("Choose how we should contact you.")
+    if contact_phone and not PHONE_RE.match(contact_phone):
+        errors["contact_phone"] = _l("Enter a phone number of digits, spaces or dashes.")
+    elif contact_preference == "phone" and not contact_phone:
+        errors["contact_phone"] = _l("Enter the phone number to call.")
+    limit = current_app.config["PETITIONS_MAX_ATTACHMENTS"]
+    if len(uploads) > limit:
+        errors["attachments"] = _l("Attach at most %(n)d files.", n=limit)
+    required = set(ptype.required_fields or []) if ptype is not None else set()
+    if "location" in required and not district and point is None:
+        errors.setdefault("district", _l("This type of petition needs a district or a location."))
+    if "point" in required and point is None:
+        errors.setdefault("lat", _l("This type of petition needs a location on the map."))
+    if "attachment" in required and not uploads:
+        errors.setdefault("attachments", _l("This type of petition needs a photo."))
+    if "contact_phone" in required and not contact_phone:
+        errors.setdefault("contact_phone", _l("This type of petition needs a phone number."))
+    if errors:
+        raise ValidationFailed(errors)
+    return district or None, point
+
+
+def store_uploads(uploads: list[Upload], field: str = "attachments") -> list[StoredImage]:
+    """Store every upload or none: a bad file removes the ones already stored."""
+    stored: list[StoredImage] = []
+    try:
+        for upload in uploads:
+            stored.append(save_image(upload.stream, field))
+    except BaseException:
+        discard(stored)
+        raise
+    return stored
+
+
+def discard(stored: list[StoredImage]) -> None:
+    for image in stored:
+        delete_image(image.name, image.thumb_name)
+
+
+def attachment_rows(stored: list[StoredImage], kind: str) -> list[PetitionAttachment]:
+    return [PetitionAttachment(kind=kind, stored_name=s.name, thumb_name=s.thumb_name,
+                               content_type=s.content_type, width=s.width, height=s.height, size=s.size)
+            for s in stored]
+
+
+def file_petition(user: User | None, *, type_code: str, title: str, body: str, district: str | None = None,
+                  lat=None, lon=None, contact_preference: str = "in_app", contact_phone: str | None = None,
+                  uploads: list[Upload] | None = None) -> Petition:
+    """A signed-in user files a petition. It is routed, numbered and given its legal deadline;
+    nothing is stored (no row, no file) unless all of it is."""
+    from civic.accounts.service import require_role
+
+    require_role(user, "citizen")
+    uploads = [u for u in (uploads or []) if u is not None]
+    ptype = db.session.scalar(select(PetitionType).where(PetitionType.code == (type_code or ""),
+                                                         PetitionType.is_active.is_(True)))
+    title, body = (title or "").strip(), (body or "").strip()
+    contact_phone = (contact_phone or "").strip() or None
+    district = (district or "").strip() or None
+    try:
+        district, point = _validate_filing(ptype, title, body, district, lat, lon,
+                                           contact_preference or "in_app", contact_phone, uploads)
+    except ValidationFailed as exc:
+        if ptype is None:
+            exc.errors["type"] = _l("Choose a type of petition.")
+        raise
+    if ptype is None:
+        raise ValidationFailed({"type": _l("Choose a type of petition.")})
+
+    stored = store_uploads(uploads)
+    try:
+        with unit_of_work():
+            now = utcnow()
+            department = route(ptype, district)
+            petition = Petition(
+                receipt_no=next_receipt_no(deadlines.local_year(now)), type=ptype, petitioner_id=user.id,
+                title=title, body=body, district_code=district,
+                lat=point[0] if point else None, lon=point[1] if point else None,
+                contact_preference=contact_preference or "in_app", contact_phone=contact_phone,
+                status="received", department=department, created_at=now,
+                due_at=deadlines.due_at(now, ptype.deadline_days),
+            )
+            petition.attachments = attachment_rows(stored, "petition")
+            petition.events = [PetitionEvent(kind="received", status="received", actor_id=user.id,
+                                             to_department_id=department.id, created_at=now)]
+            db.session.add(petition)
+            db.session.flush()
+            with in_locale_of(user):
+                notify(user, "petition", _("Petition %(receipt_no)s received", receipt_no=petition.receipt_no),
+                       _("We will answer by %(date)s.", date=_format_date(petition.due_at)),
+                       petition_path(petition.receipt_no))
+    except BaseException:
+        discard(stored)
+        raise
+    log.info("petition %s filed (type %s, department %s)", petition.receipt_no, ptype.code, department.code)
+    return petition
+
+
+def _format_date(moment) -> str:
+    from flask_babel import format_datetime
+
+    return format_datetime(moment, "medium")
+
+
+# --- citizen actions ------------------------------------------------------------------------
+
+def _own(user: User | None, receipt_no: str) -> Petition:
+    petition = _visible(user, receipt_no)
+    if petition.petitioner_id != user.id:
+        # Staff and admins may see it but only the petitioner acts on it as a citizen.
+        raise NotFound("No such petition.")
+    return petition
+
+
+def withdraw(user: User | None, receipt_no: str, reason: str = "") -> Petition:
+    """The petitioner withdraws the petition, only while it has no answer."""
+    petition = _own(user, receipt_no)
+    if petition.status not in OPEN_STATUSES:
+        raise Conflict("Only a petition without an answer can be withdrawn.")
+    with unit_of_work():
+        petition.status = "withdrawn"
+        petition.withdrawn_at = utcnow()
+        petition.events.append(PetitionEvent(kind="withdrawn", status="withdrawn", actor_id=user.id,
+                                             body=(reason or "").strip()[:1000]))
+        assignee = petition.assignee
+        if assignee is not None and assignee.is_active:
+            with in_locale_of(assignee):
+                notify(assignee, "petition_staff",
+                       _("Petition %(receipt_no)s was withdrawn", receipt_no=petition.receipt_no),
+                       "", staff_petition_path(petition.receipt_no))
+    log.info("petition %s withdrawn", petition.receipt_no)
+    return petition
+
+
+def rate(user: User | None, receipt_no: str, score, comment: str = "") -> Petition:
+    """The petitioner rates the answer (1-5, with an optional comment), once."""
+    petition = _own(user, receipt_no)
+    if petition.status not in ("answered", "closed") or petition.answered_at is None:
+        raise Conflict("The answer can be rated once it has been given.")
+    if petition.rating is not None:
+        raise Conflict("This answer has already been rated.")
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    errors = {}
+    if not 1 <= score <= 5:
+        errors["score"] = _l("Choose from 1 to 5.")
+    if len(comment or "") > 2000:
+        errors["comment"] = _l(_l("Use at most %(n)d characters.", n=2000))
+    if errors:
+        raise ValidationFailed(errors)
+    with unit_of_work():
+        petition.rating = score
+        petition.rating_comment = (comment or "").strip() or None
+        petition.rated_at = utcnow()
+        petition.events.append(PetitionEvent(kind="rated", actor_id=user.id))
+    return petition

@@ -1,0 +1,216 @@
+"""Staff pages under ``/staff/petitions``: the triage queue, a petition with its actions and
+audit trail, the workload of a department, and (admins) petition types."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from civic.accounts.auth import current_user, role_required, safe_next
+from civic.accounts.service import list_departments
+from civic.errors import Conflict, ValidationFailed
+from civic.forms import apply_errors
+from civic.petitions import present, service, triage, workload
+from civic.petitions.forms import AnswerForm, AssignForm, NoteForm, StatusForm, TransferForm, TypeForm
+from civic.petitions.models import STATUSES
+from civic.petitions.service import Upload
+from civic.petitions.views import bp, district_choices, localized, status_label
+
+
+def _department_choices(exclude_id=None) -> list[tuple[str, str]]:
+    locale = str(get_locale())
+    return [("", _("Choose a department"))] + [
+        (d.code, d.name(locale)) for d in list_departments() if d.id != exclude_id]
+
+
+def _all_departments_choices() -> list[tuple[str, str]]:
+    return [("", _("All departments"))] + _department_choices()[1:]
+
+
+def _staff_choices(department_id) -> list[tuple[str, str]]:
+    return [("", _("Choose a staff member"))] + [
+        (str(u.id), u.display_name or u.email or str(u.id)) for u in triage.assignable_staff(department_id)]
+
+
+def _queue_filter() -> triage.QueueFilter:
+    args = request.args
+    flag = args.get("flag")
+    return triage.QueueFilter(
+        status=args.get("status") or None, type=args.get("type") or None,
+        district=args.get("district") or None, assignee=args.get("assignee") or None,
+        department=args.get("department") or None, overdue=flag == "overdue", due_soon=flag == "due_soon",
+        sort=args.get("sort") or "due",
+    )
+
+
+@bp.route("/staff/petitions")
+@role_required("staff")
+def staff_index():
+    user = current_user()
+    flt = _queue_filter()
+    try:
+        page = triage.queue(user, flt, request.args.get("page", 1, type=int))
+        counts = triage.status_counts(user, flt.department)
+    except ValidationFailed:
+        abort(400)
+    locale = str(get_locale())
+    return render_template(
+        "petitions/staff_queue.html", page=page, counts=counts, flt=flt, args=request.args,
+        types=service.list_types(include_inactive=True), locale=locale,
+        districts=district_choices(_("All districts")),
+        departments=_all_departments_choices() if user.has_role("admin") else None,
+        staff=_staff_choices(user.department_id) if user.department_id else None,
+    )
+
+
+@bp.route("/staff/petitions/bulk-assign", methods=["POST"])
+@role_required("staff")
+def staff_bulk_assign():
+    receipt_nos = request.form.getlist("receipt_no")
+    try:
+        done = triage.bulk_assign(current_user(), receipt_nos, request.form.get("user"))
+    except ValidationFailed as exc:
+        flash(_("Choose petitions and a staff member.") if exc.errors else exc.detail, "error")
+    except Conflict:
+        flash(_("Only open petitions can be assigned."), "error")
+    else:
+        flash(_("%(count)d petition(s) assigned.", count=len(done)), "success")
+    target = request.form.get("next")
+    return redirect(safe_next(target) if target else url_for("petitions.staff_index"))
+
+
+def _render_staff_detail(petition, status=200, **forms):
+    user = current_user()
+    assign = forms.get("assign") or AssignForm(prefix="assign")
+    assign.user.choices = _staff_choices(petition.department_id)
+    status_form = forms.get("status") or StatusForm(prefix="status")
+    status_form.status.choices = [(s, status_label(s)) for s in sorted(triage.TRANSITIONS.get(petition.status, ()))]
+    transfer = forms.get("transfer") or TransferForm(prefix="transfer")
+    transfer.department.choices = _department_choices(exclude_id=petition.department_id)
+    note = forms.get("note") or NoteForm(prefix="note")
+    answer = forms.get("answer") or AnswerForm(prefix="answer")
+    if not answer.body.data and petition.is_open:
+        answer.body.data = petition.type.answer_template
+    entries = [present.audit_entry(e) for e in triage.audit_trail(user, petition.receipt_no)]
+    actors = triage.users_by_id({e["actor_id"] for e in entries if e["actor_id"]})
+    return render_template(
+        "petitions/staff_detail.html", petition=petition, assign_form=assign, status_form=status_form,
+        transfer_form=transfer, note_form=note, answer_form=answer, audit_entries=entries, actors=actors,
+    ), status
+
+
+@bp.route("/staff/petitions/<receipt_no>")
+@role_required("staff")
+def staff_detail(receipt_no):
+    return _render_staff_detail(triage.view(current_user(), receipt_no))
+
+
+def _staff_action(receipt_no, key, form, action, done_message):
+    """Run one console action; re-render the petition with the form's errors on failure."""
+    petition = triage.staff_petition(current_user(), receipt_no)
+    if form.validate_on_submit():
+        try:
+            action(form)
+        except ValidationFailed as exc:
+            apply_errors(form, localized(exc))
+        except Conflict:
+            flash(_("That action is not possible in the petition's current state."), "error")
+            return redirect(url_for("petitions.staff_detail", receipt_no=receipt_no))
+        else:
+            flash(done_message, "success")
+            if service.can_view(current_user(), petition):
+                return redirect(url_for("petitions.staff_detail", receipt_no=receipt_no))
+            return redirect(url_for("petitions.staff_index"))
+    return _render_staff_detail(petition, status=422, **{key: form})
+
+
+@bp.route("/staff/petitions/<receipt_no>/assign", methods=["POST"])
+@role_required("staff")
+def staff_assign(receipt_no):
+    return _staff_action(receipt_no, "assign", AssignForm(prefix="assign"),
+                         lambda f: triage.assign(current_user(), receipt_no, f.user.data or None),
+                         _("The petition was assigned."))
+
+
+@bp.route("/staff/petitions/<receipt_no>/status", methods=["POST"])
+@role_required("staff")
+def staff_status(receipt_no):
+    return _staff_action(receipt_no, "status", StatusForm(prefix="status"),
+                         lambda f: triage.change_status(current_user(), receipt_no, f.status.data),
+                         _("The status was changed."))
+
+
+@bp.route("/staff/petitions/<receipt_no>/transfer", methods=["POST"])
+@role_required("staff")
+def staff_transfer(receipt_no):
+    return _staff_action(receipt_no, "transfer", TransferForm(prefix="transfer"),
+                         lambda f: triage.transfer(current_user(), receipt_no, f.department.data, f.reason.data),
+                         _("The petition was transferred."))
+
+
+@bp.route("/staff/petitions/<receipt_no>/notes", methods=["POST"])
+@role_required("staff")
+def staff_note(receipt_no):
+    return _staff_action(receipt_no, "note", NoteForm(prefix="note"),
+                         lambda f: triage.add_note(current_user(), receipt_no, f.body.data),
+                         _("The note was added."))
+
+
+@bp.route("/staff/petitions/<receipt_no>/answer", methods=["POST"])
+@role_required("staff")
+def staff_answer(receipt_no):
+    def act(form):
+        uploads = [Upload(f.stream, f.filename or "") for f in (form.attachments.data or [])
+                   if getattr(f, "filename", None)]
+        triage.answer(current_user(), receipt_no, form.body.data, uploads)
+
+    return _staff_action(receipt_no, "answer", AnswerForm(prefix="answer"), act,
+                         _("The answer was sent to the petitioner."))
+
+
+@bp.route("/staff/petitions/workload")
+@role_required("department_admin")
+def staff_workload():
+    user = current_user()
+    department = request.args.get("department") or None
+    try:
+        load = workload.workload(user, department)
+    except ValidationFailed:
+        abort(400)
+    return render_template("petitions/staff_workload.html", load=load,
+                           departments=_all_departments_choices() if user.has_role("admin") else None,
+                           statuses=STATUSES)
+
+
+@bp.route("/staff/petitions/types")
+@role_required("admin")
+def staff_types():
+    return render_template("petitions/staff_types.html", types=service.list_types(include_inactive=True),
+                           locale=str(get_locale()))
+
+
+@bp.route("/staff/petitions/types/<code>", methods=["GET", "POST"])
+@role_required("admin")
+def staff_type_edit(code):
+    ptype = service.get_type(code)
+    form = TypeForm(obj=None if request.method == "POST" else ptype)
+    form.department.choices = _department_choices()
+    if request.method == "GET":
+        form.department.data = ptype.department.code
+        form.required_fields.data = list(ptype.required_fields or [])
+    if form.validate_on_submit():
+        try:
+            service.update_type(
+                current_user(), code, name_ko=form.name_ko.data or "", name_en=form.name_en.data or "",
+                department_code=form.department.data, deadline_days=form.deadline_days.data,
+                required_fields=form.required_fields.data or [], route_by_district=form.route_by_district.data,
+                answer_template=form.answer_template.data or "", is_active=form.is_active.data,
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, localized(exc))
+        else:
+            flash(_("The petition type was saved."), "success")
+            return redirect(url_for("petitions.staff_types"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("petitions/staff_type_edit.html", form=form, ptype=ptype), status

@@ -1,0 +1,381 @@
+"""Staff rules: the department queue, assignment, status, transfer, notes and answers.
+Every staff action is written to the audit log in its own unit of work.
+
+Staff of another department get 404 for a petition (its existence is not revealed); accounts
+without a staff role get 403 on every staff action.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from civic import audit
+from civic.accounts.models import Department, User
+from civic.accounts.service import require_role
+from civic.api.pagination import Page, paginate
+from civic.db import unit_of_work, utcnow
+from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from civic.extensions import db
+from civic.notifications.service import in_locale_of, notify
+from civic.petitions import deadlines
+from civic.petitions.models import OPEN_STATUSES, STATUSES, Petition, PetitionEvent, PetitionType
+from civic.petitions.service import (
+    Upload,
+    attachment_rows,
+    can_view,
+    discard,
+    find,
+    petition_path,
+    staff_petition_path,
+    store_uploads,
+)
+
+log = logging.getLogger(__name__)
+
+# Status changes staff may make directly; ``answered`` is reached by answering,
+# ``withdrawn`` only by the petitioner.
+TRANSITIONS = {
+    "received": {"assigned", "in_progress"},
+    "assigned": {"in_progress", "received"},
+    "in_progress": {"assigned"},
+    "answered": {"closed"},
+}
+SORTS = ("due", "-due", "received", "-received")
+
+
+def require_staff(user: User | None) -> User:
+    return require_role(user, "staff")
+
+
+def staff_petition(user: User | None, receipt_no: str) -> Petition:
+    """A petition for a staff action: 403 without a staff role, 404 unless the user handles it
+    (or is an admin)."""
+    require_staff(user)
+    petition = find(receipt_no)
+    if petition is None or not can_view(user, petition):
+        raise NotFound("No such petition.")
+    return petition
+
+
+def view(user: User | None, receipt_no: str) -> Petition:
+    """Open a petition in the console; viewing personal data is audited."""
+    petition = staff_petition(user, receipt_no)
+    with unit_of_work():
+        audit.record(user, "petition.view", "petition", petition.receipt_no,
+                     department_id=petition.department_id)
+    return petition
+
+
+# --- the queue ------------------------------------------------------------------------------
+
+@dataclass
+class QueueFilter:
+    status: str | None = None
+    type: str | None = None
+    district: str | None = None
+    overdue: bool = False
+    due_soon: bool = False
+    assignee: str | None = None          # "me", "none" or a user id
+    department: str | None = None        # admins only: a department code
+    sort: str = "due"
+    open_only: bool = field(default=False)
+
+
+def department_scope(user: User, code: str | None) -> Department | None:
+    """Admins choose any department (or all, None); everybody else sees their own."""
+    if user.has_role("admin"):
+        if not code:
+            return None
+        department = db.session.scalar(select(Department).where(Department.code == code))
+        if department is None:
+            raise ValidationFailed({"department": _l("Unknown department.")})
+        return department
+    if user.department_id is None:
+        raise Forbidden("Your account has no department.")
+    return user.department
+
+
+def _filtered(user: User, flt: QueueFilter, now: datetime):
+    department = department_scope(user, flt.department)
+    query = select(Petition)
+    if department is not None:
+        query = query.where(Petition.department_id == department.id)
+    if flt.status:
+        if flt.status not in STATUSES:
+            raise ValidationFailed({"status": _l("One of %(names)s.", names=", ".join(STATUSES))})
+        query = query.where(Petition.status == flt.status)
+    elif flt.open_only:
+        query = query.where(Petition.status.in_(OPEN_STATUSES))
+    if flt.type:
+        query = query.join(PetitionType, Petition.type_id == PetitionType.id).where(PetitionType.code == flt.type)
+    if flt.district:
+        query = query.where(Petition.district_code == flt.district)
+    soon = now + timedelta(hours=current_app.config["PETITIONS_DUE_SOON_HOURS"])
+    if flt.overdue:
+        query = query.where(Petition.status.in_(OPEN_STATUSES), Petition.due_at < now)
+    if flt.due_soon:
+        query = query.where(Petition.status.in_(OPEN_STATUSES), Petition.due_at >= now, Petition.due_at < soon)
+    if flt.assignee == "me":
+        query = query.where(Petition.assignee_id == user.id)
+    elif flt.assignee == "none":
+        query = query.where(Petition.assignee_id.is_(None))
+    elif flt.assignee:
+        try:
+            query = query.where(Petition.assignee_id == int(flt.assignee))
+        except ValueError:
+            raise ValidationFailed({"assignee": _l("Use me, none or a user id.")}) from None
+    return query, department
+
+
+def queue(user: User | None, flt: QueueFilter | None = None, page: int = 1, per_page: int = 20) -> Page:
+    """The caller's department queue (admins: every department, or one chosen)."""
+    require_staff(user)
+    flt = flt or QueueFilter()
+    query, _department = _filtered(user, flt, utcnow())
+    order = {
+        "due": (Petition.due_at.asc(), Petition.id.asc()),
+        "-due": (Petition.due_at.desc(), Petition.id.desc()),
+        "received": (Petition.id.asc(),),
+        "-received": (Petition.id.desc(),),
+    }.get(flt.sort)
+    if order is None:
+        raise ValidationFailed({"sort": _l("One of %(names)s.", names=", ".join(SORTS))})
+    query = query.options(selectinload(Petition.type), selectinload(Petition.department),
+                          selectinload(Petition.assignee))
+    return paginate(query.order_by(*order), page, per_page)
+
+
+def status_counts(user: User | None, department_code: str | None = None) -> dict[str, int]:
+    """Petitions per status in the caller's scope, plus ``overdue`` and ``due_soon``."""
+    require_staff(user)
+    now = utcnow()
+    department = department_scope(user, department_code)
+    scope = [] if department is None else [Petition.department_id == department.id]
+    counts = dict.fromkeys(STATUSES, 0)
+    for status, count in db.session.execute(
+        select(Petition.status, func.count()).where(*scope).group_by(Petition.status)
+    ):
+        counts[status] = count
+    soon = now + timedelta(hours=current_app.config["PETITIONS_DUE_SOON_HOURS"])
+    open_scope = [*scope, Petition.status.in_(OPEN_STATUSES)]
+    counts["overdue"] = db.session.scalar(
+        select(func.count()).select_from(Petition).where(*open_scope, Petition.due_at < now)) or 0
+    counts["due_soon"] = db.session.scalar(
+        select(func.count()).select_from(Petition)
+        .where(*open_scope, Petition.due_at >= now, Petition.due_at < soon)) or 0
+    return counts
+
+
+def assignable_staff(department_id: int) -> list[User]:
+    users = db.session.scalars(
+        select(User).where(User.department_id == department_id, User.is_active.is_(True))
+        .order_by(User.display_name, User.id))
+    return [u for u in users if u.has_role("staff")]
+
+
+def users_by_id(ids) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(ids))))}
+
+
+# --- actions --------------------------------------------------------------------------------
+
+def _staff_member(petition: Petition, user_id) -> User:
+    try:
+        member = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        member = None
+    if (member is None or not member.is_active or not member.has_role("staff")
+            or member.department_id != petition.department_id):
+        raise ValidationFailed({"user": _l("Choose a staff member of the handling department.")})
+    return member
+
+
+def _assign_one(actor: User, petition: Petition, member: User) -> None:
+    if not petition.is_open:
+        raise Conflict(f"Petition {petition.receipt_no} is {petition.status} and cannot be assigned.")
+    petition.assignee = member
+    if petition.status == "received":
+        petition.status = "assigned"
+    petition.events.append(PetitionEvent(kind="assigned", status=petition.status, actor_id=actor.id))
+    audit.record(actor, "petition.assign", "petition", petition.receipt_no,
+                 department_id=petition.department_id, assignee_id=member.id)
+    with in_locale_of(petition.petitioner):
+        notify(petition.petitioner, "petition",
+               _("Petition %(receipt_no)s is being handled", receipt_no=petition.receipt_no),
+               _("A staff member of %(department)s has been assigned to your petition.",
+                 department=petition.department.name(_locale_of(petition.petitioner))),
+               petition_path(petition.receipt_no))
+    if member.id != actor.id:
+        with in_locale_of(member):
+            notify(member, "petition_staff",
+                   _("Petition %(receipt_no)s was assigned to you", receipt_no=petition.receipt_no),
+                   "", staff_petition_path(petition.receipt_no))
+
+
+def assign(actor: User | None, receipt_no: str, user_id) -> Petition:
+    """Assign a petition to a staff member of the handling department."""
+    petition = staff_petition(actor, receipt_no)
+    member = _staff_member(petition, user_id)
+    with unit_of_work():
+        _assign_one(actor, petition, member)
+    return petition
+
+
+def bulk_assign(actor: User | None, receipt_nos: list[str], user_id) -> list[Petition]:
+    """Assign several petitions at once; all of them or none."""
+    require_staff(actor)
+    receipt_nos = list(dict.fromkeys(str(r) for r in receipt_nos or []))
+    if not receipt_nos:
+        raise ValidationFailed({"receipt_nos": _l("Choose at least one petition.")})
+    if len(receipt_nos) > 100:
+        raise ValidationFailed({"receipt_nos": _l("Assign at most 100 petitions at once.")})
+    petitions = [staff_petition(actor, r) for r in receipt_nos]
+    members = {p.department_id: _staff_member(p, user_id) for p in petitions}
+    with unit_of_work():
+        for petition in petitions:
+            _assign_one(actor, petition, members[petition.department_id])
+    return petitions
+
+
+def change_status(actor: User | None, receipt_no: str, status: str) -> Petition:
+    petition = staff_petition(actor, receipt_no)
+    if status not in STATUSES:
+        raise ValidationFailed({"status": _l("One of %(names)s.", names=", ".join(STATUSES))})
+    if status == "answered":
+        raise ValidationFailed({"status": _l("Give the answer to mark the petition answered.")})
+    if status not in TRANSITIONS.get(petition.status, set()):
+        raise Conflict(f"A {petition.status} petition cannot become {status}.")
+    if status == "assigned" and petition.assignee_id is None:
+        raise ValidationFailed({"status": _l("Assign a staff member first.")})
+    previous = petition.status
+    with unit_of_work():
+        petition.status = status
+        if status == "closed":
+            petition.closed_at = utcnow()
+        petition.events.append(PetitionEvent(kind="status", status=status, actor_id=actor.id))
+        audit.record(actor, "petition.status", "petition", petition.receipt_no,
+                     department_id=petition.department_id, previous=previous, status=status)
+    return petition
+
+
+def transfer(actor: User | None, receipt_no: str, department_code: str, reason: str) -> Petition:
+    """Hand the petition to another department, with a reason the petitioner also sees. The
+    deadline continues or restarts (``PETITIONS_TRANSFER_DEADLINE``)."""
+    petition = staff_petition(actor, receipt_no)
+    reason = (reason or "").strip()
+    errors = {}
+    target = db.session.scalar(select(Department).where(Department.code == (department_code or "")))
+    if target is None:
+        errors["department"] = _l("Choose a department.")
+    elif target.id == petition.department_id:
+        errors["department"] = _l("The petition is already with this department.")
+    if not reason:
+        errors["reason"] = _l("Give the reason for the transfer.")
+    elif len(reason) > 2000:
+        errors["reason"] = _l(_l("Use at most %(n)d characters.", n=2000))
+    if errors:
+        raise ValidationFailed(errors)
+    if not petition.is_open:
+        raise Conflict("Only an open petition can be transferred.")
+    source = petition.department
+    with unit_of_work():
+        now = utcnow()
+        petition.department = target
+        petition.assignee = None
+        petition.status = "received"
+        if current_app.config["PETITIONS_TRANSFER_DEADLINE"] == "restart":
+            petition.due_at = deadlines.due_at(now, petition.type.deadline_days)
+        petition.events.append(PetitionEvent(kind="transferred", status="received", actor_id=actor.id,
+                                             from_department_id=source.id, to_department_id=target.id,
+                                             body=reason))
+        audit.record(actor, "petition.transfer", "petition", petition.receipt_no, department_id=source.id,
+                     to_department=target.code, from_department=source.code, reason=reason)
+        audit.record(actor, "petition.transfer_in", "petition", petition.receipt_no, department_id=target.id,
+                     from_department=source.code)
+        citizen = petition.petitioner
+        with in_locale_of(citizen):
+            notify(citizen, "petition",
+                   _("Petition %(receipt_no)s was transferred", receipt_no=petition.receipt_no),
+                   _("It is now handled by %(department)s. Reason: %(reason)s",
+                     department=target.name(_locale_of(citizen)), reason=reason),
+                   petition_path(petition.receipt_no))
+    log.info("petition %s transferred from %s to %s", petition.receipt_no, source.code, target.code)
+    return petition
+
+
+def add_note(actor: User | None, receipt_no: str, body: str) -> PetitionEvent:
+    """An internal note for staff; never shown to the petitioner."""
+    petition = staff_petition(actor, receipt_no)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed({"body": _l("Write the note.")})
+    if len(body) > 5000:
+        raise ValidationFailed({"body": _l(_l("Use at most %(n)d characters.", n=5000))})
+    with unit_of_work():
+        note = PetitionEvent(kind="note", public=False, actor_id=actor.id, body=body)
+        petition.events.append(note)
+        db.session.flush()
+        audit.record(actor, "petition.note", "petition", petition.receipt_no,
+                     department_id=petition.department_id, note_id=note.id)
+    return note
+
+
+def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload] | None = None) -> Petition:
+    """Answer the petition (text and optional images); the petitioner is notified."""
+    petition = staff_petition(actor, receipt_no)
+    body = (body or "").strip()
+    uploads = [u for u in (uploads or []) if u is not None]
+    errors = {}
+    if not body:
+        errors["body"] = _l("Write the answer.")
+    elif len(body) > 20_000:
+        errors["body"] = _l(_l("Use at most %(n)d characters.", n=20_000))
+    limit = current_app.config["PETITIONS_MAX_ATTACHMENTS"]
+    if len(uploads) > limit:
+        errors["attachments"] = _l("Attach at most %(n)d files.", n=limit)
+    if errors:
+        raise ValidationFailed(errors)
+    if not petition.is_open:
+        raise Conflict(f"A {petition.status} petition cannot be answered.")
+    stored = store_uploads(uploads)
+    try:
+        with unit_of_work():
+            now = utcnow()
+            petition.status = "answered"
+            petition.answer_body = body
+            petition.answered_at = now
+            petition.answered_by_id = actor.id
+            petition.attachments.extend(attachment_rows(stored, "answer"))
+            petition.events.append(PetitionEvent(kind="answered", status="answered", actor_id=actor.id))
+            audit.record(actor, "petition.answer", "petition", petition.receipt_no,
+                         department_id=petition.department_id, attachments=len(stored),
+                         late=now > petition.due_at)
+            citizen = petition.petitioner
+            with in_locale_of(citizen):
+                notify(citizen, "petition",
+                       _("Petition %(receipt_no)s has been answered", receipt_no=petition.receipt_no),
+                       _("Read the answer and tell us how helpful it was."),
+                       petition_path(petition.receipt_no))
+    except BaseException:
+        discard(stored)
+        raise
+    return petition
+
+
+def audit_trail(actor: User | None, receipt_no: str) -> list[audit.AuditEntry]:
+    petition = staff_petition(actor, receipt_no)
+    return audit.entries_for("petition", petition.receipt_no)
+
+
+def _locale_of(user: User) -> str:
+    return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]

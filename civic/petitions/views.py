@@ -1,0 +1,156 @@
+"""Citizen pages: my petitions, file a petition, a petition with its timeline and answer."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+
+from civic.accounts.auth import current_user, login_required
+from civic.errors import Conflict, ValidationFailed
+from civic.forms import apply_errors
+from civic.geo import all_districts, get_district
+from civic.petitions import service
+from civic.petitions.forms import PetitionForm, RatingForm, WithdrawForm
+from civic.petitions.models import STATUSES
+from civic.petitions.service import Upload
+
+bp = Blueprint("petitions", __name__)
+
+
+def localized(exc: ValidationFailed) -> ValidationFailed:
+    """Field messages in the page's language (also those raised by shared modules)."""
+    return ValidationFailed({name: _(str(message)) for name, message in exc.errors.items()}, exc.detail)
+
+
+def status_label(status: str) -> str:
+    return {
+        "received": _("Received"), "assigned": _("Assigned"), "in_progress": _("In progress"),
+        "answered": _("Answered"), "closed": _("Closed"), "withdrawn": _("Withdrawn"),
+    }.get(status, status)
+
+
+@bp.app_context_processor
+def helpers():
+    return {"petition_status_label": status_label, "petition_flags": service.flags,
+            "petition_statuses": STATUSES, "petition_district_name": district_name, "petition_audit_label": audit_label}
+
+
+def district_name(code: str | None) -> str:
+    district = get_district(code) if code else None
+    return district.name(str(get_locale())) if district else (code or "")
+
+
+def audit_label(action: str) -> str:
+    return {
+        "petition.view": _("Opened"), "petition.assign": _("Assigned"), "petition.status": _("Status changed"),
+        "petition.transfer": _("Transferred out"), "petition.transfer_in": _("Transferred in"),
+        "petition.note": _("Note added"), "petition.answer": _("Answered"),
+    }.get(action, action)
+
+
+def district_choices(blank: str) -> list[tuple[str, str]]:
+    locale = str(get_locale())
+    return [("", blank)] + [(d.code, d.name(locale)) for d in all_districts()]
+
+
+def _petition_form() -> PetitionForm:
+    form = PetitionForm()
+    locale = str(get_locale())
+    form.type.choices = [("", _("Choose a type"))] + [
+        (t.code, t.name(locale)) for t in service.list_types()]
+    form.district.choices = district_choices(_("No district"))
+    return form
+
+
+@bp.route("/petitions")
+def index():
+    user = current_user()
+    page = service.list_mine(user, request.args.get("page", 1, type=int)) if user else None
+    return render_template("petitions/index.html", page=page)
+
+
+@bp.route("/petitions/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = _petition_form()
+    if form.validate_on_submit():
+        uploads = [Upload(f.stream, f.filename or "") for f in (form.attachments.data or [])
+                   if getattr(f, "filename", None)]
+        try:
+            petition = service.file_petition(
+                current_user(), type_code=form.type.data, title=form.title.data, body=form.body.data,
+                district=form.district.data, lat=form.lat.data, lon=form.lon.data,
+                contact_preference=form.contact_preference.data, contact_phone=form.contact_phone.data,
+                uploads=uploads,
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, localized(exc))
+        else:
+            flash(_("Your petition was received. Receipt number %(receipt_no)s; we will answer by %(date)s.",
+                    receipt_no=petition.receipt_no, date=format_datetime(petition.due_at, "medium")), "success")
+            return redirect(url_for("petitions.detail", receipt_no=petition.receipt_no, filed=1))
+    status = 422 if form.errors or form.form_errors else 200
+    types = {t.code: t for t in service.list_types()}
+    return render_template("petitions/new.html", form=form, types=types,
+                           max_attachments=current_app.config["PETITIONS_MAX_ATTACHMENTS"]), status
+
+
+def _render_detail(petition, withdraw_form=None, rating_form=None, status=200):
+    return render_template(
+        "petitions/detail.html", petition=petition, events=service.public_events(petition),
+        withdraw_form=withdraw_form or WithdrawForm(prefix="withdraw"),
+        rating_form=rating_form or RatingForm(prefix="rating"),
+        is_petitioner=current_user() is not None and current_user().id == petition.petitioner_id,
+        filed=request.args.get("filed") == "1",
+    ), status
+
+
+@bp.route("/petitions/<receipt_no>")
+def detail(receipt_no):
+    return _render_detail(service.get_petition(current_user(), receipt_no))
+
+
+@bp.route("/petitions/<receipt_no>/withdraw", methods=["POST"])
+def withdraw(receipt_no):
+    form = WithdrawForm(prefix="withdraw")
+    if form.validate_on_submit():
+        try:
+            service.withdraw(current_user(), receipt_no, form.reason.data)
+        except Conflict:
+            flash(_("An answered petition can no longer be withdrawn."), "error")
+        else:
+            flash(_("Your petition was withdrawn."), "success")
+        return redirect(url_for("petitions.detail", receipt_no=receipt_no))
+    return _render_detail(service.get_petition(current_user(), receipt_no), withdraw_form=form, status=422)
+
+
+@bp.route("/petitions/<receipt_no>/rating", methods=["POST"])
+def rating(receipt_no):
+    form = RatingForm(prefix="rating")
+    if form.validate_on_submit():
+        try:
+            service.rate(current_user(), receipt_no, form.score.data, form.comment.data)
+        except ValidationFailed as exc:
+            apply_errors(form, localized(exc))
+        except Conflict:
+            flash(_("This answer cannot be rated now."), "error")
+            return redirect(url_for("petitions.detail", receipt_no=receipt_no))
+        else:
+            flash(_("Thank you for rating the answer."), "success")
+            return redirect(url_for("petitions.detail", receipt_no=receipt_no))
+    return _render_detail(service.get_petition(current_user(), receipt_no), rating_form=form, status=422)
+
+
+@bp.route("/petitions/<receipt_no>/attachments/<int:attachment_id>")
+def attachment(receipt_no, attachment_id):
+    """Attachments are private like the petition: served only after the visibility check."""
+    item = service.get_attachment(current_user(), receipt_no, attachment_id)
+    name = item.thumb_name if request.args.get("thumb") else item.stored_name
+    response = send_from_directory(current_app.config["UPLOAD_DIR"], name, mimetype=item.content_type,
+                                   max_age=3600)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+from civic.petitions import staff_views  # noqa: E402,F401  (registers the staff pages on bp)

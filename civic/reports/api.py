@@ -1,0 +1,166 @@
+"""/api/v1 faces of reports and themed maps (GeoJSON)."""
+
+from __future__ import annotations
+
+from flask import request, url_for
+from marshmallow import ValidationError
+
+from civic import geo
+from civic.accounts.auth import current_user, login_required
+from civic.api import make_blueprint
+from civic.api.pagination import PageArgs, page_headers
+from civic.errors import ValidationFailed
+from civic.reports import maps, service
+from civic.reports.schemas import (
+    DuplicateQuery,
+    MapSchema,
+    PointInput,
+    ReportInput,
+    ReportQuery,
+    ServiceSchema,
+    UpdateInput,
+    report_feature,
+)
+
+bp = make_blueprint("reports_api", __name__, description="Community reports and themed maps (GeoJSON)")
+
+MULTIPART_DOC = {"requestBody": {"content": {
+    "application/json": {"schema": ReportInput},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "service_code": {"type": "string"}, "lat": {"type": "number"}, "lon": {"type": "number"},
+        "address": {"type": "string"}, "description": {"type": "string"},
+        "photos": {"type": "array", "items": {"type": "string", "format": "binary"}, "maxItems": 3}}}},
+}}}
+
+
+def _load(schema, data) -> dict:
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        errors = {k: (v[0] if isinstance(v, list) else str(v)) for k, v in exc.messages.items()}
+        raise ValidationFailed(errors) from None
+
+
+def _form_or_json(schema) -> tuple[dict, list]:
+    """JSON body, or multipart form fields plus uploaded files."""
+    if request.mimetype == "multipart/form-data" or request.mimetype == "application/x-www-form-urlencoded":
+        raw = {k: v for k, v in request.form.items() if v != ""}
+        attributes = {k[10:-1]: v for k, v in request.form.items() if k.startswith("attribute[") and k.endswith("]")}
+        if attributes:
+            raw["attributes"] = attributes
+        files = [f for f in request.files.getlist("photos") + request.files.getlist("photo") if f and f.filename]
+        return _load(schema, raw), files
+    return _load(schema, request.get_json(silent=True) or {}), []
+
+
+@bp.route("/report-services")
+@bp.response(200, ServiceSchema(many=True))
+def report_services():
+    """The service catalogue, each with its Open311 attributes (extra questions)."""
+    return service.list_services()
+
+
+@bp.route("/reports")
+@bp.arguments(ReportQuery, location="query")
+@bp.response(200, description="GeoJSON FeatureCollection, newest first")
+def list_reports(args):
+    """Public reports, filtered by bbox, status, service and district."""
+    filters = service.ReportFilters(status=args.get("status"), service_code=args.get("service_code"),
+                                    district_code=args.get("district_code"),
+                                    bbox=service.parse_bbox(args.get("bbox")))
+    page = service.list_reports(filters, args["page"], args["per_page"])
+    body = geo.feature_collection([report_feature(r) for r in page.items])
+    return body, 200, page_headers(page)
+
+
+@bp.route("/reports", methods=["POST"])
+@bp.doc(security=[{"bearerAuth": []}], **MULTIPART_DOC)
+@bp.response(201, description="The new report as a GeoJSON Feature")
+@login_required
+def create_report():
+    """File a report (JSON, or multipart with up to 3 photos in `photos`)."""
+    data, files = _form_or_json(ReportInput())
+    location = service.resolve_location(data.get("lat"), data.get("lon"), data.get("address"),
+                                        data.get("district_code"))
+    report = service.create_report(
+        service_code=data["service_code"], location=location, description=data["description"],
+        attributes=data["attributes"], photos=[f.stream for f in files], reporter=current_user(),
+        show_name=data["show_name"], public_name=data.get("public_name"))
+    return report_feature(report, with_updates=True), 201, {
+        "Location": url_for("reports_api.get_report", report_id=report.id)}
+
+
+@bp.route("/reports/duplicates")
+@bp.arguments(DuplicateQuery, location="query")
+@bp.response(200, description="Open reports of the same service nearby (possible duplicates)")
+def duplicates(args):
+    """Open reports of the same service within 50 m, nearest first: follow one instead."""
+    found = service.nearby_open_reports(args["service_code"], args["lat"], args["lon"])
+    return geo.feature_collection([report_feature(r) for r in found])
+
+
+@bp.route("/reports/<int:report_id>")
+@bp.response(200, description="GeoJSON Feature with the public timeline")
+def get_report(report_id):
+    """One report and its public updates."""
+    return report_feature(service.get_report(report_id), with_updates=True)
+
+
+@bp.route("/reports/<int:report_id>/follow", methods=["POST", "DELETE"])
+@bp.doc(security=[{"bearerAuth": []}])
+@bp.response(204)
+@login_required
+def follow(report_id):
+    """Follow (POST) or stop following (DELETE) a report's updates."""
+    report = service.get_report(report_id)
+    if request.method == "DELETE":
+        service.unfollow(current_user(), report)
+    else:
+        service.follow(current_user(), report)
+    return "", 204
+
+
+@bp.route("/reports/<int:report_id>/updates", methods=["POST"])
+@bp.doc(security=[{"bearerAuth": []}])
+@bp.arguments(UpdateInput, location="json")
+@bp.response(201, description="The report after the update")
+@login_required
+def post_update(args, report_id):
+    """Staff of the routed department: public update text and/or status change."""
+    report = service.get_report(report_id)
+    service.post_update(current_user(), report, args["text"], args.get("status"), args.get("close_reason"))
+    return report_feature(report, with_updates=True), 201
+
+
+@bp.route("/maps")
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, MapSchema(many=True))
+def list_maps(args):
+    """Themed community maps, newest first."""
+    page = maps.list_maps(args["page"], args["per_page"])
+    return page.items, 200, page_headers(page)
+
+
+def _photo_url(name: str) -> str:
+    return url_for("reports.map_photo", name=name, _external=True)
+
+
+@bp.route("/maps/<slug>")
+@bp.response(200, description="GeoJSON FeatureCollection of the map's published points")
+def get_map(slug):
+    """A themed map with its published points."""
+    return maps.map_geojson(maps.get_map(slug), _photo_url)
+
+
+@bp.route("/maps/<slug>/points", methods=["POST"])
+@bp.doc(security=[{"bearerAuth": []}])
+@bp.response(201, description="The new point as a GeoJSON Feature (state published or pending)")
+@login_required
+def add_point(slug):
+    """Add a point (JSON or multipart with one `photo`)."""
+    cmap = maps.get_map(slug)
+    data, files = _form_or_json(PointInput())
+    point = maps.add_point(current_user(), cmap, category=data["category"], name=data["name"], lat=data["lat"],
+                           lon=data["lon"], note=data["note"], photo=files[0].stream if files else None)
+    return geo.point_feature(point.lon, point.lat, {"name": point.name, "category": point.category,
+                                                    "note": point.note, "state": point.state}, id=point.id), 201

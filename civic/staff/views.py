@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from civic.accounts.auth import current_user, role_required
+
+bp = Blueprint("staff", __name__)
+
+
+@bp.route("/staff")
+@role_required("staff")
+def index():
+    """Links to the staff pages of the installed features (by endpoint name, via ``nav_url``),
+    with the petition counts of the caller's department when petitions are installed."""
+    user = current_user()
+    counts = None
+    try:
+        from civic.petitions.triage import status_counts
+    except ImportError:
+        status_counts = None
+    if status_counts is not None and (user.department_id is not None or user.has_role("admin")):
+        counts = status_counts(user)
+    return render_template("staff/index.html", user=user, petition_counts=counts)
