@@ -42,7 +42,7 @@ ATTRIBUTE_LABELS = {
     "children": _l("Children's night and holiday care"),
 }
 DETAIL_LABELS = {
-    "type": _l("Type"),
+    "type": _l("Facility type"),
     "er_phone": _l("Emergency room phone"),
     "floor": _l("Floor"),
     "manager": _l("Managed by"),
@@ -140,7 +140,7 @@ def _hours_rows(hours: dict | None) -> list[tuple[str, str]]:
         if spans is None:
             text = str(_l("Unknown")) if key != "holiday" else str(_l("As on that weekday"))
         elif not spans:
-            text = str(_l("Closed"))
+            text = str(_l("Closed all day"))
         elif spans == [[0, DAY]]:
             text = str(_l("24 hours"))
         else:
@@ -154,14 +154,14 @@ def _hours_rows(hours: dict | None) -> list[tuple[str, str]]:
     return rows
 
 
-@bp.app_template_filter("distance")
+@bp.app_template_filter("place_distance")
 def format_distance(metres: float) -> str:
     if metres < 1000:
         return f"{round(metres):d} m"
     return f"{metres / 1000:.1f} km"
 
 
-@bp.app_template_global("directions_url")
+@bp.app_template_global("place_directions_url")
 def directions_url(place) -> str:
     """Kakao Map route to the place (opens the app on phones that have it)."""
     return f"https://map.kakao.com/link/to/{quote(place.name, safe='')},{place.lat},{place.lon}"
