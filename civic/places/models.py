@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from civic.db import IdMixin, utcnow
+from civic.extensions import db
+
+# Rows are grouped in latitude bands of 0.01° (about 1.1 km): the nearby query reads a few
+# bands, each as one index range on longitude, instead of scanning the table. The index also
+# holds lat (and, in SQLite, the rowid id), so candidates are read from the index alone.
+BAND_PER_DEGREE = 100
+
+
+def lat_band(lat: float) -> int:
+    return math.floor(lat * BAND_PER_DEGREE)
+
+
+class Place(IdMixin, db.Model):
+    """A public facility. ``category`` is free text checked against ``PLACES_CATEGORIES``, so a
+    new category needs configuration, not code."""
+
+    __tablename__ = "places"
+    __table_args__ = (
+        UniqueConstraint("source", "source_id", name="uq_places_source_source_id"),
+        Index("ix_places_category_band_lon", "category", "lat_band", "lon", "lat"),
+        Index("ix_places_band_lon", "lat_band", "lon", "lat"),
+        Index("ix_places_lon_lat", "lon", "lat"),
+    )
+
+    category: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    district_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    lat_band: Mapped[int] = mapped_column(Integer)
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    hours: Mapped[dict | None] = mapped_column(JSON)
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    source: Mapped[str] = mapped_column(String(60))
+    source_id: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Place {self.id} {self.category} {self.name!r}>"

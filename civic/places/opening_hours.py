@@ -1,0 +1,234 @@
+"""Opening hours: one structure for every source, and "is it open now?" in the city's time zone.
+
+Hours are stored as JSON::
+
+    {"24h": false,
+     "days": {"1": [[540, 1080]], ..., "7": []},   # 1 = Monday ... 7 = Sunday; minutes after midnight
+     "holiday": [[540, 780]] | [] | null,            # public holidays; null = as on that weekday
+     "text": "원문"}                                  # what the source said, shown to people
+
+An interval's end may pass midnight (``1500`` = 01:00 the next day). A missing day means "not
+known"; an empty list means closed. ``None`` instead of the whole structure means nothing is known.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+DAY = 24 * 60
+WEEKDAYS = range(1, 8)
+ALWAYS_WORDS = ("24시간", "상시", "연중", "24h", "24 h", "always")
+DAY_NAMES = {"월": 1, "화": 2, "수": 3, "목": 4, "금": 5, "토": 6, "일": 7}
+
+_TIME = r"(\d{1,2})(?::|시\s*)?(\d{2})?(?:분)?"
+_INTERVAL = re.compile(rf"{_TIME}\s*[~\-–]\s*(익일\s*)?{_TIME}")
+_SEGMENT = re.compile(
+    rf"(?:[(\[]?(?P<days>평일|주말|공휴일|[월화수목금토일](?:요일)?(?:\s*[-~]\s*[월화수목금토일](?:요일)?)?)[)\]]?)?\s*"
+    rf"(?P<interval>{_TIME}\s*[~\-–]\s*(?:익일\s*)?{_TIME})"
+)
+_CLOSED_DAYS = re.compile(r"((?:[월화수목금토일](?:요일)?\s*,?\s*)+|공휴일|주말)\s*(?:휴무|휴관|휴장|폐쇄)")
+
+
+def always_open(text: str = "") -> dict:
+    return {"24h": True, "days": {str(d): [[0, DAY]] for d in WEEKDAYS}, "holiday": [[0, DAY]], "text": text}
+
+
+def _minutes(hour: str, minute: str | None) -> int:
+    return int(hour) * 60 + int(minute or 0)
+
+
+def interval(start: int, end: int) -> list[int]:
+    """[start, end) in minutes; an end at or before the start runs past midnight."""
+    if end <= start:
+        end += DAY
+    return [start, end]
+
+
+def parse_hhmm(value) -> int | None:
+    """'0900' / '09:00' / 900 -> 540; '' or junk -> None."""
+    text = str(value or "").strip().replace(":", "")
+    if not text.isdigit() or len(text) > 4:
+        return None
+    text = text.zfill(4)
+    hours, minutes = int(text[:2]), int(text[2:])
+    if hours > 48 or minutes > 59:
+        return None
+    return hours * 60 + minutes
+
+
+def _day_set(spec: str | None) -> list[int | str]:
+    if not spec:
+        return list(WEEKDAYS)
+    spec = spec.replace("요일", "").replace(" ", "")
+    if spec == "평일":
+        return [1, 2, 3, 4, 5]
+    if spec == "주말":
+        return [6, 7]
+    if spec == "공휴일":
+        return ["holiday"]
+    parts = re.split(r"[-~]", spec)
+    first = DAY_NAMES[parts[0]]
+    last = DAY_NAMES[parts[-1]]
+    if last < first:
+        return list(range(first, 8)) + list(range(1, last + 1))
+    return list(range(first, last + 1))
+
+
+def parse_text(text: str | None) -> dict | None:
+    """Hours from the free text Korean sources use: '09:00~18:00', '상시', '24시간',
+    '월-금06:00~22:00 토-일09:00~18:00 공휴일 휴관', '09:00~익일 02:00', '05~24', '정시(09:00~18:00, 평일만)'.
+    Returns None when the text says nothing usable (e.g. a bare '정시' = "fixed hours")."""
+    text = " ".join(str(text or "").split())
+    if not text or text in {"-", "정시", "미정", "없음"}:
+        return None
+    if any(word in text for word in ALWAYS_WORDS) and not _INTERVAL.search(text):
+        return always_open(text)
+    if text == "업무시간":
+        days = {str(d): [[540, 1080]] if d <= 5 else [] for d in WEEKDAYS}
+        return {"24h": False, "days": days, "holiday": [], "text": text}
+    days: dict[str, list] = {}
+    holiday: list | None = None
+    found = False
+    weekdays_only = "평일만" in text
+    for match in _SEGMENT.finditer(text):
+        found = True
+        m = _INTERVAL.search(match.group("interval"))
+        start = _minutes(m.group(1), m.group(2))
+        end = _minutes(m.group(4), m.group(5))
+        if m.group(3):  # 익일 = the next day
+            end += DAY
+        span = [start, end] if end > start else interval(start, end)
+        targets = _day_set(match.group("days")) if match.group("days") else (
+            [1, 2, 3, 4, 5] if weekdays_only else list(WEEKDAYS))
+        for day in targets:
+            if day == "holiday":
+                holiday = (holiday or []) + [span]
+            else:
+                days.setdefault(str(day), []).append(span)
+    if not found:
+        return None
+    if weekdays_only:
+        days.setdefault("6", [])
+        days.setdefault("7", [])
+        holiday = holiday if holiday is not None else []
+    for closed in _CLOSED_DAYS.finditer(text):
+        spec = closed.group(1).replace("요일", "")
+        if spec == "공휴일":
+            holiday = []
+            continue
+        for name, number in DAY_NAMES.items():
+            if name in spec or (spec == "주말" and number >= 6):
+                days[str(number)] = []
+    is_24h = all(days.get(str(d)) == [[0, DAY]] for d in WEEKDAYS)
+    return {"24h": is_24h, "days": days, "holiday": holiday, "text": text}
+
+
+def from_weekday_columns(values: dict[int | str, str], text: str = "") -> dict | None:
+    """Per-day values ('09:00~20:00', '-' closed); key 8 or 'holiday' = public holidays."""
+    days: dict[str, list] = {}
+    holiday = None
+    known = False
+    for key, raw in values.items():
+        raw = str(raw or "").strip()
+        if not raw:
+            continue
+        if raw in {"-", "휴무", "휴진", "휴무일"}:
+            spans = []
+        else:
+            parsed = parse_text(raw)
+            if parsed is None:
+                continue
+            spans = parsed["days"].get("1", [])
+        known = True
+        if str(key) in {"8", "holiday"}:
+            holiday = spans
+        else:
+            days[str(key)] = spans
+    if not known:
+        return None
+    is_24h = all(days.get(str(d)) == [[0, DAY]] for d in WEEKDAYS) and holiday in (None, [[0, DAY]])
+    return {"24h": is_24h, "days": days, "holiday": holiday, "text": text}
+
+
+def from_duty_times(record: dict) -> dict | None:
+    """The national medical APIs' dutyTime{N}s / dutyTime{N}c (N: 1 = Monday ... 7 = Sunday,
+    8 = public holidays; HHMM, the close may be past 2400)."""
+    days: dict[str, list] = {}
+    holiday = None
+    for n in range(1, 9):
+        start = parse_hhmm(record.get(f"dutyTime{n}s"))
+        end = parse_hhmm(record.get(f"dutyTime{n}c"))
+        if start is None or end is None:
+            continue
+        span = interval(start, end) if end != start else [0, DAY]
+        if n == 8:
+            holiday = [span]
+        else:
+            days[str(n)] = [span]
+    if not days and holiday is None:
+        return None
+    for n in WEEKDAYS:
+        # The APIs leave a day out when the institution is closed that day.
+        days.setdefault(str(n), [])
+    if holiday is None:
+        holiday = []
+    is_24h = all(days[str(d)] == [[0, DAY]] for d in WEEKDAYS) and holiday == [[0, DAY]]
+    return {"24h": is_24h, "days": days, "holiday": holiday, "text": ""}
+
+
+def derived_attributes(hours: dict | None) -> dict[str, bool]:
+    """The attributes the hours imply: open around the clock, open on public holidays."""
+    if not hours:
+        return {}
+    derived = {"open_24h": bool(hours.get("24h"))}
+    if hours.get("holiday") is not None:
+        derived["open_holidays"] = bool(hours["holiday"])
+    return derived
+
+
+@lru_cache(maxsize=8)
+def _kr_holidays(year: int):
+    return holidays.country_holidays("KR", years=year)
+
+
+def is_public_holiday(day: date) -> bool:
+    return day in _kr_holidays(day.year)
+
+
+def _spans_on(hours: dict, day: date) -> list | None:
+    if is_public_holiday(day) and hours.get("holiday") is not None:
+        return hours["holiday"]
+    return hours.get("days", {}).get(str(day.isoweekday()))
+
+
+def open_at(hours: dict | None, moment: datetime, tz: str = "Asia/Seoul") -> bool | None:
+    """True / False, or None when the hours are unknown for that moment."""
+    if not hours:
+        return None
+    if hours.get("24h"):
+        return True
+    local = moment.astimezone(ZoneInfo(tz))
+    minute = local.hour * 60 + local.minute
+    today = _spans_on(hours, local.date())
+    yesterday = _spans_on(hours, local.date() - timedelta(days=1))
+    if yesterday and any(start <= minute + DAY < end for start, end in yesterday):
+        return True
+    if today is None:
+        return None
+    return any(start <= minute < end for start, end in today)
+
+
+def format_minutes(value: int) -> str:
+    value = value % DAY if value != DAY else value
+    return f"{value // 60:02d}:{value % 60:02d}"
+
+
+def format_span(span: list[int]) -> tuple[str, str, bool]:
+    """(start, end, ends the next day)."""
+    start, end = span
+    return format_minutes(start), format_minutes(end if end <= DAY else end - DAY), end > DAY

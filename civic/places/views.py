@@ -1,0 +1,173 @@
+"""Pages: "near me" (a list that works without JavaScript) and one facility."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import Optional
+
+from civic.errors import ValidationFailed
+from civic.forms import apply_errors
+from civic.geo import get_district, validate_point
+from civic.places import service
+from civic.places.opening_hours import DAY, format_span
+
+bp = Blueprint("places", __name__)
+
+PAGE_LIMIT = 20
+CATEGORY_LABELS = {
+    "toilet": _l("Public toilets"),
+    "pharmacy": _l("Pharmacies"),
+    "hospital": _l("Hospitals"),
+    "emergency_room": _l("Emergency rooms"),
+    "wifi": _l("Free public Wi-Fi"),
+    "public_office": _l("Public offices"),
+    "shelter": _l("Shelters"),
+}
+ATTRIBUTE_LABELS = {
+    "wheelchair": _l("Wheelchair accessible"),
+    "baby_changing": _l("Baby changing"),
+    "gender_separated": _l("Separate men's and women's"),
+    "emergency_bell": _l("Emergency bell"),
+    "cctv": _l("CCTV at the entrance"),
+    "open_24h": _l("Open 24 hours"),
+    "open_holidays": _l("Open on public holidays"),
+    "indoor": _l("Indoors"),
+    "emergency_room": _l("Emergency room"),
+    "children": _l("Children's night and holiday care"),
+}
+DETAIL_LABELS = {
+    "type": _l("Facility type"),
+    "er_phone": _l("Emergency room phone"),
+    "floor": _l("Floor"),
+    "manager": _l("Managed by"),
+    "location_use": _l("Located in"),
+}
+DAY_LABELS = {"1": _l("Monday"), "2": _l("Tuesday"), "3": _l("Wednesday"), "4": _l("Thursday"),
+              "5": _l("Friday"), "6": _l("Saturday"), "7": _l("Sunday"), "holiday": _l("Public holidays")}
+
+
+def category_label(code: str) -> str:
+    return str(CATEGORY_LABELS.get(code, code.replace("_", " ")))
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search: nothing changes
+
+    category = SelectField(_l("What are you looking for?"))
+    near = SelectField(_l("Near a place or district"), validators=[Optional()])
+    lat = StringField(_l("Latitude"), validators=[Optional()])
+    lon = StringField(_l("Longitude"), validators=[Optional()])
+    open_now = BooleanField(_l("Open now only"))
+    wheelchair = BooleanField(_l("Wheelchair accessible only"))
+
+
+def _search_form() -> SearchForm:
+    form = SearchForm(request.args)
+    form.category.choices = [(c, category_label(c)) for c in service.categories()]
+    if not form.category.data:
+        form.category.data = service.categories()[0]
+    locale = str(get_locale())
+    locations = service.named_locations()
+    form.near.choices = {
+        "": [("", str(_l("Choose…")))],
+        str(_l("Landmarks")): [(loc.key, loc.name(locale)) for loc in locations if loc.group == "landmark"],
+        str(_l("Districts")): [(loc.key, loc.name(locale)) for loc in locations if loc.group == "district"],
+    }
+    return form
+
+
+def _origin(form: SearchForm):
+    """(lat, lon, label) of the search point, or None when the user has not given one."""
+    if (form.lat.data or "").strip() or (form.lon.data or "").strip():
+        lat, lon = validate_point(form.lat.data, form.lon.data)
+        return lat, lon, str(_l("your location"))
+    if form.near.data:
+        location = service.resolve_location(form.near.data)
+        return location.lat, location.lon, location.name(str(get_locale()))
+    return None
+
+
+@bp.route("/places")
+def index():
+    form = _search_form()
+    results, origin, status = None, None, 200
+    try:
+        origin = _origin(form)
+        if origin is not None:
+            results = service.nearest_places(
+                origin[0], origin[1], [form.category.data], PAGE_LIMIT,
+                current_app.config["PLACES_PAGE_RADIUS_M"], open_only=form.open_now.data,
+                attrs=["wheelchair"] if form.wheelchair.data else [],
+            )
+    except ValidationFailed as exc:
+        apply_errors(form, exc)
+        results, status = None, 422
+    return render_template("places/index.html", form=form, results=results, origin=origin,
+                           radius_m=current_app.config["PLACES_PAGE_RADIUS_M"],
+                           category=category_label(form.category.data),
+                           other_categories=_other_categories(form) if results is not None else []), status
+
+
+def _other_categories(form: SearchForm) -> list[tuple[str, str]]:
+    """One-tap links to the other categories around the same point."""
+    keep = {name: value for name, value in request.args.items() if name in {"near", "lat", "lon"} and value}
+    return [(category_label(code), url_for("places.index", category=code, **keep))
+            for code in service.categories() if code != form.category.data]
+
+
+@bp.route("/places/<int:place_id>")
+def detail(place_id: int):
+    place = service.get_place(place_id)
+    district = get_district(place.district_code) if place.district_code else None
+    return render_template("places/detail.html", place=place, open_now=service.open_now(place),
+                           district=district.name(str(get_locale())) if district else "",
+                           hours_rows=_hours_rows(place.hours))
+
+
+def _hours_rows(hours: dict | None) -> list[tuple[str, str]]:
+    if not hours:
+        return []
+    rows = []
+    for key in ("1", "2", "3", "4", "5", "6", "7", "holiday"):
+        spans = hours.get("holiday") if key == "holiday" else hours.get("days", {}).get(key)
+        if spans is None:
+            text = str(_l("Unknown")) if key != "holiday" else str(_l("As on that weekday"))
+        elif not spans:
+            text = str(_l("Closed all day"))
+        elif spans == [[0, DAY]]:
+            text = str(_l("24 hours"))
+        else:
+            parts = []
+            next_day_label = str(_l("next day"))
+            for span in spans:
+                start, end, next_day = format_span(span)
+                parts.append(f"{start}–{end}" + (f" ({next_day_label})" if next_day else ""))
+            text = ", ".join(parts)
+        rows.append((str(DAY_LABELS[key]), text))
+    return rows
+
+
+@bp.app_template_filter("place_distance")
+def format_distance(metres: float) -> str:
+    if metres < 1000:
+        return f"{round(metres):d} m"
+    return f"{metres / 1000:.1f} km"
+
+
+@bp.app_template_global("place_directions_url")
+def directions_url(place) -> str:
+    """Kakao Map route to the place (opens the app on phones that have it)."""
+    return f"https://map.kakao.com/link/to/{quote(place.name, safe='')},{place.lat},{place.lon}"
+
+
+@bp.app_context_processor
+def labels():
+    return {"place_category_label": category_label, "place_attribute_labels": ATTRIBUTE_LABELS,
+            "place_detail_labels": DETAIL_LABELS}
