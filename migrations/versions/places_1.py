@@ -1,7 +1,7 @@
 """places
 
 Revision ID: places_1
-Revises: 0002_notifications
+Revises: reports_1
 Create Date: 2026-11-27 08:06:05.302509
 
 """
@@ -13,7 +13,7 @@ import civic.db
 
 # revision identifiers, used by Alembic.
 revision = 'places_1'
-down_revision = '0002_notifications'
+down_revision = "reports_1"
 branch_labels = None
 depends_on = None
 
