@@ -1,0 +1,168 @@
+"""Fan-out of a sent alert: plan the audience into delivery rows, then send them in batches.
+
+Each batch is one job (RQ with Redis, inline otherwise). A delivery row is unique per
+(alert, subscription) and moves ``pending`` → ``sending`` → ``sent`` | ``failed`` | ``gone``;
+results are written as they arrive, so a batch job that is run again (a retried job, a worker
+killed mid-batch, ``flask alerts resume``) only sends what has not been accepted yet.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, insert, select, update
+
+from civic import jobs
+from civic.alerts import keys
+from civic.alerts.models import Alert, Delivery, PushSubscription
+from civic.alerts.sender import PushMessage, PushResult, PushSender, SenderSettings
+from civic.alerts.targeting import audience
+from civic.alerts.webpush import MAX_PLAINTEXT
+from civic.db import unit_of_work, utcnow
+from civic.extensions import db
+
+log = logging.getLogger(__name__)
+
+URGENCY = {"emergency": "high", "urgent": "high", "safety": "normal"}
+OPEN_STATES = ("pending", "sending")
+MAX_TTL_S = 28 * 24 * 3600
+INSERT_CHUNK = 5000
+
+
+def payload_for(alert: Alert, lang: str) -> bytes:
+    """The JSON the service worker shows, kept under the one-record size limit."""
+    body = alert.text("body", lang)
+    data = {
+        "id": alert.id, "type": alert.type, "level": alert.level, "msgType": alert.msg_type,
+        "title": alert.text("headline", lang), "body": body, "url": f"/alerts/{alert.id}",
+        "tag": alert.topic, "lang": lang,
+    }
+    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    while len(encoded) > MAX_PLAINTEXT and data["body"]:
+        data["body"] = data["body"][: max(0, len(data["body"]) - (len(encoded) - MAX_PLAINTEXT) - 4)] + "…"
+        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return encoded
+
+
+def ttl_for(alert: Alert) -> int:
+    return max(0, min(MAX_TTL_S, int((alert.expires - utcnow()).total_seconds())))
+
+
+def make_sender() -> PushSender:
+    return PushSender(keys.signer(), SenderSettings.from_config(current_app.config))
+
+
+def start(alert_id: int) -> None:
+    """Enqueue the planning job of an alert that was just marked ``sending``."""
+    jobs.enqueue(plan_fanout, alert_id, queue=current_app.config["PUSH_QUEUE"], retries=2)
+
+
+def plan_fanout(alert_id: int) -> int:
+    """Create the delivery rows for the alert's audience and enqueue its batches. Idempotent."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None or alert.status != "sending":
+        return 0
+    ids = audience(alert).subscription_ids
+    with unit_of_work():
+        existing = set(db.session.scalars(select(Delivery.subscription_id).where(Delivery.alert_id == alert_id)))
+        now = utcnow()
+        fresh = [{"alert_id": alert_id, "subscription_id": sid, "state": "pending", "attempts": 0,
+                  "error": "", "updated_at": now} for sid in ids if sid not in existing]
+        for i in range(0, len(fresh), INSERT_CHUNK):
+            db.session.execute(insert(Delivery), fresh[i:i + INSERT_CHUNK])
+        alert.audience = len(existing) + len(fresh)
+    return enqueue_open_batches(alert_id)
+
+
+def enqueue_open_batches(alert_id: int) -> int:
+    """Enqueue one job per ``PUSH_BATCH_SIZE`` open deliveries (id ranges); returns how many."""
+    size = int(current_app.config["PUSH_BATCH_SIZE"])
+    open_ids = list(db.session.scalars(
+        select(Delivery.id).where(Delivery.alert_id == alert_id, Delivery.state.in_(OPEN_STATES))
+        .order_by(Delivery.id)))
+    db.session.rollback()
+    batches = [(open_ids[i], open_ids[min(i + size, len(open_ids)) - 1]) for i in range(0, len(open_ids), size)]
+    for first, last in batches:
+        jobs.enqueue(send_batch, alert_id, first, last, queue=current_app.config["PUSH_QUEUE"], retries=2)
+    finish_if_done(alert_id)
+    return len(batches)
+
+
+def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
+    """Send the open deliveries of one batch; rows already decided are left alone."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None:
+        return {}
+    in_batch = (Delivery.alert_id == alert_id, Delivery.id.between(first_id, last_id),
+                Delivery.state.in_(OPEN_STATES))
+    with unit_of_work():
+        rows = db.session.execute(
+            select(Delivery.id, Delivery.attempts, Delivery.subscription_id, PushSubscription.endpoint,
+                   PushSubscription.p256dh, PushSubscription.auth, PushSubscription.lang)
+            .join(PushSubscription, PushSubscription.id == Delivery.subscription_id, isouter=True)
+            .where(*in_batch)
+        ).all()
+        orphans = [r.id for r in rows if r.endpoint is None]  # unsubscribed since planning
+        if orphans:
+            db.session.execute(update(Delivery).where(Delivery.id.in_(orphans))
+                               .values(state="gone", updated_at=utcnow()))
+        db.session.execute(update(Delivery).where(*in_batch, Delivery.state == "pending")
+                           .values(state="sending", updated_at=utcnow()))
+    payloads = {lang: payload_for(alert, lang) for lang in ("ko", "en")}
+    common = {"ttl": ttl_for(alert), "urgency": URGENCY[alert.level], "topic": alert.topic}
+    messages = [PushMessage(r.id, r.endpoint, r.p256dh, r.auth, payloads.get(r.lang, payloads["ko"]), **common)
+                for r in rows if r.endpoint is not None]
+    previous = {r.id: r.attempts for r in rows}
+    sub_of = {r.id: r.subscription_id for r in rows}
+    counts = {"sent": 0, "failed": 0, "gone": 0}
+    db.session.rollback()
+
+    def record(results: list[PushResult]) -> None:
+        now = utcnow()
+        with unit_of_work():
+            db.session.execute(update(Delivery), [
+                {"id": r.key, "state": r.outcome, "status_code": r.status_code,
+                 "attempts": previous.get(r.key, 0) + r.attempts, "error": r.error, "updated_at": now}
+                for r in results])
+            gone = [sub_of[r.key] for r in results if r.outcome == "gone" and sub_of.get(r.key)]
+            if gone:
+                db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
+        for r in results:
+            counts[r.outcome] += 1
+
+    make_sender().send_all(messages, record)
+    finish_if_done(alert_id)
+    log.info("alert %s batch %s-%s: %s", alert_id, first_id, last_id, counts)
+    return counts
+
+
+def finish_if_done(alert_id: int) -> None:
+    with unit_of_work():
+        alert = db.session.get(Alert, alert_id)
+        if alert is None or alert.status != "sending":
+            return
+        open_count = db.session.scalar(select(func.count()).select_from(Delivery)
+                                       .where(Delivery.alert_id == alert_id, Delivery.state.in_(OPEN_STATES)))
+        if not open_count:
+            alert.status = "sent"
+            alert.finished_at = utcnow()
+
+
+def progress(alert: Alert) -> dict[str, int]:
+    counts = dict(db.session.execute(
+        select(Delivery.state, func.count()).where(Delivery.alert_id == alert.id).group_by(Delivery.state)).all())
+    result = {state: counts.get(state, 0) for state in ("pending", "sending", "sent", "failed", "gone")}
+    result["total"] = sum(result.values())
+    return result
+
+
+def resume_stalled(older_than: timedelta = timedelta(minutes=10)) -> list[int]:
+    """Re-enqueue the open batches of alerts still ``sending`` (after a worker crash)."""
+    stalled = list(db.session.scalars(select(Alert.id).where(Alert.status == "sending",
+                                                             Alert.sent_at < utcnow() - older_than)))
+    for alert_id in stalled:
+        enqueue_open_batches(alert_id)
+    return stalled
