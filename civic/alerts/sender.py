@@ -1,4 +1,4 @@
-"""Concurrent Web Push delivery over persistent aiohttp connections.
+"""Concurrent Web Push delivery over persistent HTTP/1.1 connections, per push-service origin.
 
 HTTP only, no database: the caller hands over messages and receives results in groups as
 they complete (so they can be recorded at once, and a worker that dies loses little).
@@ -10,13 +10,14 @@ import asyncio
 import email.utils
 import logging
 import random
+import ssl
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import aiohttp
-
-from civic.alerts.webpush import VapidSigner, b64url_decode, encrypt
+from civic.alerts.http1 import Connection, Origin, ProtocolError, default_ssl_context
+from civic.alerts.webpush import VapidSigner, b64url_decode, encrypt, origin_of
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +80,16 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 
 class PushSender:
+    """Sends with ``concurrency`` persistent connections per push-service origin."""
+
+    FLUSH_SIZE = 256  # hand results over at least this often…
+    FLUSH_IDLE_S = 0.05  # …or when nothing more has finished for this long
+
     def __init__(self, signer: VapidSigner, settings: SenderSettings):
         self.signer = signer
         self.settings = settings
+        self._ssl = None
+        self._header_blocks: dict[tuple, str] = {}
 
     def send_all(self, messages: Iterable[PushMessage],
                  on_results: Callable[[list[PushResult]], None]) -> None:
@@ -91,60 +99,108 @@ class PushSender:
     async def _send_all(self, messages: list[PushMessage], on_results) -> None:
         if not messages:
             return
-        connector = aiohttp.TCPConnector(limit=self.settings.concurrency, limit_per_host=self.settings.concurrency)
-        timeout = aiohttp.ClientTimeout(total=self.settings.timeout_s)
-        semaphore = asyncio.Semaphore(self.settings.concurrency)
-        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-            async def bounded(message):
-                async with semaphore:
-                    return await self._deliver(session, message)
-
-            pending = {asyncio.ensure_future(bounded(m)) for m in messages}
-            while pending:
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                on_results([task.result() for task in done])
-
-    def _headers(self, message: PushMessage) -> dict[str, str]:
-        headers = {
-            "TTL": str(max(0, int(message.ttl))),
-            "Urgency": message.urgency,
-            "Content-Encoding": "aes128gcm",
-            "Content-Type": "application/octet-stream",
-            "Authorization": self.signer.header_for(message.endpoint),
-        }
-        if message.topic:
-            headers["Topic"] = message.topic
-        return headers
-
-    async def _deliver(self, session: aiohttp.ClientSession, message: PushMessage) -> PushResult:
+        by_origin: dict[str, list[PushMessage]] = defaultdict(list)
+        for message in messages:
+            by_origin[origin_of(message.endpoint)].append(message)
+        finished: asyncio.Queue[PushResult] = asyncio.Queue()
+        workers = []
+        for origin, group in by_origin.items():
+            queue: asyncio.Queue = asyncio.Queue()
+            for message in group:
+                queue.put_nowait((message, 1, None))
+            count = min(self.settings.concurrency, len(group))
+            state = {"open": len(group), "workers": count}
+            workers += [asyncio.ensure_future(self._worker(origin, queue, state, finished))
+                        for _ in range(count)]
         try:
-            body = encrypt(message.payload, b64url_decode(message.p256dh), b64url_decode(message.auth))
-        except ValueError as exc:
-            return PushResult(message.key, "failed", None, 0, f"encryption: {exc}"[:200])
-        attempt = 0
-        while True:
-            attempt += 1
-            status, retry_after, error = None, None, ""
+            remaining = len(messages)
+            while remaining:
+                group = [await finished.get()]
+                while len(group) < self.FLUSH_SIZE and len(group) < remaining:
+                    try:
+                        group.append(await asyncio.wait_for(finished.get(), self.FLUSH_IDLE_S))
+                    except TimeoutError:
+                        break
+                remaining -= len(group)
+                on_results(group)
+        finally:
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    async def _worker(self, origin_url: str, queue: asyncio.Queue, state: dict, finished: asyncio.Queue) -> None:
+        origin = Origin.of(origin_url)
+        if origin.scheme == "https" and self._ssl is None:
+            self._ssl = default_ssl_context()
+        connection = Connection(origin, self._ssl)
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                item = await queue.get()
+                if item is None:
+                    return
+                message, attempt, body = item
+                result, body, delay = await self._attempt(connection, origin_url, message, attempt, body)
+                if result is None:  # retry later without holding this connection
+                    loop.call_later(delay, queue.put_nowait, (message, attempt + 1, body))
+                    continue
+                finished.put_nowait(result)
+                state["open"] -= 1
+                if state["open"] == 0:
+                    for _ in range(state["workers"]):
+                        queue.put_nowait(None)
+        finally:
+            connection.close()
+
+    def _headers(self, origin_url: str, message: PushMessage) -> str:
+        """The header block; the messages of one alert share it (same token, TTL, urgency, topic)."""
+        authorization = self.signer.header_for(origin_url)
+        key = (authorization, message.ttl, message.urgency, message.topic)
+        block = self._header_blocks.get(key)
+        if block is None:
+            lines = [f"TTL: {max(0, int(message.ttl))}", f"Urgency: {message.urgency}",
+                     "Content-Encoding: aes128gcm", "Content-Type: application/octet-stream",
+                     f"Authorization: {authorization}"]
+            if message.topic:
+                lines.append(f"Topic: {message.topic}")
+            block = "\r\n".join(lines) + "\r\n"
+            if len(self._header_blocks) > 1000:
+                self._header_blocks.clear()
+            self._header_blocks[key] = block
+        return block
+
+    async def _attempt(self, connection: Connection, origin_url: str, message: PushMessage, attempt: int,
+                       body: bytes | None):
+        """One POST. Returns (result, body, None) when decided, or (None, body, delay) to retry."""
+        if body is None:
             try:
-                async with session.post(message.endpoint, data=body, headers=self._headers(message)) as resp:
-                    status = resp.status
-                    retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
-                    await resp.read()
-            except (TimeoutError, asyncio.TimeoutError):
-                error = "timeout"
-            except aiohttp.ClientError as exc:
-                error = f"{type(exc).__name__}"
-            if status is not None and 200 <= status < 300:
-                return PushResult(message.key, "sent", status, attempt)
-            if status in GONE_STATUSES:
-                return PushResult(message.key, "gone", status, attempt)
-            if status is not None and status not in RETRY_STATUSES:
-                return PushResult(message.key, "failed", status, attempt, f"HTTP {status}")
-            error = error or f"HTTP {status}"
-            delay = self._backoff(attempt, retry_after)
-            if attempt >= self.settings.max_attempts or delay is None:
-                return PushResult(message.key, "failed", status, attempt, error)
-            await asyncio.sleep(delay)
+                body = encrypt(message.payload, b64url_decode(message.p256dh), b64url_decode(message.auth))
+            except ValueError as exc:
+                return PushResult(message.key, "failed", None, 0, f"encryption: {exc}"[:200]), None, None
+        status, retry_after, error = None, None, ""
+        try:
+            async with asyncio.timeout(self.settings.timeout_s):
+                response = await connection.post(message.endpoint[len(origin_url):] or "/",
+                                                 self._headers(origin_url, message), body)
+            status = response.status
+            retry_after = retry_after_seconds(response.headers.get("retry-after"))
+        except TimeoutError:
+            connection.close()
+            error = "timeout"
+        except (OSError, asyncio.IncompleteReadError, ProtocolError, ssl.SSLError) as exc:
+            connection.close()
+            error = type(exc).__name__
+        if status is not None and 200 <= status < 300:
+            return PushResult(message.key, "sent", status, attempt), body, None
+        if status in GONE_STATUSES:
+            return PushResult(message.key, "gone", status, attempt), body, None
+        if status is not None and status not in RETRY_STATUSES:
+            return PushResult(message.key, "failed", status, attempt, f"HTTP {status}"), body, None
+        error = error or f"HTTP {status}"
+        delay = self._backoff(attempt, retry_after)
+        if attempt >= self.settings.max_attempts or delay is None:
+            return PushResult(message.key, "failed", status, attempt, error), body, None
+        return None, body, delay
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float | None:
         """Seconds to wait before the next attempt, or None when the wait would be too long."""

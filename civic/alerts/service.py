@@ -67,7 +67,7 @@ def validate_subscription(data: dict) -> dict:
     endpoint = str(data.get("endpoint") or "").strip()
     if not endpoint or len(endpoint) > 1024:
         errors["endpoint"] = "An endpoint URL is required (at most 1024 characters)."
-    elif not endpoint_allowed(endpoint):
+    elif any(ch.isspace() or ord(ch) < 33 or ch == "#" for ch in endpoint) or not endpoint_allowed(endpoint):
         errors["endpoint"] = "The endpoint must be an https URL of a known push service."
     keys = data.get("keys") or {}
     p256dh = _decoded(keys.get("p256dh", ""), 65) if isinstance(keys, dict) else None

@@ -8,7 +8,6 @@ Written against ``cryptography`` directly: one ephemeral ECDH key and salt per m
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 import os
@@ -38,7 +37,7 @@ def b64url_decode(text: str) -> bytes:
 
 
 def _hmac(key: bytes, data: bytes) -> bytes:
-    return hmac.new(key, data, hashlib.sha256).digest()
+    return hmac.digest(key, data, "sha256")
 
 
 def load_p256_point(raw: bytes) -> ec.EllipticCurvePublicKey:
@@ -72,6 +71,10 @@ def encrypt(plaintext: bytes, ua_public: bytes, auth_secret: bytes,
 
 
 def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of an endpoint (the VAPID audience)."""
+    slash = url.find("/", url.find("://") + 3)
+    if slash > 0 and "@" not in url[:slash]:
+        return url[:slash]
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -95,6 +98,7 @@ class VapidSigner:
         return f"{header}.{payload}.{b64url_encode(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
     def header_for(self, endpoint: str, now: float | None = None) -> str:
+        """The header for an endpoint (or its origin), signing a new token only near expiry."""
         audience = origin_of(endpoint)
         now = int(now if now is not None else time.time())
         cached = self._cache.get(audience)

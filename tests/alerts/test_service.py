@@ -39,6 +39,7 @@ def test_subscribe_creates_then_updates_the_same_endpoint(app, push_service):
 
 @pytest.mark.parametrize("change, field", [
     ({"endpoint": "https://push.evil.example/x"}, "endpoint"),
+    ({"endpoint": "https://fcm.googleapis.com/x\r\nX-Injected: 1"}, "endpoint"),
     ({"keys": {"p256dh": b64u(b"\x04" + b"\x01" * 64), "auth": b64u(b"a" * 16)}}, "keys.p256dh"),  # not on curve
     ({"keys": {"p256dh": "not base64!", "auth": b64u(b"a" * 16)}}, "keys.p256dh"),
     ({"auth_len": 8}, "keys.auth"),
