@@ -360,10 +360,10 @@ def send_as_operator(data: dict, officer=None, approver=None) -> Alert:
     """The CLI path for operators and automation (shell access is already trusted): without an
     officer the system sends; an ``emergency`` still needs two different alert officers."""
     if officer is not None:
+        if data.get("level") == "emergency" and approver is None:
+            raise Forbidden("An emergency alert needs a second officer's approval (--approver).")
         alert = create_draft(officer, data)
         if alert.level == "emergency":
-            if approver is None:
-                raise Forbidden("An emergency alert needs a second officer's approval (--approver).")
             approve(approver, alert)
         return send(officer, alert)
     if data.get("level") == "emergency":

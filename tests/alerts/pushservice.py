@@ -65,7 +65,7 @@ class Device:
     token: str
     private_key: ec.EllipticCurvePrivateKey
     auth_secret: bytes
-    behaviour: str = "ok"  # ok | gone | flaky | slow | too_large | hang
+    behaviour: str = "ok"  # ok | gone | flaky | slow | too_large | hang (until released, then 503)
     failures_left: int = 0
     received: list[dict] = field(default_factory=list)
     headers: list[dict] = field(default_factory=list)
@@ -159,7 +159,9 @@ class LoopbackPushService:
         if device.behaviour == "slow":
             time.sleep(self.slow_seconds)
         if device.behaviour == "hang":
+            # Never accepted: once released, the answer is a 503 the (dead) sender never reads.
             self.release.wait(30)
+            return self._reply(handler, 503)
         try:
             plaintext = http_ece.decrypt(body, private_key=device.private_key, auth_secret=device.auth_secret,
                                          version="aes128gcm")

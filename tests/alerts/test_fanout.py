@@ -1,8 +1,10 @@
 """Fan-out end to end against the loopback push service, which decrypts every message."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from civic import jobs
@@ -161,6 +163,50 @@ def test_test_notification(app, push_service):
     assert device.received[0]["title"] == "Test notification"
 
 
+def worker_env(app, redis_url, **extra):
+    env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+               INSTANCE_PATH=app.instance_path, SECRET_KEY="test", PYTHONPATH=str(ROOT),
+               PUSH_SERVICE_ALLOWLIST=app.config["PUSH_SERVICE_ALLOWLIST"], PUSH_BATCH_SIZE="4",
+               VAPID_PRIVATE_KEY=app.config["VAPID_PRIVATE_KEY"])
+    env.update(extra)
+    return env
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db, officers, push_service,
+                                                                         redis_url):
+    answered = [subscribe(push_service)[0] for _ in range(4)]
+    hanging = [subscribe(push_service, "hang")[0] for _ in range(4)]
+    app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
+    alert = send_alert(officers[0])
+    env = worker_env(app, redis_url, PUSH_BATCH_SIZE="8", PUSH_CONCURRENCY="8", PUSH_TIMEOUT_S="60")
+    rq = str(Path(sys.executable).parent / "rq")
+    worker = subprocess.Popen([rq, "worker", "--burst", "--url", redis_url, "alerts"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            states = [d.state for d in deliveries(db, alert).values()]
+            if states.count("sent") == 4 and states.count("sending") == 4:
+                break
+            time.sleep(0.1)
+        assert sorted(states) == ["sending"] * 4 + ["sent"] * 4
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its work horse, mid-batch
+        worker.wait(10)
+    # The four in flight were never accepted; those devices now answer normally.
+    for device in hanging:
+        device.behaviour = "ok"
+    push_service.release.set()
+
+    assert service.resume(officers[0], alert) == 1
+    result = subprocess.run([rq, "worker", "--burst", "--url", redis_url, "alerts"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [len(d.received) for d in answered + hanging] == [1] * 8
+    rows = deliveries(db, alert)
+    assert len(rows) == 8 and {d.state for d in rows.values()} == {"sent"}
+
+
 def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_service, redis_url):
     devices = [subscribe(push_service)[0] for _ in range(6)]
     app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
@@ -168,10 +214,7 @@ def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_servic
     assert alert.status == "sending" and all(d.received == [] for d in devices)
     assert jobs.get_queue("alerts").count == 1  # the planning job
 
-    env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-               INSTANCE_PATH=app.instance_path, SECRET_KEY="test", PYTHONPATH=str(ROOT),
-               PUSH_SERVICE_ALLOWLIST=app.config["PUSH_SERVICE_ALLOWLIST"], PUSH_BATCH_SIZE="4",
-               VAPID_PRIVATE_KEY=app.config["VAPID_PRIVATE_KEY"])
+    env = worker_env(app, redis_url)
     rq = Path(sys.executable).parent / "rq"
     result = subprocess.run([str(rq), "worker", "--burst", "--url", redis_url, "alerts"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
