@@ -7,6 +7,7 @@ they complete (so they can be recorded at once, and a worker that dies loses lit
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import email.utils
 import logging
 import random
@@ -14,6 +15,7 @@ import ssl
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from civic.alerts.http1 import Connection, Origin, ProtocolError, default_ssl_context
@@ -94,7 +96,16 @@ class PushSender:
     def send_all(self, messages: Iterable[PushMessage],
                  on_results: Callable[[list[PushResult]], None]) -> None:
         """Send every message; ``on_results`` gets each group of finished results."""
-        asyncio.run(self._send_all(list(messages), on_results))
+        coroutine = self._send_all(list(messages), on_results)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(coroutine)
+            return
+        # Called from code that already runs an event loop: use a thread of our own, in the
+        # caller's context (app context, database session), and wait for it.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(contextvars.copy_context().run, asyncio.run, coroutine).result()
 
     async def _send_all(self, messages: list[PushMessage], on_results) -> None:
         if not messages:
