@@ -26,9 +26,8 @@ SAMPLE_EVERY = 100
 
 def serve(port_queue, sample_keys: dict, expected_key_queue, stats_queue, stop_event):
     """The loopback push service process."""
-    from aiohttp import web
-
     import http_ece
+    from aiohttp import web
     from cryptography.hazmat.primitives.asymmetric import ec
 
     from tests.alerts.pushservice import unb64u, verify_vapid

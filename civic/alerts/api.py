@@ -6,8 +6,16 @@ from flask import Response, current_app, url_for
 
 from civic.accounts.auth import current_user, role_required
 from civic.alerts import cap, service
-from civic.alerts.schemas import (AlertArgs, AlertOut, EndpointIn, ProgressOut, SubscriptionIn,
-                                  SubscriptionOut, TestOut, VapidKeyOut)
+from civic.alerts.schemas import (
+    AlertArgs,
+    AlertOut,
+    EndpointIn,
+    ProgressOut,
+    SubscriptionIn,
+    SubscriptionOut,
+    TestOut,
+    VapidKeyOut,
+)
 from civic.api import make_blueprint
 from civic.api.pagination import page_headers
 

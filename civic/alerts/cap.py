@@ -22,7 +22,8 @@ URGENCY = {"emergency": "Immediate", "urgent": "Immediate", "safety": "Expected"
 CERTAINTY = {"emergency": "Observed", "urgent": "Observed", "safety": "Likely"}
 EVENT = {
     "heavy_rain": ("호우", "Heavy rain"), "typhoon": ("태풍", "Typhoon"), "heavy_snow": ("대설", "Heavy snow"),
-    "fire": ("화재", "Fire"), "traffic_accident": ("교통사고", "Traffic accident"), "earthquake": ("지진", "Earthquake"),
+    "fire": ("화재", "Fire"), "traffic_accident": ("교통사고", "Traffic accident"),
+    "earthquake": ("지진", "Earthquake"),
     "heat_wave": ("폭염", "Heat wave"), "fine_dust": ("미세먼지", "Fine dust"), "other": ("기타", "Other"),
 }
 LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}

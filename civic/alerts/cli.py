@@ -20,7 +20,8 @@ def alerts_cli():
 def _officer(email: str | None, what: str):
     user = find_user_by_email(email) if email else None
     if user is None:
-        raise click.UsageError(f"{what}: no account {email!r} (create it with flask users create … --role alert_officer)")
+        raise click.UsageError(f"{what}: no account {email!r} "
+                               "(create one with: flask users create EMAIL --role alert_officer)")
     return user
 
 

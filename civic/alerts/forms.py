@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (FloatField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
-                     widgets)
+from wtforms import FloatField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import Optional
 
 from civic.alerts.labels import level_choices, type_choices

@@ -6,8 +6,8 @@ import importlib.util
 import json
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, role_required
 from civic.alerts import service

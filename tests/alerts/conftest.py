@@ -23,4 +23,5 @@ def app_config(tmp_path, push_service):
 def officers(app, departments):
     from tests.factories import make_user
 
-    return make_user("alert_officer", email="officer1@example.org"), make_user("alert_officer", email="officer2@example.org")
+    return (make_user("alert_officer", email="officer1@example.org"),
+            make_user("alert_officer", email="officer2@example.org"))

@@ -20,7 +20,8 @@ def run_against(responses, requests=2):
                     head = await reader.readuntil(b"\r\n\r\n")
                 except asyncio.IncompleteReadError:
                     break
-                length = int([h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")][0].split(b":")[1])
+                lengths = [h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")]
+                length = int(lengths[0].split(b":")[1])
                 seen.append(head + await reader.readexactly(length))
                 answer = queue.pop(0)
                 if answer is None:

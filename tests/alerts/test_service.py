@@ -162,7 +162,8 @@ def test_followups_reference_the_original_and_replace_it(app, officers, push_ser
     assert update.topic == original.topic
     service.send(officer, update)
     assert service.active_alerts() == [update]
-    cancel = service.send(officer, service.create_followup(officer, update, "Cancel", {"headline_ko": "호우 경보 해제"}))
+    cancel = service.send(officer, service.create_followup(officer, update, "Cancel",
+                                                           {"headline_ko": "호우 경보 해제"}))
     assert cancel.topic == original.topic and cancel.root.id == original.id
     assert service.active_alerts() == [cancel]
 

@@ -22,7 +22,7 @@ def test_index_shows_active_alerts_history_and_the_subscribe_panel(client, app, 
 
 def test_index_in_korean_by_default_and_empty_states(client):
     html = client.get("/alerts").get_data(as_text=True)
-    assert "재난 알림" in html or "안전 알림" in html
+    assert "발령 중인 알림" in html and "알림 켜기" in html and "강남구" in html
     html = client.get("/alerts", headers=EN).get_data(as_text=True)
     assert "There are no active alerts right now." in html and "No alerts match." in html
 
