@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
@@ -72,7 +73,7 @@ def plan_fanout(alert_id: int) -> int:
         fresh = [{"alert_id": alert_id, "subscription_id": sid, "state": "pending", "attempts": 0,
                   "error": "", "updated_at": now} for sid in ids if sid not in existing]
         for i in range(0, len(fresh), INSERT_CHUNK):
-            db.session.execute(insert(Delivery), fresh[i:i + INSERT_CHUNK])
+            db.session.execute(insert(Delivery.__table__), fresh[i:i + INSERT_CHUNK])
         alert.audience = len(existing) + len(fresh)
     return enqueue_open_batches(alert_id)
 
@@ -100,7 +101,7 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
                 Delivery.state.in_(OPEN_STATES))
     with unit_of_work():
         rows = db.session.execute(
-            select(Delivery.id, Delivery.attempts, Delivery.subscription_id, PushSubscription.endpoint,
+            select(Delivery.id, Delivery.subscription_id, PushSubscription.endpoint,
                    PushSubscription.p256dh, PushSubscription.auth, PushSubscription.lang)
             .join(PushSubscription, PushSubscription.id == Delivery.subscription_id, isouter=True)
             .where(*in_batch)
@@ -115,23 +116,28 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
     common = {"ttl": ttl_for(alert), "urgency": URGENCY[alert.level], "topic": alert.topic}
     messages = [PushMessage(r.id, r.endpoint, r.p256dh, r.auth, payloads.get(r.lang, payloads["ko"]), **common)
                 for r in rows if r.endpoint is not None]
-    previous = {r.id: r.attempts for r in rows}
     sub_of = {r.id: r.subscription_id for r in rows}
     counts = {"sent": 0, "failed": 0, "gone": 0}
     db.session.rollback()
 
     def record(results: list[PushResult]) -> None:
+        # One UPDATE per distinct outcome (usually just "sent, 201, 1 attempt"), not per row.
+        outcomes: dict[tuple, list[int]] = defaultdict(list)
+        for r in results:
+            outcomes[(r.outcome, r.status_code, r.attempts, r.error)].append(r.key)
+            counts[r.outcome] += 1
         now = utcnow()
         with unit_of_work():
-            db.session.execute(update(Delivery), [
-                {"id": r.key, "state": r.outcome, "status_code": r.status_code,
-                 "attempts": previous.get(r.key, 0) + r.attempts, "error": r.error, "updated_at": now}
-                for r in results])
+            for (outcome, status_code, attempts, error), keys in outcomes.items():
+                db.session.execute(
+                    update(Delivery).where(Delivery.id.in_(keys))
+                    .values(state=outcome, status_code=status_code, attempts=Delivery.attempts + attempts,
+                            error=error, updated_at=now)
+                    .execution_options(synchronize_session=False))
             gone = [sub_of[r.key] for r in results if r.outcome == "gone" and sub_of.get(r.key)]
             if gone:
-                db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
-        for r in results:
-            counts[r.outcome] += 1
+                db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone))
+                                   .execution_options(synchronize_session=False))
 
     make_sender().send_all(messages, record)
     finish_if_done(alert_id)
