@@ -69,3 +69,15 @@ def resume_command(alert_id, officer):
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"{batches} batch(es) enqueued")
+
+
+@alerts_cli.command("resume-stalled")
+@click.option("--older-than", "older_than", type=int, default=10, show_default=True,
+              help="minutes since sending started")
+@with_appcontext
+def resume_stalled_command(older_than):
+    """Re-enqueue every alert still sending after MINUTES (e.g. from cron after a worker crash)."""
+    from datetime import timedelta
+
+    stalled = fanout.resume_stalled(timedelta(minutes=older_than))
+    click.echo(f"resumed {len(stalled)} alert(s): {', '.join(map(str, stalled)) or '-'}")

@@ -166,9 +166,9 @@ def progress(alert: Alert) -> dict[str, int]:
 
 
 def resume_stalled(older_than: timedelta = timedelta(minutes=10)) -> list[int]:
-    """Re-enqueue the open batches of alerts still ``sending`` (after a worker crash)."""
+    """Plan again (idempotent) and re-enqueue the open batches of alerts still ``sending``."""
     stalled = list(db.session.scalars(select(Alert.id).where(Alert.status == "sending",
                                                              Alert.sent_at < utcnow() - older_than)))
     for alert_id in stalled:
-        enqueue_open_batches(alert_id)
+        plan_fanout(alert_id)
     return stalled

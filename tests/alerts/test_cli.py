@@ -36,3 +36,21 @@ def test_alerts_send_rejects_unknown_districts(runner, app):
     result = runner.invoke(args=["alerts", "send", "--type", "fire", "--level", "safety", "--district", "99999",
                                  "--headline", "h", "--body", "b"])
     assert result.exit_code != 0 and "99999" in result.output
+
+
+def test_resume_stalled_requeues_alerts_still_sending(app, db, runner, officers, push_service):
+    from datetime import timedelta
+
+    from civic.alerts import service
+    from civic.db import unit_of_work, utcnow
+    from tests.alerts.helpers import alert_data
+
+    device, _ = subscribe(push_service)
+    alert = service.create_draft(officers[0], alert_data())
+    with unit_of_work():  # as if the worker died before planning
+        alert.status, alert.sent_at = "sending", utcnow() - timedelta(minutes=30)
+    result = runner.invoke(args=["alerts", "resume-stalled", "--older-than", "10"])
+    assert result.exit_code == 0 and f"resumed 1 alert(s): {alert.id}" in result.output
+    assert len(device.received) == 1
+    db.session.refresh(alert)
+    assert alert.status == "sent"
