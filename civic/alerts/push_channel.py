@@ -7,6 +7,7 @@ SQL, so it only takes the notification's id and the job works in a session of it
 from __future__ import annotations
 
 import json
+import threading
 
 from flask import current_app
 from sqlalchemy import delete, inspect, select
@@ -21,10 +22,39 @@ NOTIFICATION_TTL_S = 24 * 3600
 
 
 def push_notification(note) -> None:
-    """Channel registered with ``civic.notifications.service``."""
+    """Channel registered with ``civic.notifications.service``.
+
+    With Redis the push is a job; in the embedded default it runs on a short-lived thread, so a
+    slow push service never holds up the request that created the notification."""
     identity = inspect(note).identity
-    if identity:
+    if not identity:
+        return
+    if not _has_subscriptions(identity[0]):
+        return
+    if current_app.config.get("JOBS_INLINE", True):
+        app = current_app._get_current_object()
+        threading.Thread(target=_push_in_app_context, args=(app, identity[0]), daemon=True,
+                         name=f"push-notification-{identity[0]}").start()
+    else:
         jobs.enqueue(push_to_user, identity[0], queue=current_app.config["PUSH_QUEUE"], retries=2)
+
+
+def _has_subscriptions(notification_id: int) -> bool:
+    from civic.notifications.models import Notification
+
+    with Session(db.engine) as session:
+        return session.scalar(
+            select(PushSubscription.id)
+            .join(Notification, Notification.user_id == PushSubscription.user_id)
+            .where(Notification.id == notification_id).limit(1)) is not None
+
+
+def _push_in_app_context(app, notification_id: int) -> None:
+    with app.app_context():
+        try:
+            push_to_user(notification_id)
+        except Exception:  # noqa: BLE001 - best effort: the in-app notification exists
+            app.logger.exception("push for notification %s failed", notification_id)
 
 
 def push_to_user(notification_id: int) -> dict[str, int]:
