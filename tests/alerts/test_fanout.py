@@ -43,7 +43,9 @@ def test_fanout_reaches_the_audience_encrypted_and_signed(app, db, officers, pus
         assert 0 < int(headers["TTL"]) <= 120 * 60
     assert english[0].received[0]["title"] == "Heavy rain warning"
     assert other_district[0].received == [] and other_type[0].received == []
-    # 10 recipients in batches of 4: one VAPID token per origin, all messages recorded.
+    # 10 recipients in 3 batches of 4: one VAPID token for the origin, reused by every batch.
+    tokens = {d.headers[0]["Authorization"] for d, _ in targets + [english]}
+    assert len(tokens) == 1 and tokens.pop().endswith(f"k={app.config['VAPID_PUBLIC_KEY']}")
     rows = deliveries(db, alert)
     assert len(rows) == 10 and {d.state for d in rows.values()} == {"sent"}
     assert all(d.status_code == 201 and d.attempts == 1 for d in rows.values())

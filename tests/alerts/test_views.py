@@ -115,3 +115,17 @@ def test_followup_form_prefills_from_the_original(client, db, officers):
     assert response.status_code == 302
     cancel = db.session.query(Alert).filter_by(msg_type="Cancel").one()
     assert cancel.references_id == original.id and cancel.status == "draft"
+
+
+def test_progress_shows_while_the_workers_send(client, app, officers, push_service, redis_url):
+    subscribe(push_service)
+    subscribe(push_service)
+    app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
+    alert = send_alert(officers[0])
+    from civic.alerts import fanout
+
+    fanout.plan_fanout(alert.id)  # what the first worker job does; the batches wait in Redis
+    login(client, "officer1@example.org")
+    html = client.get(f"/staff/alerts/{alert.id}", headers=EN).get_data(as_text=True)
+    assert '<meta http-equiv="refresh"' in html and "0 of 2 delivered" in html
+    assert "Queue the remaining deliveries again" in html
