@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -12,16 +13,26 @@ from civic.alerts.webpush import VapidSigner, generate_private_key_b64, private_
 KEY_FILE = "vapid_private_key"
 
 
+def _read_key(path: Path) -> str:
+    # Another process may have created the file an instant ago and not written it yet.
+    for _ in range(50):
+        value = path.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty; delete it or set VAPID_PRIVATE_KEY")
+
+
 def _instance_key(instance_path: Path) -> str:
     path = instance_path / KEY_FILE
     if path.exists():
-        return path.read_text().strip()
+        return _read_key(path)
     instance_path.mkdir(parents=True, exist_ok=True)
     value = generate_private_key_b64()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process generated it first
-        return path.read_text().strip()
+        return _read_key(path)
     with os.fdopen(fd, "w") as fh:
         fh.write(value)
     return value
