@@ -31,6 +31,7 @@ DEFAULTS = {
     "PUSH_RETRY_BASE_S": "1",
     "PUSH_RETRY_MAX_DELAY_S": "60",
     "PUSH_QUEUE": "alerts",
+    "PUSH_CLAIM_LEASE_S": "600",
     "ALERTS_CAP_SENDER": "safety-alerts@example.org",
     "ALERTS_DEFAULT_EXPIRY_MIN": "360",
 }

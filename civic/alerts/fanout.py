@@ -1,20 +1,22 @@
 """Fan-out of a sent alert: plan the audience into delivery rows, then send them in batches.
 
 Each batch is one job (RQ with Redis, inline otherwise). A delivery row is unique per
-(alert, subscription) and moves ``pending`` → ``sending`` → ``sent`` | ``failed`` | ``gone``;
-results are written as they arrive, so a batch job that is run again (a retried job, a worker
-killed mid-batch, ``flask alerts resume``) only sends what has not been accepted yet.
+(alert, subscription) and moves ``pending`` → ``sending`` (claimed by one run, with a lease) →
+``sent`` | ``failed`` | ``gone``; results are written as they arrive, so a batch job that is run
+again (a retried job, a worker killed mid-batch, ``flask alerts resume``) only sends what has not
+been accepted yet, and two runs at once never send the same row.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from civic import jobs
 from civic.alerts import keys
@@ -84,7 +86,7 @@ def enqueue_open_batches(alert_id: int) -> int:
     open_ids = list(db.session.scalars(
         select(Delivery.id).where(Delivery.alert_id == alert_id, Delivery.state.in_(OPEN_STATES))
         .order_by(Delivery.id)))
-    db.session.rollback()
+    db.session.rollback()  # end the read before jobs run (inline, they run right here)
     batches = [(open_ids[i], open_ids[min(i + size, len(open_ids)) - 1]) for i in range(0, len(open_ids), size)]
     for first, last in batches:
         jobs.enqueue(send_batch, alert_id, first, last, queue=current_app.config["PUSH_QUEUE"], retries=2)
@@ -97,28 +99,39 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
     alert = db.session.get(Alert, alert_id)
     if alert is None:
         return {}
-    in_batch = (Delivery.alert_id == alert_id, Delivery.id.between(first_id, last_id),
-                Delivery.state.in_(OPEN_STATES))
+    # Claim the open rows: pending ones, and ones another run left ``sending`` longer than the
+    # lease ago (its worker died). A run still in flight keeps its rows, so two runs of the same
+    # batch at once (a re-queue while workers are busy) never send a row twice.
+    claim = uuid.uuid4().hex
+    now = utcnow()
+    lease_expired = now - timedelta(seconds=float(current_app.config["PUSH_CLAIM_LEASE_S"]))
+    with unit_of_work():
+        db.session.execute(
+            update(Delivery)
+            .where(Delivery.alert_id == alert_id, Delivery.id.between(first_id, last_id),
+                   or_(Delivery.state == "pending",
+                       and_(Delivery.state == "sending", Delivery.updated_at <= lease_expired)))
+            .values(state="sending", claim=claim, updated_at=now)
+            .execution_options(synchronize_session=False))
     with unit_of_work():
         rows = db.session.execute(
             select(Delivery.id, Delivery.subscription_id, PushSubscription.endpoint,
                    PushSubscription.p256dh, PushSubscription.auth, PushSubscription.lang)
             .join(PushSubscription, PushSubscription.id == Delivery.subscription_id, isouter=True)
-            .where(*in_batch)
+            .where(Delivery.alert_id == alert_id, Delivery.claim == claim, Delivery.state == "sending")
         ).all()
         orphans = [r.id for r in rows if r.endpoint is None]  # unsubscribed since planning
         if orphans:
             db.session.execute(update(Delivery).where(Delivery.id.in_(orphans))
-                               .values(state="gone", updated_at=utcnow()))
-        db.session.execute(update(Delivery).where(*in_batch, Delivery.state == "pending")
-                           .values(state="sending", updated_at=utcnow()))
+                               .values(state="gone", claim=None, updated_at=utcnow())
+                               .execution_options(synchronize_session=False))
     payloads = {lang: payload_for(alert, lang) for lang in ("ko", "en")}
     common = {"ttl": ttl_for(alert), "urgency": URGENCY[alert.level], "topic": alert.topic}
     messages = [PushMessage(r.id, r.endpoint, r.p256dh, r.auth, payloads.get(r.lang, payloads["ko"]), **common)
                 for r in rows if r.endpoint is not None]
     sub_of = {r.id: r.subscription_id for r in rows}
     counts = {"sent": 0, "failed": 0, "gone": 0}
-    db.session.rollback()
+    db.session.rollback()  # hold no transaction open during the network phase
 
     def record(results: list[PushResult]) -> None:
         # One UPDATE per distinct outcome (usually just "sent, 201, 1 attempt"), not per row.
@@ -132,7 +145,7 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
                 db.session.execute(
                     update(Delivery).where(Delivery.id.in_(keys))
                     .values(state=outcome, status_code=status_code, attempts=Delivery.attempts + attempts,
-                            error=error, updated_at=now)
+                            error=error, claim=None, updated_at=now)
                     .execution_options(synchronize_session=False))
             gone = [sub_of[r.key] for r in results if r.outcome == "gone" and sub_of.get(r.key)]
             if gone:

@@ -138,4 +138,6 @@ class Delivery(IdMixin, db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     status_code: Mapped[int | None]
     error: Mapped[str] = mapped_column(String(200), default="")
+    # The batch run that holds this row while it is ``sending`` (a lease until updated_at + lease).
+    claim: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

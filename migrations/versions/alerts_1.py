@@ -2,7 +2,7 @@
 
 Revision ID: alerts_1
 Revises: 0002_notifications
-Create Date: 2026-11-27 08:05:58.354971
+Create Date: 2026-11-27 08:33:39.772745
 
 """
 from alembic import op
@@ -86,6 +86,7 @@ def upgrade():
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('status_code', sa.Integer(), nullable=True),
     sa.Column('error', sa.String(length=200), nullable=False),
+    sa.Column('claim', sa.String(length=32), nullable=True),
     sa.Column('updated_at', civic.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_alert_deliveries_alert_id_alerts'), ondelete='CASCADE'),

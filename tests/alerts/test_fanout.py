@@ -5,12 +5,13 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from civic import jobs
 from civic.alerts import fanout, service
 from civic.alerts.models import Delivery, PushSubscription
-from civic.db import unit_of_work
+from civic.db import unit_of_work, utcnow
 from civic.notifications.service import notify
 from tests.alerts.helpers import GANGNAM, JONGNO, alert_data, send_alert, subscribe
 from tests.factories import make_user
@@ -139,12 +140,35 @@ def test_a_batch_interrupted_midway_resumes_only_the_open_rows(app, db, officers
     rows = db.session.query(Delivery).filter_by(alert_id=alert.id).order_by(Delivery.id).all()
     with unit_of_work():
         rows[0].state, rows[0].attempts, rows[0].status_code = "sent", 1, 201  # accepted before the crash
-        rows[1].state = "sending"  # in flight when the worker died, no answer recorded
+        # In flight when its worker died 20 minutes ago: no answer recorded, the lease is over.
+        rows[1].state, rows[1].claim, rows[1].updated_at = "sending", "dead-worker", utcnow() - timedelta(minutes=20)
     resumed = service.resume(officer, alert)
     assert resumed == 1
     received = [len(d.received) for d in devices]
     assert received == [0, 1, 1]
     assert {d.state for d in deliveries(db, alert).values()} == {"sent"}
+
+
+def test_two_runs_of_a_batch_at_once_never_send_a_row_twice(app, db, officers, push_service):
+    device, _ = subscribe(push_service)
+    alert = service.create_draft(officers[0], alert_data())
+    with unit_of_work():
+        alert.status = "sending"
+    original = jobs.enqueue
+    jobs.enqueue = lambda *a, **k: None
+    try:
+        fanout.plan_fanout(alert.id)
+    finally:
+        jobs.enqueue = original
+    row = db.session.query(Delivery).filter_by(alert_id=alert.id).one()
+    with unit_of_work():  # another worker is sending this row right now
+        row.state, row.claim, row.updated_at = "sending", "busy-worker", utcnow()
+    assert fanout.send_batch(alert.id, row.id, row.id) == {"sent": 0, "failed": 0, "gone": 0}
+    assert device.requests == 0
+    with unit_of_work():  # …until its lease runs out (that worker died)
+        row.updated_at = utcnow() - timedelta(seconds=int(app.config["PUSH_CLAIM_LEASE_S"]) + 1)
+    assert fanout.send_batch(alert.id, row.id, row.id) == {"sent": 1, "failed": 0, "gone": 0}
+    assert len(device.received) == 1
 
 
 def test_user_notifications_also_go_to_their_push_subscriptions(app, db, push_service):
@@ -186,16 +210,30 @@ def worker_env(app, redis_url, **extra):
     return env
 
 
+def children_of(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(entry.name))
+    return children
+
+
 def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db, officers, push_service,
                                                                          redis_url):
     answered = [subscribe(push_service)[0] for _ in range(4)]
     hanging = [subscribe(push_service, "hang")[0] for _ in range(4)]
     app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
     alert = send_alert(officers[0])
-    env = worker_env(app, redis_url, PUSH_BATCH_SIZE="8", PUSH_CONCURRENCY="8", PUSH_TIMEOUT_S="60")
+    env = worker_env(app, redis_url, PUSH_BATCH_SIZE="8", PUSH_CONCURRENCY="8", PUSH_TIMEOUT_S="60",
+                     PUSH_CLAIM_LEASE_S="1")
     rq = str(Path(sys.executable).parent / "rq")
     worker = subprocess.Popen([rq, "worker", "--burst", "--url", redis_url, "alerts"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -205,12 +243,18 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db
             time.sleep(0.1)
         assert sorted(states) == ["sending"] * 4 + ["sent"] * 4
     finally:
-        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its work horse, mid-batch
+        # RQ runs each job in a "work horse" child in its own session: kill it and the worker.
+        for pid in children_of(worker.pid) + [worker.pid]:
+            os.kill(pid, signal.SIGKILL)
         worker.wait(10)
     # The four in flight were never accepted; those devices now answer normally.
     for device in hanging:
         device.behaviour = "ok"
     push_service.release.set()
+    time.sleep(1.5)  # the dead worker's lease on its rows runs out
+    # Nobody is sending any more: the four in flight are still open, none was accepted.
+    assert sorted(d.state for d in deliveries(db, alert).values()) == ["sending"] * 4 + ["sent"] * 4
+    assert [len(d.received) for d in hanging] == [0] * 4
 
     assert service.resume(officers[0], alert) == 1
     result = subprocess.run([rq, "worker", "--burst", "--url", redis_url, "alerts"], cwd=ROOT, env=env,
