@@ -152,7 +152,17 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
                 db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone))
                                    .execution_options(synchronize_session=False))
 
-    make_sender().send_all(messages, record)
+    try:
+        make_sender().send_all(messages, record)
+    except BaseException:
+        # Failing, not dying: hand the unanswered rows back at once, so the job's retry sends
+        # them instead of waiting for the lease to run out.
+        db.session.rollback()
+        with unit_of_work():
+            db.session.execute(update(Delivery).where(Delivery.claim == claim, Delivery.state == "sending")
+                               .values(state="pending", claim=None)
+                               .execution_options(synchronize_session=False))
+        raise
     finish_if_done(alert_id)
     log.info("alert %s batch %s-%s: %s", alert_id, first_id, last_id, counts)
     return counts

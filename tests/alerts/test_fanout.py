@@ -8,6 +8,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from civic import jobs
 from civic.alerts import fanout, service
 from civic.alerts.models import Delivery, PushSubscription
@@ -168,6 +170,22 @@ def test_two_runs_of_a_batch_at_once_never_send_a_row_twice(app, db, officers, p
     with unit_of_work():  # …until its lease runs out (that worker died)
         row.updated_at = utcnow() - timedelta(seconds=int(app.config["PUSH_CLAIM_LEASE_S"]) + 1)
     assert fanout.send_batch(alert.id, row.id, row.id) == {"sent": 1, "failed": 0, "gone": 0}
+    assert len(device.received) == 1
+
+
+def test_a_failing_batch_hands_its_rows_back_for_the_retry(app, db, officers, push_service, monkeypatch):
+    device, _ = subscribe(push_service)
+
+    def broken_sender():
+        raise RuntimeError("sender broke")
+
+    monkeypatch.setattr(fanout, "make_sender", broken_sender)
+    with pytest.raises(RuntimeError):
+        send_alert(officers[0])  # inline, the job's failure propagates
+    row = db.session.query(Delivery).one()
+    assert (row.state, row.claim) == ("pending", None) and device.requests == 0
+    monkeypatch.undo()
+    fanout.send_batch(row.alert_id, row.id, row.id)  # the job's retry
     assert len(device.received) == 1
 
 
