@@ -84,8 +84,8 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 class PushSender:
     """Sends with ``concurrency`` persistent connections per push-service origin."""
 
-    FLUSH_SIZE = 256  # hand results over at least this often…
-    FLUSH_IDLE_S = 0.05  # …or when nothing more has finished for this long
+    FLUSH_SIZE = 256  # hand results over once this many have finished…
+    FLUSH_INTERVAL_S = 0.05  # …and at least this often while any are waiting
 
     def __init__(self, signer: VapidSigner, settings: SenderSettings):
         self.signer = signer
@@ -113,7 +113,27 @@ class PushSender:
         by_origin: dict[str, list[PushMessage]] = defaultdict(list)
         for message in messages:
             by_origin[origin_of(message.endpoint)].append(message)
-        finished: asyncio.Queue[PushResult] = asyncio.Queue()
+        finished: list[PushResult] = []
+
+        def flush() -> None:
+            if finished:
+                group = finished[:]
+                finished.clear()
+                on_results(group)
+
+        failure: list[Exception] = []
+
+        async def flush_periodically() -> None:
+            while True:
+                await asyncio.sleep(self.FLUSH_INTERVAL_S)
+                try:
+                    flush()
+                except Exception as exc:  # noqa: BLE001 - re-raised below, after the workers stop
+                    failure.append(exc)
+                    for worker in workers:
+                        worker.cancel()
+                    return
+
         workers = []
         for origin, group in by_origin.items():
             queue: asyncio.Queue = asyncio.Queue()
@@ -121,25 +141,25 @@ class PushSender:
                 queue.put_nowait((message, 1, None))
             count = min(self.settings.concurrency, len(group))
             state = {"open": len(group), "workers": count}
-            workers += [asyncio.ensure_future(self._worker(origin, queue, state, finished))
+            workers += [asyncio.ensure_future(self._worker(origin, queue, state, finished, flush))
                         for _ in range(count)]
+        flusher = asyncio.ensure_future(flush_periodically())
         try:
-            remaining = len(messages)
-            while remaining:
-                group = [await finished.get()]
-                while len(group) < self.FLUSH_SIZE and len(group) < remaining:
-                    try:
-                        group.append(await asyncio.wait_for(finished.get(), self.FLUSH_IDLE_S))
-                    except TimeoutError:
-                        break
-                remaining -= len(group)
-                on_results(group)
+            await asyncio.gather(*workers)
+        except asyncio.CancelledError:
+            if not failure:
+                raise
         finally:
+            flusher.cancel()
             for worker in workers:
                 worker.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            await asyncio.gather(flusher, *workers, return_exceptions=True)
+        if failure:
+            raise failure[0]
+        flush()
 
-    async def _worker(self, origin_url: str, queue: asyncio.Queue, state: dict, finished: asyncio.Queue) -> None:
+    async def _worker(self, origin_url: str, queue: asyncio.Queue, state: dict, finished: list,
+                      flush: Callable[[], None]) -> None:
         origin = Origin.of(origin_url)
         if origin.scheme == "https" and self._ssl is None:
             self._ssl = default_ssl_context()
@@ -155,7 +175,9 @@ class PushSender:
                 if result is None:  # retry later without holding this connection
                     loop.call_later(delay, queue.put_nowait, (message, attempt + 1, body))
                     continue
-                finished.put_nowait(result)
+                finished.append(result)
+                if len(finished) >= self.FLUSH_SIZE:
+                    flush()
                 state["open"] -= 1
                 if state["open"] == 0:
                     for _ in range(state["workers"]):
