@@ -16,6 +16,7 @@ from civic.extensions import db
 from civic.geo import district_at, validate_district_codes, validate_point
 
 LANGS = ("ko", "en")
+LOCATION_DECIMALS = 3
 
 
 def endpoint_allowed(endpoint: str, allowlist: str | None = None) -> bool:
@@ -87,6 +88,8 @@ def validate_subscription(data: dict) -> dict:
     if data.get("lat") is not None or data.get("lon") is not None:
         try:
             lat, lon = validate_point(data.get("lat"), data.get("lon"))
+            # ~100 m is enough to target alerts; a citizen's exact position is not kept.
+            lat, lon = round(lat, LOCATION_DECIMALS), round(lon, LOCATION_DECIMALS)
             found = district_at(lat, lon)
             if found is None:
                 errors["lat"] = "The location is outside the city."

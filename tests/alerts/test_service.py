@@ -34,6 +34,7 @@ def test_subscribe_creates_then_updates_the_same_endpoint(app, push_service):
         device, districts=[JONGNO, MAPO], lat=GANGNAM_POINT[0], lon=GANGNAM_POINT[1], lang="en"))
     assert not created2 and sub2.id == sub.id
     assert sub2.chosen_districts == [JONGNO, MAPO] and sub2.location_district == GANGNAM
+    assert (sub2.lat, sub2.lon) == (37.513, 127.059)  # kept to ~100 m only
     assert sub2.type_list == [] and sub2.lang == "en"
 
 
