@@ -16,13 +16,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, update
 
 from civic import jobs
 from civic.alerts import keys
-from civic.alerts.models import Alert, Delivery, PushSubscription
+from civic.alerts.models import Alert, Delivery, PushSubscription, SubscriptionDistrict
 from civic.alerts.sender import PushMessage, PushResult, PushSender, SenderSettings
-from civic.alerts.targeting import audience
+from civic.alerts.targeting import district_matches, location_matches
 from civic.alerts.webpush import MAX_PLAINTEXT
 from civic.db import unit_of_work, utcnow
 from civic.extensions import db
@@ -68,26 +68,45 @@ def plan_fanout(alert_id: int) -> int:
     alert = db.session.get(Alert, alert_id)
     if alert is None or alert.status != "sending":
         return 0
-    ids = audience(alert).subscription_ids
+    # The database does the district part (INSERT … SELECT, nothing through Python), shapely the
+    # points near a polygon or circle; rows that exist already are left alone.
+    table = Delivery.__table__
+    columns = ["alert_id", "subscription_id", "state", "attempts", "error", "updated_at"]
+    now = literal(utcnow(), type_=table.c.updated_at.type)
     with unit_of_work():
-        existing = set(db.session.scalars(select(Delivery.subscription_id).where(Delivery.alert_id == alert_id)))
-        now = utcnow()
-        fresh = [{"alert_id": alert_id, "subscription_id": sid, "state": "pending", "attempts": 0,
-                  "error": "", "updated_at": now} for sid in ids if sid not in existing]
-        for i in range(0, len(fresh), INSERT_CHUNK):
-            db.session.execute(insert(Delivery.__table__), fresh[i:i + INSERT_CHUNK])
-        alert.audience = len(existing) + len(fresh)
+        by_district = district_matches(alert).where(~exists().where(
+            Delivery.alert_id == alert_id, Delivery.subscription_id == SubscriptionDistrict.subscription_id,
+        )).distinct().subquery()
+        db.session.execute(insert(table).from_select(columns, select(
+            literal(alert_id), by_district.c.subscription_id, literal("pending"), literal(0), literal(""), now)))
+        by_location = location_matches(alert)
+        for i in range(0, len(by_location), INSERT_CHUNK):
+            chunk = by_location[i:i + INSERT_CHUNK]
+            present = set(db.session.scalars(select(Delivery.subscription_id).where(
+                Delivery.alert_id == alert_id, Delivery.subscription_id.in_(chunk))))
+            fresh = [{"alert_id": alert_id, "subscription_id": sid, "state": "pending", "attempts": 0,
+                      "error": "", "updated_at": utcnow()} for sid in chunk if sid not in present]
+            if fresh:
+                db.session.execute(insert(table), fresh)
+        alert.audience = db.session.scalar(
+            select(func.count()).select_from(Delivery).where(Delivery.alert_id == alert_id))
     return enqueue_open_batches(alert_id)
 
 
 def enqueue_open_batches(alert_id: int) -> int:
     """Enqueue one job per ``PUSH_BATCH_SIZE`` open deliveries (id ranges); returns how many."""
     size = int(current_app.config["PUSH_BATCH_SIZE"])
-    open_ids = list(db.session.scalars(
-        select(Delivery.id).where(Delivery.alert_id == alert_id, Delivery.state.in_(OPEN_STATES))
-        .order_by(Delivery.id)))
+    is_open = (Delivery.alert_id == alert_id, Delivery.state.in_(OPEN_STATES))
+    batches, last = [], 0
+    while True:  # walk the ids in index order, one boundary query per batch, nothing held in memory
+        first = db.session.scalar(select(func.min(Delivery.id)).where(*is_open, Delivery.id > last))
+        if first is None:
+            break
+        last = db.session.scalar(select(Delivery.id).where(*is_open, Delivery.id >= first)
+                                 .order_by(Delivery.id).offset(size - 1).limit(1)) \
+            or db.session.scalar(select(func.max(Delivery.id)).where(*is_open))
+        batches.append((first, last))
     db.session.rollback()  # end the read before jobs run (inline, they run right here)
-    batches = [(open_ids[i], open_ids[min(i + size, len(open_ids)) - 1]) for i in range(0, len(open_ids), size)]
     for first, last in batches:
         jobs.enqueue(send_batch, alert_id, first, last, queue=current_app.config["PUSH_QUEUE"], retries=2)
     finish_if_done(alert_id)

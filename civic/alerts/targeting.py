@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from shapely import prepare
 from shapely.geometry import Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import select
+from sqlalchemy import and_, literal, or_, select
 
 from civic.alerts.models import Alert, PushSubscription, SubscriptionDistrict
 from civic.extensions import db
@@ -91,3 +91,39 @@ def audience(alert: Alert) -> Audience:
         for code in district_codes:
             per_district[code] += 1
     return Audience(sorted(matched), dict(sorted(per_district.items())))
+
+
+# --- the same rules in SQL, for planning a fan-out over millions of subscriptions ------------
+
+def wants_type(alert_type: str):
+    """SQL condition: the subscription takes this alert type (no types chosen means every type)."""
+    return or_(PushSubscription.types == "",
+               (literal(" ") + PushSubscription.types + literal(" ")).like(f"% {alert_type} %"))
+
+
+def district_matches(alert: Alert):
+    """``select`` of subscription ids reached without a geometry test: a chosen district in the
+    area, or a location inside a listed district."""
+    listed = sorted(alert.districts or [])
+    reached = or_(and_(SubscriptionDistrict.via_location.is_(False),
+                       SubscriptionDistrict.code.in_(sorted(effective_districts(alert)))),
+                  and_(SubscriptionDistrict.via_location.is_(True), SubscriptionDistrict.code.in_(listed)))
+    return (select(SubscriptionDistrict.subscription_id)
+            .join(PushSubscription, PushSubscription.id == SubscriptionDistrict.subscription_id)
+            .where(reached, wants_type(alert.type)))
+
+
+def location_matches(alert: Alert) -> list[int]:
+    """Location-based subscriptions in districts the polygon or circle only touches, kept when
+    their point lies inside it (shapely)."""
+    geom = extra_shape(alert)
+    touched = sorted(effective_districts(alert) - set(alert.districts or []))
+    if geom is None or not touched:
+        return []
+    prepare(geom)
+    rows = db.session.execute(
+        select(PushSubscription.id, PushSubscription.lat, PushSubscription.lon)
+        .join(SubscriptionDistrict, SubscriptionDistrict.subscription_id == PushSubscription.id)
+        .where(SubscriptionDistrict.via_location.is_(True), SubscriptionDistrict.code.in_(touched),
+               wants_type(alert.type)))
+    return [sub_id for sub_id, lat, lon in rows if lat is not None and geom.contains(Point(lon, lat))]

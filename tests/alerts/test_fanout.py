@@ -132,13 +132,7 @@ def test_a_batch_interrupted_midway_resumes_only_the_open_rows(app, db, officers
     alert = service.create_draft(officer, alert_data())
     with unit_of_work():
         alert.status = "sending"
-    # Plan without sending: enqueue is swapped for a no-op while planning.
-    original = jobs.enqueue
-    jobs.enqueue = lambda *a, **k: None
-    try:
-        fanout.plan_fanout(alert.id)
-    finally:
-        jobs.enqueue = original
+    plan_only(alert.id)
     rows = db.session.query(Delivery).filter_by(alert_id=alert.id).order_by(Delivery.id).all()
     with unit_of_work():
         rows[0].state, rows[0].attempts, rows[0].status_code = "sent", 1, 201  # accepted before the crash
@@ -151,17 +145,51 @@ def test_a_batch_interrupted_midway_resumes_only_the_open_rows(app, db, officers
     assert {d.state for d in deliveries(db, alert).values()} == {"sent"}
 
 
+def plan_only(alert_id):
+    """Run the planning job with the batch jobs held back."""
+    original = jobs.enqueue
+    jobs.enqueue = lambda *a, **k: None
+    try:
+        return fanout.plan_fanout(alert_id)
+    finally:
+        jobs.enqueue = original
+
+
+def test_planning_in_sql_reaches_exactly_the_previewed_audience(app, db, officers, push_service):
+    lat, lon = 37.5126, 127.059  # COEX, Gangnam-gu
+    box = {"type": "Polygon", "coordinates": [[[lon - 0.005, lat - 0.005], [lon + 0.005, lat - 0.005],
+                                               [lon + 0.005, lat + 0.005], [lon - 0.005, lat + 0.005],
+                                               [lon - 0.005, lat - 0.005]]]}
+    subs = {
+        "chosen": subscribe(push_service, districts=[GANGNAM])[1],
+        "chosen_listed": subscribe(push_service, districts=[JONGNO])[1],
+        "wrong_type": subscribe(push_service, districts=[GANGNAM], types=["earthquake"])[1],
+        "right_type": subscribe(push_service, districts=[GANGNAM], types=["fire", "heavy_rain"])[1],
+        "near": subscribe(push_service, districts=[], lat=lat, lon=lon)[1],
+        "far": subscribe(push_service, districts=[], lat=37.4812, lon=127.0585)[1],
+        "in_listed": subscribe(push_service, districts=[], lat=37.5759, lon=126.9769)[1],
+        "both": subscribe(push_service, districts=[GANGNAM], lat=lat, lon=lon)[1],
+        "elsewhere": subscribe(push_service, districts=["11440"])[1],
+    }
+    alert = service.create_draft(officers[0], alert_data(districts=[JONGNO], polygon=box))
+    with unit_of_work():
+        alert.status = "sending"
+    plan_only(alert.id)
+    planned = {d.subscription_id for d in db.session.query(Delivery).filter_by(alert_id=alert.id)}
+    assert planned == set(service.preview(officers[0], alert).subscription_ids)
+    assert {name for name, sub in subs.items() if sub.id in planned} == {
+        "chosen", "chosen_listed", "right_type", "near", "in_listed", "both"}
+    assert plan_only(alert.id) == 2 and db.session.query(Delivery).count() == 6  # idempotent; batches of 4
+    db.session.refresh(alert)
+    assert alert.audience == 6
+
+
 def test_two_runs_of_a_batch_at_once_never_send_a_row_twice(app, db, officers, push_service):
     device, _ = subscribe(push_service)
     alert = service.create_draft(officers[0], alert_data())
     with unit_of_work():
         alert.status = "sending"
-    original = jobs.enqueue
-    jobs.enqueue = lambda *a, **k: None
-    try:
-        fanout.plan_fanout(alert.id)
-    finally:
-        jobs.enqueue = original
+    plan_only(alert.id)
     row = db.session.query(Delivery).filter_by(alert_id=alert.id).one()
     with unit_of_work():  # another worker is sending this row right now
         row.state, row.claim, row.updated_at = "sending", "busy-worker", utcnow()
