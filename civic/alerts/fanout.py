@@ -1,0 +1,216 @@
+"""Fan-out of a sent alert: plan the audience into delivery rows, then send them in batches.
+
+Each batch is one job (RQ with Redis, inline otherwise). A delivery row is unique per
+(alert, subscription) and moves ``pending`` → ``sending`` (claimed by one run, with a lease) →
+``sent`` | ``failed`` | ``gone``; results are written as they arrive, so a batch job that is run
+again (a retried job, a worker killed mid-batch, ``flask alerts resume``) only sends what has not
+been accepted yet, and two runs at once never send the same row.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections import defaultdict
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, update
+
+from civic import jobs
+from civic.alerts import keys
+from civic.alerts.models import Alert, Delivery, PushSubscription, SubscriptionDistrict
+from civic.alerts.sender import PushMessage, PushResult, PushSender, SenderSettings
+from civic.alerts.targeting import district_matches, location_matches
+from civic.alerts.webpush import MAX_PLAINTEXT
+from civic.db import unit_of_work, utcnow
+from civic.extensions import db
+
+log = logging.getLogger(__name__)
+
+URGENCY = {"emergency": "high", "urgent": "high", "safety": "normal"}
+OPEN_STATES = ("pending", "sending")
+MAX_TTL_S = 28 * 24 * 3600
+INSERT_CHUNK = 5000
+
+
+def payload_for(alert: Alert, lang: str) -> bytes:
+    """The JSON the service worker shows, kept under the one-record size limit."""
+    body = alert.text("body", lang)
+    data = {
+        "id": alert.id, "type": alert.type, "level": alert.level, "msgType": alert.msg_type,
+        "title": alert.text("headline", lang), "body": body, "url": f"/alerts/{alert.id}",
+        "tag": alert.topic, "lang": lang,
+    }
+    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    while len(encoded) > MAX_PLAINTEXT and data["body"]:
+        data["body"] = data["body"][: max(0, len(data["body"]) - (len(encoded) - MAX_PLAINTEXT) - 4)] + "…"
+        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return encoded
+
+
+def ttl_for(alert: Alert) -> int:
+    return max(0, min(MAX_TTL_S, int((alert.expires - utcnow()).total_seconds())))
+
+
+def make_sender() -> PushSender:
+    return PushSender(keys.signer(), SenderSettings.from_config(current_app.config))
+
+
+def start(alert_id: int) -> None:
+    """Enqueue the planning job of an alert that was just marked ``sending``."""
+    jobs.enqueue(plan_fanout, alert_id, queue=current_app.config["PUSH_QUEUE"], retries=2)
+
+
+def plan_fanout(alert_id: int) -> int:
+    """Create the delivery rows for the alert's audience and enqueue its batches. Idempotent."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None or alert.status != "sending":
+        return 0
+    # The database does the district part (INSERT … SELECT, nothing through Python), shapely the
+    # points near a polygon or circle; rows that exist already are left alone.
+    table = Delivery.__table__
+    columns = ["alert_id", "subscription_id", "state", "attempts", "error", "updated_at"]
+    now = literal(utcnow(), type_=table.c.updated_at.type)
+    with unit_of_work():
+        by_district = district_matches(alert).where(~exists().where(
+            Delivery.alert_id == alert_id, Delivery.subscription_id == SubscriptionDistrict.subscription_id,
+        )).distinct().subquery()
+        db.session.execute(insert(table).from_select(columns, select(
+            literal(alert_id), by_district.c.subscription_id, literal("pending"), literal(0), literal(""), now)))
+        by_location = location_matches(alert)
+        for i in range(0, len(by_location), INSERT_CHUNK):
+            chunk = by_location[i:i + INSERT_CHUNK]
+            present = set(db.session.scalars(select(Delivery.subscription_id).where(
+                Delivery.alert_id == alert_id, Delivery.subscription_id.in_(chunk))))
+            fresh = [{"alert_id": alert_id, "subscription_id": sid, "state": "pending", "attempts": 0,
+                      "error": "", "updated_at": utcnow()} for sid in chunk if sid not in present]
+            if fresh:
+                db.session.execute(insert(table), fresh)
+        alert.audience = db.session.scalar(
+            select(func.count()).select_from(Delivery).where(Delivery.alert_id == alert_id))
+    return enqueue_open_batches(alert_id)
+
+
+def enqueue_open_batches(alert_id: int) -> int:
+    """Enqueue one job per ``PUSH_BATCH_SIZE`` open deliveries (id ranges); returns how many."""
+    size = int(current_app.config["PUSH_BATCH_SIZE"])
+    is_open = (Delivery.alert_id == alert_id, Delivery.state.in_(OPEN_STATES))
+    batches, last = [], 0
+    while True:  # walk the ids in index order, one boundary query per batch, nothing held in memory
+        first = db.session.scalar(select(func.min(Delivery.id)).where(*is_open, Delivery.id > last))
+        if first is None:
+            break
+        last = db.session.scalar(select(Delivery.id).where(*is_open, Delivery.id >= first)
+                                 .order_by(Delivery.id).offset(size - 1).limit(1)) \
+            or db.session.scalar(select(func.max(Delivery.id)).where(*is_open))
+        batches.append((first, last))
+    db.session.rollback()  # end the read before jobs run (inline, they run right here)
+    for first, last in batches:
+        jobs.enqueue(send_batch, alert_id, first, last, queue=current_app.config["PUSH_QUEUE"], retries=2)
+    finish_if_done(alert_id)
+    return len(batches)
+
+
+def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
+    """Send the open deliveries of one batch; rows already decided are left alone."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None:
+        return {}
+    # Claim the open rows: pending ones, and ones another run left ``sending`` longer than the
+    # lease ago (its worker died). A run still in flight keeps its rows, so two runs of the same
+    # batch at once (a re-queue while workers are busy) never send a row twice.
+    claim = uuid.uuid4().hex
+    now = utcnow()
+    lease_expired = now - timedelta(seconds=float(current_app.config["PUSH_CLAIM_LEASE_S"]))
+    with unit_of_work():
+        db.session.execute(
+            update(Delivery)
+            .where(Delivery.alert_id == alert_id, Delivery.id.between(first_id, last_id),
+                   or_(Delivery.state == "pending",
+                       and_(Delivery.state == "sending", Delivery.updated_at <= lease_expired)))
+            .values(state="sending", claim=claim, updated_at=now)
+            .execution_options(synchronize_session=False))
+    with unit_of_work():
+        rows = db.session.execute(
+            select(Delivery.id, Delivery.subscription_id, PushSubscription.endpoint,
+                   PushSubscription.p256dh, PushSubscription.auth, PushSubscription.lang)
+            .join(PushSubscription, PushSubscription.id == Delivery.subscription_id, isouter=True)
+            .where(Delivery.alert_id == alert_id, Delivery.claim == claim, Delivery.state == "sending")
+        ).all()
+        orphans = [r.id for r in rows if r.endpoint is None]  # unsubscribed since planning
+        if orphans:
+            db.session.execute(update(Delivery).where(Delivery.id.in_(orphans))
+                               .values(state="gone", claim=None, updated_at=utcnow())
+                               .execution_options(synchronize_session=False))
+    payloads = {lang: payload_for(alert, lang) for lang in ("ko", "en")}
+    common = {"ttl": ttl_for(alert), "urgency": URGENCY[alert.level], "topic": alert.topic}
+    messages = [PushMessage(r.id, r.endpoint, r.p256dh, r.auth, payloads.get(r.lang, payloads["ko"]), **common)
+                for r in rows if r.endpoint is not None]
+    sub_of = {r.id: r.subscription_id for r in rows}
+    counts = {"sent": 0, "failed": 0, "gone": 0}
+    db.session.rollback()  # hold no transaction open during the network phase
+
+    def record(results: list[PushResult]) -> None:
+        # One UPDATE per distinct outcome (usually just "sent, 201, 1 attempt"), not per row.
+        outcomes: dict[tuple, list[int]] = defaultdict(list)
+        for r in results:
+            outcomes[(r.outcome, r.status_code, r.attempts, r.error)].append(r.key)
+            counts[r.outcome] += 1
+        now = utcnow()
+        with unit_of_work():
+            for (outcome, status_code, attempts, error), keys in outcomes.items():
+                db.session.execute(
+                    update(Delivery).where(Delivery.id.in_(keys))
+                    .values(state=outcome, status_code=status_code, attempts=Delivery.attempts + attempts,
+                            error=error, claim=None, updated_at=now)
+                    .execution_options(synchronize_session=False))
+            gone = [sub_of[r.key] for r in results if r.outcome == "gone" and sub_of.get(r.key)]
+            if gone:
+                db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone))
+                                   .execution_options(synchronize_session=False))
+
+    try:
+        make_sender().send_all(messages, record)
+    except BaseException:
+        # Failing, not dying: hand the unanswered rows back at once, so the job's retry sends
+        # them instead of waiting for the lease to run out.
+        db.session.rollback()
+        with unit_of_work():
+            db.session.execute(update(Delivery).where(Delivery.claim == claim, Delivery.state == "sending")
+                               .values(state="pending", claim=None)
+                               .execution_options(synchronize_session=False))
+        raise
+    finish_if_done(alert_id)
+    log.info("alert %s batch %s-%s: %s", alert_id, first_id, last_id, counts)
+    return counts
+
+
+def finish_if_done(alert_id: int) -> None:
+    with unit_of_work():
+        alert = db.session.get(Alert, alert_id)
+        if alert is None or alert.status != "sending":
+            return
+        open_count = db.session.scalar(select(func.count()).select_from(Delivery)
+                                       .where(Delivery.alert_id == alert_id, Delivery.state.in_(OPEN_STATES)))
+        if not open_count:
+            alert.status = "sent"
+            alert.finished_at = utcnow()
+
+
+def progress(alert: Alert) -> dict[str, int]:
+    counts = dict(db.session.execute(
+        select(Delivery.state, func.count()).where(Delivery.alert_id == alert.id).group_by(Delivery.state)).all())
+    result = {state: counts.get(state, 0) for state in ("pending", "sending", "sent", "failed", "gone")}
+    result["total"] = sum(result.values())
+    return result
+
+
+def resume_stalled(older_than: timedelta = timedelta(minutes=10)) -> list[int]:
+    """Plan again (idempotent) and re-enqueue the open batches of alerts still ``sending``."""
+    stalled = list(db.session.scalars(select(Alert.id).where(Alert.status == "sending",
+                                                             Alert.sent_at < utcnow() - older_than)))
+    for alert_id in stalled:
+        plan_fanout(alert_id)
+    return stalled

@@ -1,0 +1,246 @@
+"""Concurrent Web Push delivery over persistent HTTP/1.1 connections, per push-service origin.
+
+HTTP only, no database: the caller hands over messages and receives results in groups as
+they complete (so they can be recorded at once, and a worker that dies loses little).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import email.utils
+import logging
+import random
+import ssl
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from civic.alerts.http1 import Connection, Origin, ProtocolError, default_ssl_context
+from civic.alerts.webpush import VapidSigner, b64url_decode, encrypt, origin_of
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+GONE_STATUSES = {404, 410}
+
+
+@dataclass
+class PushMessage:
+    key: int
+    endpoint: str
+    p256dh: str
+    auth: str
+    payload: bytes
+    ttl: int
+    urgency: str = "normal"
+    topic: str | None = None
+
+
+@dataclass
+class PushResult:
+    key: int
+    outcome: str  # sent | gone | failed
+    status_code: int | None
+    attempts: int
+    error: str = ""
+
+
+@dataclass
+class SenderSettings:
+    concurrency: int = 64
+    timeout_s: float = 10.0
+    max_attempts: int = 4
+    retry_base_s: float = 1.0
+    retry_max_delay_s: float = 60.0
+
+    @classmethod
+    def from_config(cls, config) -> SenderSettings:
+        return cls(
+            concurrency=int(config["PUSH_CONCURRENCY"]),
+            timeout_s=float(config["PUSH_TIMEOUT_S"]),
+            max_attempts=int(config["PUSH_MAX_ATTEMPTS"]),
+            retry_base_s=float(config["PUSH_RETRY_BASE_S"]),
+            retry_max_delay_s=float(config["PUSH_RETRY_MAX_DELAY_S"]),
+        )
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds (delta-seconds or an HTTP date), None when absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now or time.time()))
+
+
+class PushSender:
+    """Sends with ``concurrency`` persistent connections per push-service origin."""
+
+    FLUSH_SIZE = 256  # hand results over once this many have finished…
+    FLUSH_INTERVAL_S = 0.05  # …and at least this often while any are waiting
+
+    def __init__(self, signer: VapidSigner, settings: SenderSettings):
+        self.signer = signer
+        self.settings = settings
+        self._ssl = None
+        self._header_blocks: dict[tuple, str] = {}
+
+    def send_all(self, messages: Iterable[PushMessage],
+                 on_results: Callable[[list[PushResult]], None]) -> None:
+        """Send every message; ``on_results`` gets each group of finished results."""
+        coroutine = self._send_all(list(messages), on_results)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(coroutine)
+            return
+        # Called from code that already runs an event loop: use a thread of our own, in the
+        # caller's context (app context, database session), and wait for it.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(contextvars.copy_context().run, asyncio.run, coroutine).result()
+
+    async def _send_all(self, messages: list[PushMessage], on_results) -> None:
+        if not messages:
+            return
+        by_origin: dict[str, list[PushMessage]] = defaultdict(list)
+        for message in messages:
+            by_origin[origin_of(message.endpoint)].append(message)
+        finished: list[PushResult] = []
+
+        def flush() -> None:
+            if finished:
+                group = finished[:]
+                finished.clear()
+                on_results(group)
+
+        failure: list[Exception] = []
+
+        async def flush_periodically() -> None:
+            while True:
+                await asyncio.sleep(self.FLUSH_INTERVAL_S)
+                try:
+                    flush()
+                except Exception as exc:  # noqa: BLE001 - re-raised below, after the workers stop
+                    failure.append(exc)
+                    for worker in workers:
+                        worker.cancel()
+                    return
+
+        workers = []
+        for origin, group in by_origin.items():
+            queue: asyncio.Queue = asyncio.Queue()
+            for message in group:
+                queue.put_nowait((message, 1, None))
+            count = min(self.settings.concurrency, len(group))
+            state = {"open": len(group), "workers": count}
+            workers += [asyncio.ensure_future(self._worker(origin, queue, state, finished, flush))
+                        for _ in range(count)]
+        flusher = asyncio.ensure_future(flush_periodically())
+        try:
+            await asyncio.gather(*workers)
+        except asyncio.CancelledError:
+            if not failure:
+                raise
+        finally:
+            flusher.cancel()
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(flusher, *workers, return_exceptions=True)
+        if failure:
+            raise failure[0]
+        flush()
+
+    async def _worker(self, origin_url: str, queue: asyncio.Queue, state: dict, finished: list,
+                      flush: Callable[[], None]) -> None:
+        origin = Origin.of(origin_url)
+        if origin.scheme == "https" and self._ssl is None:
+            self._ssl = default_ssl_context()
+        connection = Connection(origin, self._ssl)
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                item = await queue.get()
+                if item is None:
+                    return
+                message, attempt, body = item
+                result, body, delay = await self._attempt(connection, origin_url, message, attempt, body)
+                if result is None:  # retry later without holding this connection
+                    loop.call_later(delay, queue.put_nowait, (message, attempt + 1, body))
+                    continue
+                finished.append(result)
+                if len(finished) >= self.FLUSH_SIZE:
+                    flush()
+                state["open"] -= 1
+                if state["open"] == 0:
+                    for _ in range(state["workers"]):
+                        queue.put_nowait(None)
+        finally:
+            connection.close()
+
+    def _headers(self, origin_url: str, message: PushMessage) -> str:
+        """The header block; the messages of one alert share it (same token, TTL, urgency, topic)."""
+        authorization = self.signer.header_for(origin_url)
+        key = (authorization, message.ttl, message.urgency, message.topic)
+        block = self._header_blocks.get(key)
+        if block is None:
+            lines = [f"TTL: {max(0, int(message.ttl))}", f"Urgency: {message.urgency}",
+                     "Content-Encoding: aes128gcm", "Content-Type: application/octet-stream",
+                     f"Authorization: {authorization}"]
+            if message.topic:
+                lines.append(f"Topic: {message.topic}")
+            block = "\r\n".join(lines) + "\r\n"
+            if len(self._header_blocks) > 1000:
+                self._header_blocks.clear()
+            self._header_blocks[key] = block
+        return block
+
+    async def _attempt(self, connection: Connection, origin_url: str, message: PushMessage, attempt: int,
+                       body: bytes | None):
+        """One POST. Returns (result, body, None) when decided, or (None, body, delay) to retry."""
+        if body is None:
+            try:
+                body = encrypt(message.payload, b64url_decode(message.p256dh), b64url_decode(message.auth))
+            except ValueError as exc:
+                return PushResult(message.key, "failed", None, 0, f"encryption: {exc}"[:200]), None, None
+        status, retry_after, error = None, None, ""
+        try:
+            async with asyncio.timeout(self.settings.timeout_s):
+                response = await connection.post(message.endpoint[len(origin_url):] or "/",
+                                                 self._headers(origin_url, message), body)
+            status = response.status
+            retry_after = retry_after_seconds(response.headers.get("retry-after"))
+        except TimeoutError:
+            connection.close()
+            error = "timeout"
+        except (OSError, asyncio.IncompleteReadError, ProtocolError, ssl.SSLError) as exc:
+            connection.close()
+            error = type(exc).__name__
+        if status is not None and 200 <= status < 300:
+            return PushResult(message.key, "sent", status, attempt), body, None
+        if status in GONE_STATUSES:
+            return PushResult(message.key, "gone", status, attempt), body, None
+        if status is not None and status not in RETRY_STATUSES:
+            return PushResult(message.key, "failed", status, attempt, f"HTTP {status}"), body, None
+        error = error or f"HTTP {status}"
+        delay = self._backoff(attempt, retry_after)
+        if attempt >= self.settings.max_attempts or delay is None:
+            return PushResult(message.key, "failed", status, attempt, error), body, None
+        return None, body, delay
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float | None:
+        """Seconds to wait before the next attempt, or None when the wait would be too long."""
+        base = self.settings.retry_base_s * (2 ** (attempt - 1))
+        delay = base * (0.5 + random.random() / 2)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        if delay > self.settings.retry_max_delay_s:
+            return None
+        return delay

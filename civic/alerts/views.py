@@ -1,0 +1,212 @@
+"""Pages: alert history and subscription for citizens, drafting and sending for officers."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from civic.accounts.auth import current_user, role_required
+from civic.alerts import service
+from civic.alerts.forms import AlertForm
+from civic.alerts.labels import LEVEL_LABELS, MSG_TYPE_LABELS, STATE_LABELS, STATUS_LABELS, TYPE_LABELS
+from civic.alerts.models import ALERT_TYPES, LEVELS
+from civic.alerts.targeting import effective_districts
+from civic.errors import Conflict, Forbidden, ValidationFailed
+from civic.forms import apply_errors
+from civic.geo import all_districts, district_index, validate_point
+
+bp = Blueprint("alerts", __name__)
+
+NEARBY_CATEGORIES = ("shelter", "hospital", "pharmacy")
+
+
+@bp.app_context_processor
+def labels():
+    return {"alert_type_labels": TYPE_LABELS, "alert_level_labels": LEVEL_LABELS,
+            "alert_msg_type_labels": MSG_TYPE_LABELS, "alert_status_labels": STATUS_LABELS,
+            "alert_state_labels": STATE_LABELS}
+
+
+def _districts():
+    locale = str(get_locale())
+    return [(d.code, d.name(locale)) for d in all_districts()]
+
+
+# --- citizens --------------------------------------------------------------------------------
+
+@bp.route("/alerts")
+def index():
+    args = {k: (request.args.get(k) or None) for k in ("type", "level", "district")}
+    try:
+        page = service.history(args["type"], args["level"], args["district"], request.args.get("page", 1, type=int))
+    except ValidationFailed:
+        args = dict.fromkeys(args)
+        page = service.history(page=1)
+    return render_template("alerts/index.html", page=page, active=service.active_alerts(), filters=args,
+                           districts=_districts(), types=ALERT_TYPES, levels=LEVELS,
+                           vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
+
+
+def nearby_places_hook(lat: float, lon: float) -> list[dict]:
+    """Nearest shelters, hospitals and pharmacies from the places feature, when it is installed.
+
+    Integration point: ``civic.places.service.nearest_places(lat, lon, categories, limit, radius_m)``.
+    Each item is shown by name, category and distance; an absent feature or a failure shows nothing.
+    """
+    if importlib.util.find_spec("civic.places") is None:
+        return []
+    try:
+        from civic.places.service import nearest_places
+
+        found = nearest_places(lat, lon, list(NEARBY_CATEGORIES), limit=6, radius_m=3000)
+    except Exception:  # noqa: BLE001 - the alert page must render even if places fails
+        current_app.logger.exception("nearest places failed")
+        return []
+    items = []
+    for place in found or []:
+        get = place.get if isinstance(place, dict) else lambda k, p=place: getattr(p, k, None)
+        props = get("properties") or {}
+        item = {k: get(k) if get(k) is not None else props.get(k) for k in ("id", "name", "category", "distance_m")}
+        if item["name"]:
+            items.append(item)
+    return items
+
+
+def _centre(alert) -> tuple[float, float] | None:
+    from civic.alerts.targeting import extra_shape
+
+    geom = extra_shape(alert)
+    if geom is None and alert.districts:
+        geom = district_index().geometries.get(alert.districts[0])
+    if geom is None:
+        return None
+    point = geom.representative_point()
+    return point.y, point.x
+
+
+@bp.route("/alerts/<int:alert_id>")
+def show(alert_id: int):
+    alert = service.get_public(alert_id)
+    where = None
+    if request.args.get("lat") and request.args.get("lon"):
+        try:
+            where = validate_point(request.args.get("lat"), request.args.get("lon"))
+        except ValidationFailed:
+            where = None
+    where = where or _centre(alert)
+    places = nearby_places_hook(*where) if where else []
+    return render_template("alerts/show.html", alert=alert, followups=service.followups(alert), places=places,
+                           district_names=dict(_districts()), lang=str(get_locale()))
+
+
+# --- officers --------------------------------------------------------------------------------
+
+def _form(alert=None) -> AlertForm:
+    form = AlertForm(obj=alert) if request.method == "GET" and alert is not None else AlertForm()
+    form.districts.choices = _districts()
+    if request.method == "GET" and alert is not None:
+        form.polygon.data = json.dumps(alert.polygon) if alert.polygon else ""
+        form.expires_in_min.data = None
+    return form
+
+
+@bp.route("/staff/alerts")
+@role_required("alert_officer")
+def staff_index():
+    officer = current_user()
+    page = service.staff_list(officer, request.args.get("page", 1, type=int))
+    progress = {a.id: service.progress(officer, a) for a in page.items if a.status != "draft"}
+    return render_template("alerts/staff_index.html", page=page, progress=progress)
+
+
+@bp.route("/staff/alerts/new", methods=["GET", "POST"])
+@role_required("alert_officer")
+def staff_new():
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            alert = service.create_draft(current_user(), form.to_data())
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Draft saved. Check the preview, then send."), "success")
+            return redirect(url_for("alerts.staff_show", alert_id=alert.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("alerts/staff_form.html", form=form, title=_("New alert")), status
+
+
+@bp.route("/staff/alerts/<int:alert_id>/edit", methods=["GET", "POST"])
+@role_required("alert_officer")
+def staff_edit(alert_id: int):
+    alert = service.staff_get(current_user(), alert_id)
+    form = _form(alert)
+    if form.validate_on_submit():
+        try:
+            service.update_draft(current_user(), alert, form.to_data())
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Draft updated."), "success")
+            return redirect(url_for("alerts.staff_show", alert_id=alert.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("alerts/staff_form.html", form=form, title=_("Edit draft"), alert=alert), status
+
+
+@bp.route("/staff/alerts/<int:alert_id>/followup/<msg_type>", methods=["GET", "POST"])
+@role_required("alert_officer")
+def staff_followup(alert_id: int, msg_type: str):
+    original = service.staff_get(current_user(), alert_id)
+    if msg_type not in ("Update", "Cancel"):
+        return redirect(url_for("alerts.staff_show", alert_id=alert_id))
+    form = _form(original)
+    if form.validate_on_submit():
+        try:
+            alert = service.create_followup(current_user(), original, msg_type, form.to_data())
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Draft saved. Check the preview, then send."), "success")
+            return redirect(url_for("alerts.staff_show", alert_id=alert.id))
+    title = _("Update of alert %(id)s", id=alert_id) if msg_type == "Update" else _("Cancel alert %(id)s", id=alert_id)
+    status = 422 if request.method == "POST" else 200
+    return render_template("alerts/staff_form.html", form=form, title=title, original=original), status
+
+
+@bp.route("/staff/alerts/<int:alert_id>")
+@role_required("alert_officer")
+def staff_show(alert_id: int):
+    officer = current_user()
+    alert = service.staff_get(officer, alert_id)
+    preview = service.preview(officer, alert) if alert.status == "draft" else None
+    return render_template("alerts/staff_show.html", alert=alert, preview=preview,
+                           progress=service.progress(officer, alert), district_names=dict(_districts()),
+                           area_districts=sorted(effective_districts(alert)))
+
+
+@bp.route("/staff/alerts/<int:alert_id>/<action>", methods=["POST"])
+@role_required("alert_officer")
+def staff_action(alert_id: int, action: str):
+    officer = current_user()
+    alert = service.staff_get(officer, alert_id)
+    try:
+        if action == "approve":
+            service.approve(officer, alert)
+            flash(_("Approved. The alert can now be sent."), "success")
+        elif action == "send":
+            service.send(officer, alert)
+            flash(_("Sending started."), "success")
+        elif action == "resume":
+            service.resume(officer, alert)
+            flash(_("The remaining deliveries were queued again."), "success")
+    except Forbidden:
+        flash(_("A second officer must approve an emergency alert."), "error")
+    except Conflict:
+        if action == "send" and alert.level == "emergency" and alert.approved_by_id is None:
+            flash(_("An emergency alert needs a second officer's approval before it is sent."), "error")
+        else:
+            flash(_("This is not possible for this alert in its current state."), "error")
+    return redirect(url_for("alerts.staff_show", alert_id=alert_id))

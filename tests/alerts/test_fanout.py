@@ -1,0 +1,332 @@
+"""Fan-out end to end against the loopback push service, which decrypts every message."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from civic import jobs
+from civic.alerts import fanout, service
+from civic.alerts.models import Delivery, PushSubscription
+from civic.db import unit_of_work, utcnow
+from civic.notifications.service import notify
+from tests.alerts.helpers import GANGNAM, JONGNO, alert_data, send_alert, subscribe
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def deliveries(db, alert):
+    db.session.expire_all()
+    return {d.subscription_id: d for d in db.session.query(Delivery).filter_by(alert_id=alert.id)}
+
+
+def test_fanout_reaches_the_audience_encrypted_and_signed(app, db, officers, push_service):
+    push_service.expected_key = app.config["VAPID_PUBLIC_KEY"]
+    targets = [subscribe(push_service, districts=[GANGNAM]) for _ in range(9)]
+    english = subscribe(push_service, districts=[GANGNAM], lang="en")
+    other_district = subscribe(push_service, districts=[JONGNO])
+    other_type = subscribe(push_service, districts=[GANGNAM], types=["earthquake"])
+
+    alert = send_alert(officers[0])
+
+    assert push_service.errors == []
+    for device, _sub in targets:
+        assert len(device.received) == 1
+        message = device.received[0]
+        assert message["title"] == "호우 경보" and message["url"] == f"/alerts/{alert.id}"
+        assert message["tag"] == f"civic-alert-{alert.id}"
+        headers = device.headers[0]
+        assert headers["Urgency"] == "high" and headers["Topic"] == f"civic-alert-{alert.id}"
+        assert 0 < int(headers["TTL"]) <= 120 * 60
+    assert english[0].received[0]["title"] == "Heavy rain warning"
+    assert other_district[0].received == [] and other_type[0].received == []
+    # 10 recipients in 3 batches of 4: one VAPID token for the origin, reused by every batch.
+    tokens = {d.headers[0]["Authorization"] for d, _ in targets + [english]}
+    assert len(tokens) == 1 and tokens.pop().endswith(f"k={app.config['VAPID_PUBLIC_KEY']}")
+    rows = deliveries(db, alert)
+    assert len(rows) == 10 and {d.state for d in rows.values()} == {"sent"}
+    assert all(d.status_code == 201 and d.attempts == 1 for d in rows.values())
+    db.session.refresh(alert)
+    assert alert.status == "sent" and alert.audience == 10 and alert.finished_at is not None
+
+
+def test_safety_level_is_normal_urgency(app, officers, push_service):
+    device, _ = subscribe(push_service)
+    send_alert(officers[0], level="safety", type="fine_dust")
+    assert device.headers[0]["Urgency"] == "normal"
+
+
+def test_gone_subscriptions_are_removed(app, db, officers, push_service):
+    gone, gone_sub = subscribe(push_service, "gone")
+    ok, ok_sub = subscribe(push_service)
+    gone_id = gone_sub.id
+    alert = send_alert(officers[0])
+    assert db.session.get(PushSubscription, gone_id) is None
+    rows = db.session.query(Delivery).filter_by(alert_id=alert.id).all()
+    states = sorted((d.state, d.status_code) for d in rows)
+    assert states == [("gone", 410), ("sent", 201)]
+    assert len(ok.received) == 1
+
+
+def test_503_with_retry_after_is_retried(app, db, officers, push_service):
+    flaky, sub = subscribe(push_service, "flaky", failures=1)
+    alert = send_alert(officers[0])
+    assert flaky.requests == 2 and len(flaky.received) == 1
+    row = deliveries(db, alert)[sub.id]
+    assert row.state == "sent" and row.attempts == 2
+
+
+def test_retries_are_bounded(app, db, officers, push_service):
+    flaky, sub = subscribe(push_service, "flaky", failures=10)
+    alert = send_alert(officers[0])
+    assert flaky.requests == 3 and flaky.received == []  # PUSH_MAX_ATTEMPTS
+    row = deliveries(db, alert)[sub.id]
+    assert (row.state, row.status_code, row.attempts) == ("failed", 503, 3)
+
+
+def test_retry_after_longer_than_the_bound_gives_up(app, db, officers, push_service):
+    app.config["PUSH_RETRY_MAX_DELAY_S"] = "0.5"  # the service asks for 1 s
+    flaky, sub = subscribe(push_service, "flaky", failures=1)
+    alert = send_alert(officers[0])
+    assert flaky.requests == 1
+    assert deliveries(db, alert)[sub.id].state == "failed"
+
+
+def test_timeouts_are_retried_then_recorded(app, db, officers, push_service):
+    slow, sub = subscribe(push_service, "slow")  # answers after 2 s; the timeout is 1 s
+    ok, _ = subscribe(push_service)
+    alert = send_alert(officers[0])
+    row = deliveries(db, alert)[sub.id]
+    assert (row.state, row.attempts, row.error) == ("failed", 3, "timeout")
+    assert len(ok.received) == 1
+
+
+def test_413_is_failed_without_retry(app, db, officers, push_service):
+    device, sub = subscribe(push_service, "too_large")
+    alert = send_alert(officers[0])
+    assert device.requests == 1
+    row = deliveries(db, alert)[sub.id]
+    assert (row.state, row.status_code) == ("failed", 413)
+
+
+def test_rerunning_a_batch_sends_nothing_twice(app, db, officers, push_service):
+    devices = [subscribe(push_service)[0] for _ in range(3)]
+    alert = send_alert(officers[0])
+    ids = [d.id for d in db.session.query(Delivery).filter_by(alert_id=alert.id)]
+    # A batch job run again (RQ retry, a killed worker's job re-enqueued) finds nothing open.
+    assert fanout.send_batch(alert.id, min(ids), max(ids)) == {"sent": 0, "failed": 0, "gone": 0}
+    assert fanout.plan_fanout(alert.id) == 0
+    assert [len(d.received) for d in devices] == [1, 1, 1]
+
+
+def test_a_batch_interrupted_midway_resumes_only_the_open_rows(app, db, officers, push_service):
+    """Simulates a worker killed mid-batch: some rows were accepted, one was in flight."""
+    devices = [subscribe(push_service)[0] for _ in range(3)]
+    officer = officers[0]
+    alert = service.create_draft(officer, alert_data())
+    with unit_of_work():
+        alert.status = "sending"
+    plan_only(alert.id)
+    rows = db.session.query(Delivery).filter_by(alert_id=alert.id).order_by(Delivery.id).all()
+    with unit_of_work():
+        rows[0].state, rows[0].attempts, rows[0].status_code = "sent", 1, 201  # accepted before the crash
+        # In flight when its worker died 20 minutes ago: no answer recorded, the lease is over.
+        rows[1].state, rows[1].claim, rows[1].updated_at = "sending", "dead-worker", utcnow() - timedelta(minutes=20)
+    resumed = service.resume(officer, alert)
+    assert resumed == 1
+    received = [len(d.received) for d in devices]
+    assert received == [0, 1, 1]
+    assert {d.state for d in deliveries(db, alert).values()} == {"sent"}
+
+
+def plan_only(alert_id):
+    """Run the planning job with the batch jobs held back."""
+    original = jobs.enqueue
+    jobs.enqueue = lambda *a, **k: None
+    try:
+        return fanout.plan_fanout(alert_id)
+    finally:
+        jobs.enqueue = original
+
+
+def test_planning_in_sql_reaches_exactly_the_previewed_audience(app, db, officers, push_service):
+    lat, lon = 37.5126, 127.059  # COEX, Gangnam-gu
+    box = {"type": "Polygon", "coordinates": [[[lon - 0.005, lat - 0.005], [lon + 0.005, lat - 0.005],
+                                               [lon + 0.005, lat + 0.005], [lon - 0.005, lat + 0.005],
+                                               [lon - 0.005, lat - 0.005]]]}
+    subs = {
+        "chosen": subscribe(push_service, districts=[GANGNAM])[1],
+        "chosen_listed": subscribe(push_service, districts=[JONGNO])[1],
+        "wrong_type": subscribe(push_service, districts=[GANGNAM], types=["earthquake"])[1],
+        "right_type": subscribe(push_service, districts=[GANGNAM], types=["fire", "heavy_rain"])[1],
+        "near": subscribe(push_service, districts=[], lat=lat, lon=lon)[1],
+        "far": subscribe(push_service, districts=[], lat=37.4812, lon=127.0585)[1],
+        "in_listed": subscribe(push_service, districts=[], lat=37.5759, lon=126.9769)[1],
+        "both": subscribe(push_service, districts=[GANGNAM], lat=lat, lon=lon)[1],
+        "elsewhere": subscribe(push_service, districts=["11440"])[1],
+    }
+    alert = service.create_draft(officers[0], alert_data(districts=[JONGNO], polygon=box))
+    with unit_of_work():
+        alert.status = "sending"
+    plan_only(alert.id)
+    planned = {d.subscription_id for d in db.session.query(Delivery).filter_by(alert_id=alert.id)}
+    assert planned == set(service.preview(officers[0], alert).subscription_ids)
+    assert {name for name, sub in subs.items() if sub.id in planned} == {
+        "chosen", "chosen_listed", "right_type", "near", "in_listed", "both"}
+    assert plan_only(alert.id) == 2 and db.session.query(Delivery).count() == 6  # idempotent; batches of 4
+    db.session.refresh(alert)
+    assert alert.audience == 6
+
+
+def test_two_runs_of_a_batch_at_once_never_send_a_row_twice(app, db, officers, push_service):
+    device, _ = subscribe(push_service)
+    alert = service.create_draft(officers[0], alert_data())
+    with unit_of_work():
+        alert.status = "sending"
+    plan_only(alert.id)
+    row = db.session.query(Delivery).filter_by(alert_id=alert.id).one()
+    with unit_of_work():  # another worker is sending this row right now
+        row.state, row.claim, row.updated_at = "sending", "busy-worker", utcnow()
+    assert fanout.send_batch(alert.id, row.id, row.id) == {"sent": 0, "failed": 0, "gone": 0}
+    assert device.requests == 0
+    with unit_of_work():  # …until its lease runs out (that worker died)
+        row.updated_at = utcnow() - timedelta(seconds=int(app.config["PUSH_CLAIM_LEASE_S"]) + 1)
+    assert fanout.send_batch(alert.id, row.id, row.id) == {"sent": 1, "failed": 0, "gone": 0}
+    assert len(device.received) == 1
+
+
+def test_a_failing_batch_hands_its_rows_back_for_the_retry(app, db, officers, push_service, monkeypatch):
+    device, _ = subscribe(push_service)
+
+    def broken_sender():
+        raise RuntimeError("sender broke")
+
+    monkeypatch.setattr(fanout, "make_sender", broken_sender)
+    with pytest.raises(RuntimeError):
+        send_alert(officers[0])  # inline, the job's failure propagates
+    row = db.session.query(Delivery).one()
+    assert (row.state, row.claim) == ("pending", None) and device.requests == 0
+    monkeypatch.undo()
+    fanout.send_batch(row.alert_id, row.id, row.id)  # the job's retry
+    assert len(device.received) == 1
+
+
+def test_user_notifications_also_go_to_their_push_subscriptions(app, db, push_service):
+    user = make_user()
+    device, _ = subscribe(push_service, user=user)
+    stranger, _ = subscribe(push_service)
+    with unit_of_work():
+        notify(user, "petition.answered", "민원 답변이 등록되었습니다", "답변을 확인하세요.", "/petitions/2026-000001")
+    deadline = time.monotonic() + 20  # delivered off the request thread
+    while not device.received and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert device.received == [{"title": "민원 답변이 등록되었습니다", "body": "답변을 확인하세요.",
+                                "url": "/petitions/2026-000001", "tag": device.received[0]["tag"],
+                                "kind": "petition.answered"}]
+    assert stranger.received == []
+
+
+def test_user_notifications_are_pushed_by_a_job_with_redis(app, db, push_service, redis_url):
+    app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
+    user = make_user()
+    subscribe(push_service, user=user)
+    with unit_of_work():
+        notify(user, "report.updated", "제보 처리 상태가 바뀌었습니다")
+    assert jobs.get_queue("alerts").count == 1
+
+
+def test_test_notification(app, push_service):
+    device, sub = subscribe(push_service, lang="en")
+    assert service.send_test_notification(sub.endpoint) == "sent"
+    assert device.received[0]["title"] == "Test notification"
+
+
+def worker_env(app, redis_url, **extra):
+    env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+               INSTANCE_PATH=app.instance_path, SECRET_KEY="test", PYTHONPATH=str(ROOT),
+               PUSH_SERVICE_ALLOWLIST=app.config["PUSH_SERVICE_ALLOWLIST"], PUSH_BATCH_SIZE="4",
+               VAPID_PRIVATE_KEY=app.config["VAPID_PRIVATE_KEY"])
+    env.update(extra)
+    return env
+
+
+def children_of(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(entry.name))
+    return children
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db, officers, push_service,
+                                                                         redis_url):
+    answered = [subscribe(push_service)[0] for _ in range(4)]
+    hanging = [subscribe(push_service, "hang")[0] for _ in range(4)]
+    app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
+    alert = send_alert(officers[0])
+    env = worker_env(app, redis_url, PUSH_BATCH_SIZE="8", PUSH_CONCURRENCY="8", PUSH_TIMEOUT_S="60",
+                     PUSH_CLAIM_LEASE_S="1")
+    rq = str(Path(sys.executable).parent / "rq")
+    worker = subprocess.Popen([rq, "worker", "--burst", "--url", redis_url, "alerts"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            states = [d.state for d in deliveries(db, alert).values()]
+            if states.count("sent") == 4 and states.count("sending") == 4:
+                break
+            time.sleep(0.1)
+        assert sorted(states) == ["sending"] * 4 + ["sent"] * 4
+    finally:
+        # RQ runs each job in a "work horse" child in its own session: kill it and the worker.
+        for pid in children_of(worker.pid) + [worker.pid]:
+            os.kill(pid, signal.SIGKILL)
+        worker.wait(10)
+    # The four in flight were never accepted; those devices now answer normally.
+    for device in hanging:
+        device.behaviour = "ok"
+    push_service.release.set()
+    time.sleep(1.5)  # the dead worker's lease on its rows runs out
+    # Nobody is sending any more: the four in flight are still open, none was accepted.
+    assert sorted(d.state for d in deliveries(db, alert).values()) == ["sending"] * 4 + ["sent"] * 4
+    assert [len(d.received) for d in hanging] == [0] * 4
+
+    assert service.resume(officers[0], alert) == 1
+    result = subprocess.run([rq, "worker", "--burst", "--url", redis_url, "alerts"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [len(d.received) for d in answered + hanging] == [1] * 8
+    rows = deliveries(db, alert)
+    assert len(rows) == 8 and {d.state for d in rows.values()} == {"sent"}
+
+
+def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_service, redis_url):
+    devices = [subscribe(push_service)[0] for _ in range(6)]
+    app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
+    alert = send_alert(officers[0])
+    assert alert.status == "sending" and all(d.received == [] for d in devices)
+    assert jobs.get_queue("alerts").count == 1  # the planning job
+
+    env = worker_env(app, redis_url)
+    rq = Path(sys.executable).parent / "rq"
+    result = subprocess.run([str(rq), "worker", "--burst", "--url", redis_url, "alerts"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert push_service.errors == []
+    assert [len(d.received) for d in devices] == [1] * 6
+    db.session.expire_all()
+    rows = deliveries(db, alert)
+    assert len(rows) == 6 and {d.state for d in rows.values()} == {"sent"}
+    db.session.refresh(alert)
+    assert alert.status == "sent"

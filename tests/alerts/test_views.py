@@ -1,0 +1,131 @@
+from civic.alerts import service
+from civic.alerts.models import Alert
+from tests.alerts.helpers import GANGNAM, JONGNO, alert_data, send_alert, subscribe
+from tests.conftest import login
+from tests.factories import make_user
+
+EN = {"Accept-Language": "en"}
+
+
+def test_index_shows_active_alerts_history_and_the_subscribe_panel(client, app, officers):
+    send_alert(officers[0], headline_ko="호우 경보", headline_en="Heavy rain warning")
+    send_alert(officers[0], type="fire", districts=[JONGNO], headline_en="Fire in Jongno")
+    html = client.get("/alerts", headers=EN).get_data(as_text=True)
+    assert "Heavy rain warning" in html and "Fire in Jongno" in html
+    assert 'id="push-panel"' in html and app.config["VAPID_PUBLIC_KEY"] in html
+    assert "Turning on alerts needs JavaScript" in html  # the no-JS message
+    assert 'value="11680"' in html and "Gangnam-gu" in html
+    filtered = client.get("/alerts?type=fire", headers=EN).get_data(as_text=True)
+    history = filtered.split('id="history-title"')[1]
+    assert "Fire in Jongno" in history and "Heavy rain warning" not in history
+
+
+def test_index_in_korean_by_default_and_empty_states(client):
+    html = client.get("/alerts").get_data(as_text=True)
+    assert "발령 중인 알림" in html and "알림 켜기" in html and "강남구" in html
+    html = client.get("/alerts", headers=EN).get_data(as_text=True)
+    assert "There are no active alerts right now." in html and "No alerts match." in html
+
+
+def test_bad_filters_do_not_break_the_page(client):
+    assert client.get("/alerts?type=meteor&district=x").status_code == 200
+
+
+def test_alert_page(client, officers):
+    original = send_alert(officers[0])
+    update = service.send(officers[0], service.create_followup(officers[0], original, "Update",
+                                                               {"headline_en": "Rain warning extended"}))
+    html = client.get(f"/alerts/{original.id}", headers=EN).get_data(as_text=True)
+    assert "Heavy rain warning" in html and "Move to higher ground." in html and "Gangnam-gu" in html
+    assert f"/alerts/{update.id}" in html and f"/api/v1/alerts/{original.id}.cap" in html
+    html = client.get(f"/alerts/{update.id}", headers=EN).get_data(as_text=True)
+    assert "Rain warning extended" in html and f'href="/alerts/{original.id}"' in html
+
+
+def test_nearby_places_hook_is_used_when_places_is_installed(client, officers, monkeypatch):
+    from civic.alerts import views
+
+    calls = []
+    monkeypatch.setattr(views, "nearby_places_hook",
+                        lambda lat, lon: calls.append((lat, lon)) or [{"id": None, "name": "삼성1동 주민센터 대피소",
+                                                                      "category": "shelter", "distance_m": 420.4}])
+    alert = send_alert(officers[0])
+    html = client.get(f"/alerts/{alert.id}?lat=37.5126&lon=127.059").get_data(as_text=True)
+    assert "삼성1동 주민센터 대피소" in html and "420 m" in html
+    assert calls == [(37.5126, 127.059)]
+
+
+def test_drafts_are_not_public_pages(client, officers):
+    draft = service.create_draft(officers[0], alert_data())
+    assert client.get(f"/alerts/{draft.id}").status_code == 404
+
+
+def test_staff_pages_need_an_alert_officer(client, departments):
+    assert client.get("/staff/alerts").status_code == 302
+    make_user("staff", email="s@example.org")
+    login(client, "s@example.org")
+    assert client.get("/staff/alerts").status_code == 403
+
+
+def test_officer_drafts_previews_and_sends(client, db, officers, push_service):
+    device, _ = subscribe(push_service, districts=[GANGNAM])
+    login(client, "officer1@example.org")
+    assert client.get("/staff/alerts", headers=EN).status_code == 200
+    response = client.post("/staff/alerts/new", data={"type": "heavy_rain", "level": "urgent", "headline_ko": "",
+                                                      "body_ko": "", "districts": []}, headers=EN)
+    assert response.status_code == 422 and "This field is required." in response.get_data(as_text=True)
+    response = client.post("/staff/alerts/new", data={
+        "type": "heavy_rain", "level": "urgent", "headline_ko": "호우 경보", "body_ko": "침수 우려",
+        "districts": [GANGNAM, JONGNO], "expires_in_min": "60"})
+    assert response.status_code == 302
+    alert = db.session.query(Alert).one()
+    html = client.get(f"/staff/alerts/{alert.id}", headers=EN).get_data(as_text=True)
+    assert "1 subscriptions will receive this alert." in html and "Gangnam-gu" in html
+    response = client.post(f"/staff/alerts/{alert.id}/send", headers=EN, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Sending started." in html and "1 of 1 delivered" in html
+    assert device.received[0]["title"] == "호우 경보"
+    assert "Send an update" in html
+
+
+def test_emergency_approval_through_the_pages(client, db, officers):
+    first, _second = officers
+    alert = service.create_draft(first, alert_data(level="emergency"))
+    login(client, "officer1@example.org")
+    html = client.post(f"/staff/alerts/{alert.id}/send", headers=EN, follow_redirects=True).get_data(as_text=True)
+    assert "needs a second officer" in html
+    html = client.post(f"/staff/alerts/{alert.id}/approve", headers=EN, follow_redirects=True).get_data(as_text=True)
+    assert "A second officer must approve" in html
+    client.post("/logout")
+    login(client, "officer2@example.org")
+    client.post(f"/staff/alerts/{alert.id}/approve")
+    client.post(f"/staff/alerts/{alert.id}/send")
+    db.session.expire_all()
+    assert db.session.get(Alert, alert.id).status == "sent"
+
+
+def test_followup_form_prefills_from_the_original(client, db, officers):
+    original = send_alert(officers[0])
+    login(client, "officer1@example.org")
+    html = client.get(f"/staff/alerts/{original.id}/followup/Cancel", headers=EN).get_data(as_text=True)
+    assert "호우 경보" in html
+    response = client.post(f"/staff/alerts/{original.id}/followup/Cancel", data={
+        "type": "heavy_rain", "level": "urgent", "headline_ko": "호우 경보 해제", "body_ko": "해제되었습니다.",
+        "districts": [GANGNAM]})
+    assert response.status_code == 302
+    cancel = db.session.query(Alert).filter_by(msg_type="Cancel").one()
+    assert cancel.references_id == original.id and cancel.status == "draft"
+
+
+def test_progress_shows_while_the_workers_send(client, app, officers, push_service, redis_url):
+    subscribe(push_service)
+    subscribe(push_service)
+    app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
+    alert = send_alert(officers[0])
+    from civic.alerts import fanout
+
+    fanout.plan_fanout(alert.id)  # what the first worker job does; the batches wait in Redis
+    login(client, "officer1@example.org")
+    html = client.get(f"/staff/alerts/{alert.id}", headers=EN).get_data(as_text=True)
+    assert '<meta http-equiv="refresh"' in html and "0 of 2 delivered" in html
+    assert "Queue the remaining deliveries again" in html
