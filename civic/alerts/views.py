@@ -59,21 +59,15 @@ def nearby_places_hook(lat: float, lon: float) -> list[dict]:
     """
     if importlib.util.find_spec("civic.places") is None:
         return []
-    try:
-        from civic.places.service import nearest_places
+    from civic.places.service import nearest_places
 
+    try:
         found = nearest_places(lat, lon, list(NEARBY_CATEGORIES), limit=6, radius_m=3000)
     except Exception:  # noqa: BLE001 - the alert page must render even if places fails
         current_app.logger.exception("nearest places failed")
         return []
-    items = []
-    for place in found or []:
-        get = place.get if isinstance(place, dict) else lambda k, p=place: getattr(p, k, None)
-        props = get("properties") or {}
-        item = {k: get(k) if get(k) is not None else props.get(k) for k in ("id", "name", "category", "distance_m")}
-        if item["name"]:
-            items.append(item)
-    return items
+    return [{"id": n.place.id, "name": n.place.name, "category": n.place.category, "distance_m": n.distance_m}
+            for n in found]
 
 
 def _centre(alert) -> tuple[float, float] | None:

@@ -1,7 +1,7 @@
 """alerts
 
 Revision ID: alerts_1
-Revises: 0002_notifications
+Revises: places_1
 Create Date: 2026-11-27 08:33:39.772745
 
 """
@@ -13,7 +13,7 @@ import civic.db
 
 # revision identifiers, used by Alembic.
 revision = 'alerts_1'
-down_revision = '0002_notifications'
+down_revision = "places_1"
 branch_labels = None
 depends_on = None
 

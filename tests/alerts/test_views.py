@@ -42,17 +42,19 @@ def test_alert_page(client, officers):
     assert "Rain warning extended" in html and f'href="/alerts/{original.id}"' in html
 
 
-def test_nearby_places_hook_is_used_when_places_is_installed(client, officers, monkeypatch):
-    from civic.alerts import views
+def test_alert_page_lists_the_nearest_shelters_hospitals_and_pharmacies(client, officers):
+    from civic.places.service import add_place
 
-    calls = []
-    monkeypatch.setattr(views, "nearby_places_hook",
-                        lambda lat, lon: calls.append((lat, lon)) or [{"id": None, "name": "삼성1동 주민센터 대피소",
-                                                                      "category": "shelter", "distance_m": 420.4}])
+    shelter = add_place("shelter", "삼성1동 주민센터 대피소", 37.5145, 127.0620)
+    add_place("hospital", "강남 병원", 37.5100, 127.0600)
+    add_place("toilet", "공중화장실", 37.5127, 127.0591)          # not a category for alerts
+    add_place("pharmacy", "먼 약국", 37.6400, 127.0300)            # 14 km away
     alert = send_alert(officers[0])
     html = client.get(f"/alerts/{alert.id}?lat=37.5126&lon=127.059").get_data(as_text=True)
-    assert "삼성1동 주민센터 대피소" in html and "420 m" in html
-    assert calls == [(37.5126, 127.059)]
+    assert "삼성1동 주민센터 대피소" in html and f'href="/places/{shelter.id}"' in html
+    assert "강남 병원" in html
+    assert "공중화장실" not in html and "먼 약국" not in html
+    assert html.index("강남 병원") < html.index("삼성1동 주민센터 대피소")   # nearest first
 
 
 def test_drafts_are_not_public_pages(client, officers):

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.e2e
 
 PAGES = ["/", "/login", "/register", "/offline", "/no-such-page", "/api/v1/docs",
          "/participate", "/polls", "/proposals", "/reports", "/reports/new", "/maps",
-         "/places", "/places?lat=37.5665&lon=126.9780&category=toilet"]
+         "/places", "/places?lat=37.5665&lon=126.9780&category=toilet", "/alerts"]
 SIGNED_IN_PAGES = ["/", "/account", "/notifications", "/proposals/new", "/proposals/mine",
                    "/petitions", "/petitions/new", "/reports/mine"]
 

@@ -9,6 +9,7 @@ push service that decrypts what it receives.
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from civic.alerts import service
 from civic.extensions import db
@@ -50,19 +51,30 @@ def officer_sends(live_app, **data):
     return alert_id
 
 
+def wait_until(page, expression: str, timeout_s: float = 10) -> None:
+    """Poll with ``evaluate`` (CDP, not eval): the site's CSP forbids the eval that
+    ``wait_for_function`` relies on."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.1)
+
+
 def test_subscribe_test_and_unsubscribe_on_a_phone(live_server, live_app, phone, push_service):
     device = push_service.new_device()
     phone.context.grant_permissions(["notifications"], origin=live_server)
     phone.add_init_script(FAKE_PUSH_MANAGER % json.dumps(push_service.subscription(device)))
     phone.goto(live_server + "/alerts")
     status = phone.locator("#push-status")
-    phone.wait_for_function("document.getElementById('push-status').textContent.includes('꺼져')")
+    expect(status).to_contain_text("꺼져")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
     phone.get_by_label("강남구").check()
     phone.get_by_label("호우").check()
     phone.get_by_role("button", name="알림 켜기").click()
-    phone.wait_for_function("document.getElementById('push-status').textContent.includes('저장했습니다')")
+    expect(status).to_contain_text("저장했습니다")
     assert phone.evaluate("window.__applicationServerKeyLength") == 65
     with live_app.app_context():
         sub = service.get_subscription(push_service.endpoint(device))
@@ -70,14 +82,14 @@ def test_subscribe_test_and_unsubscribe_on_a_phone(live_server, live_app, phone,
         db.session.remove()
 
     phone.get_by_role("button", name="시험 알림 보내기").click()
-    phone.wait_for_function("document.getElementById('push-status').textContent.includes('시험 알림을 보냈습니다')")
+    expect(status).to_contain_text("시험 알림을 보냈습니다")
     assert device.received[0]["title"] == "시험 알림"
 
     alert_id = officer_sends(live_app)
     assert device.received[-1]["title"] == "호우 경보" and device.received[-1]["url"] == f"/alerts/{alert_id}"
 
     phone.get_by_role("button", name="알림 끄기").click()
-    phone.wait_for_function("document.getElementById('push-status').textContent.includes('껐습니다')")
+    expect(status).to_contain_text("껐습니다")
     assert "껐습니다" in status.inner_text()
     with live_app.app_context():
         assert service.get_subscription(push_service.endpoint(device)) is None
@@ -88,7 +100,7 @@ def test_service_worker_shows_the_push_and_opens_the_alert_on_click(live_server,
     alert_id = officer_sends(live_app)
     phone.context.grant_permissions(["notifications"], origin=live_server)
     phone.goto(live_server + "/alerts")
-    phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_until(phone, "navigator.serviceWorker.controller !== null", timeout_s=15)
     worker = phone.context.service_workers[0]
     payload = {"title": "호우 경보", "body": "하천변 접근 금지", "url": f"/alerts/{alert_id}",
                "tag": f"civic-alert-{alert_id}", "level": "emergency"}
