@@ -288,8 +288,8 @@ def setup_optional_fixtures(workload: Workload) -> None:
             "with app.app_context():\n"
             "    staff = accounts.create_user('pollster@example.org', 'load test password', 'staff', 'CITIZEN-COMM')\n"
             "    now = datetime.now(timezone.utc)\n"
-            "    poll = service.create_poll(staff, {'question': 'Load test poll', 'options': ['Yes', 'No'],\n"
-            "        'opens_at': now - timedelta(minutes=1), 'closes_at': now + timedelta(days=1)})\n"
+            "    poll = service.create_poll(staff, question_ko='Load test poll', options=['Yes', 'No'],\n"
+            "        opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(days=1))\n"
             "    print(poll.id, *[o.id for o in poll.options])\n"
         )
         out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)

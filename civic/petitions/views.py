@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, pgettext
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, login_required
@@ -26,7 +26,7 @@ def localized(exc: ValidationFailed) -> ValidationFailed:
 def status_label(status: str) -> str:
     return {
         "received": _("Received"), "assigned": _("Assigned"), "in_progress": _("In progress"),
-        "answered": _("Answered"), "closed": _("Closed"), "withdrawn": _("Withdrawn"),
+        "answered": _("Answered"), "closed": pgettext("petition status", "Closed"), "withdrawn": _("Withdrawn"),
     }.get(status, status)
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -314,8 +315,9 @@ def _require_manager(user: User | None, report: Report) -> User:
 
 
 def status_label(status: str) -> str:
-    return {"open": _("Open"), "acknowledged": _("Acknowledged"), "in_progress": _("In progress"),
-            "closed": _("Closed")}.get(status, status)
+    # Contexts: "Open"/"Closed" mean other things in other features' catalogs.
+    return {"open": pgettext("report status", "Open"), "acknowledged": _("Acknowledged"),
+            "in_progress": _("In progress"), "closed": pgettext("report status", "Closed")}.get(status, status)
 
 
 def close_reason_label(reason: str | None) -> str:
