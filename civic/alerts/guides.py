@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (prose: one sentence per line reads better than wrapped strings)
 """Safety behaviour guides per alert type, in Korean and English.
 
 Written for civic from general public-safety advice (what to do before, during and after).

@@ -48,10 +48,12 @@
     say(t.sending);
     return D.sendAll().then(function (r) {
       sendButton.disabled = false;
-      if (r.failed) say(t.still_offline);
-      else if (r.kept) say(t.kept);
-      else if (r.sent) say(t.sent);
-      return render();
+      return render().then(function (left) {
+        // Another sender (the service worker's sync, another tab) may have sent them already.
+        if (r.failed) say(t.still_offline);
+        else if (left.length) say(t.kept);
+        else say(t.sent);
+      });
     });
   }
 
