@@ -11,7 +11,7 @@ from civic.extensions import db
 from tests.e2e.conftest import AXE, CHROMIUM_ARGS, axe_violations  # noqa: F401
 from tests.e2e.test_alerts import FAKE_PUSH_MANAGER, push_service  # noqa: F401  (fixture)
 from tests.factories import PASSWORD, make_user
-from tests.reports.conftest import jpeg_with_gps
+from tests.reports.conftest import jpeg_with_gps, png_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -183,3 +183,24 @@ def test_petition_keyboard_only_on_a_390x844_phone(live_app, live_server, browse
         check(page, 390)
     finally:
         context.close()
+
+
+def test_report_map_draws_under_the_csp(live_app, live_server, phone, city):
+    """The tile map positions its tiles and marker with CSSOM, which the CSP allows (inline style
+    attributes and onerror= handlers it blocks, leaving every tile stacked in the corner)."""
+    errors = []
+    phone.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    tile = png_bytes((256, 256))
+    phone.route("**/tile.openstreetmap.org/**", lambda route: route.fulfill(
+        status=200, content_type="image/png", body=tile))
+    sign_in(phone, live_server, "citizen@example.org")
+    phone.goto(live_server + "/reports/new")
+    box = phone.locator(".tile-map").bounding_box()
+    assert box["height"] > 200
+    lefts = phone.evaluate("[...document.querySelectorAll('.tm-pane img')].map(i => i.style.left)")
+    assert len(set(lefts)) > 1
+    phone.locator(".tile-map").click(position={"x": 100, "y": 80})
+    marker = phone.locator(".tm-pick").bounding_box()
+    assert abs(marker["x"] + marker["width"] / 2 - (box["x"] + 100)) < 3
+    assert abs(marker["y"] + marker["height"] / 2 - (box["y"] + 80)) < 3
+    assert errors == []
