@@ -39,14 +39,14 @@ function isGuide(url) {
 }
 
 function isNearby(url) {
-  return (url.pathname === "/places" && url.search.length > 1) || url.pathname === "/api/v1/places/nearby";
+  return url.pathname === "/places" || url.pathname === "/api/v1/places/nearby";
 }
 
 // Keep only the latest nearby search: page and API answers each replace the previous one.
 function keepNearby(request, response) {
-  if (!response || !response.ok) return;
-  const copy = response.clone();
   const url = new URL(request.url);
+  if (!response || !response.ok || url.search.length <= 1) return;  // the empty search form is not a result
+  const copy = response.clone();
   caches.open(NEARBY_CACHE).then((cache) =>
     cache.keys().then((keys) => Promise.all(keys
       .filter((k) => new URL(k.url).pathname === url.pathname)

@@ -61,6 +61,9 @@ def test_guides_and_the_last_nearby_search_work_offline(live_app, live_server, p
     # Another search offline gets the last results rather than nothing.
     phone.goto(live_server + "/places?category=toilet&lat=37.5&lon=127.0")
     assert "강남역 11번 출구 화장실" in phone.locator(".places-list").inner_text()
+    phone.goto(live_server + "/offline")
+    phone.get_by_role("link", name="마지막 주변 검색").click()            # the offline page's link
+    assert "강남역 11번 출구 화장실" in phone.locator(".places-list").inner_text()
     cached = phone.evaluate("""async () => {
         const r = await fetch('/api/v1/places/nearby?category=toilet&lat=37.4979&lon=127.0276');
         return [r.status, JSON.stringify(await r.json())]; }""")
