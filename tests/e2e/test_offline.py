@@ -125,3 +125,28 @@ def test_a_petition_written_offline_is_kept_and_sent_once_when_back_online(live_
         petition = db.session.query(Petition).one()
         assert petition.title == "놀이터 그네 고장" and petition.client_token
         db.session.remove()
+
+
+def test_a_report_with_a_photo_written_offline_is_sent_when_back_online(live_app, live_server, phone):
+    from civic.reports.models import Report, ReportPhoto
+
+    with live_app.app_context():
+        from civic.reports.seed import seed
+
+        seed()
+        make_user(email="citizen@example.org")
+        db.session.remove()
+    sign_in(phone, live_server, "citizen@example.org")
+    phone.goto(live_server + "/reports/new?step=3&service_code=graffiti&lat=37.5126&lon=127.059")
+    wait_for_service_worker(phone)
+    phone.get_by_label("문제를 설명해 주세요").fill("벽에 낙서가 있습니다.")
+    phone.get_by_label("사진 (최대 3장").set_input_files(
+        files=[{"name": "wall.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}])
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="신고 보내기").click()
+    expect(phone.locator("#drafts-list li")).to_have_count(1)
+    assert "신고: 벽에 낙서가 있습니다." in phone.locator("#drafts-list").inner_text()
+    assert count(live_app, Report) == 0
+    phone.context.set_offline(False)
+    expect(phone.locator("#drafts-status")).to_contain_text("보냈습니다", timeout=15000)
+    assert count(live_app, Report) == 1 and count(live_app, ReportPhoto) == 1
