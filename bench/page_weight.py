@@ -17,9 +17,12 @@ sys.path.insert(0, str(ROOT))
 
 BUDGET = 30 * 1024
 # Citizen pages; feature pages that are not installed answer 404 and are reported as skipped.
-PAGES = ["/", "/login", "/register", "/offline", "/places", "/reports", "/reports/new", "/maps",
-         "/petitions", "/petitions/new", "/participate", "/polls", "/proposals", "/alerts"]
-SIGNED_IN = {"/petitions", "/petitions/new", "/reports/new"}
+PAGES = ["/", "/login", "/register", "/offline", "/places", "/reports", "/reports/new",
+         "/reports/new?step=3&service_code=pothole&lat=37.5126&lon=127.059", "/maps",
+         "/petitions", "/petitions/new", "/participate", "/polls", "/proposals", "/alerts", "/alerts/guides",
+         "/alerts/guides/earthquake"]
+SIGNED_IN = {"/petitions", "/petitions/new", "/reports/new",
+             "/reports/new?step=3&service_code=pothole&lat=37.5126&lon=127.059"}
 
 
 def main() -> int:
@@ -46,15 +49,15 @@ def main() -> int:
     client = app.test_client()
     signed_in = app.test_client()
     signed_in.post("/login", data={"email": "weight@example.org", "password": "a long enough password"})
-    print(f"{'page':<18}{'html':>8}{'css':>8}{'js':>8}{'total':>9}{'requests':>10}  encoding")
+    print(f"{'page':<28}{'html':>8}{'css':>8}{'js':>8}{'total':>9}{'requests':>10}  encoding")
     for path in PAGES:
         browser = signed_in if path in SIGNED_IN else client
         response = browser.get(path, headers={"Accept-Encoding": "br, gzip"})
         if response.status_code == 404:
-            print(f"{path:<18} (not installed)")
+            print(f"{path[:27]:<28} (not installed)")
             continue
         if response.status_code != 200:
-            print(f"{path:<18} HTTP {response.status_code}")
+            print(f"{path[:27]:<28} HTTP {response.status_code}")
             over += 1
             continue
         html = response.get_data()
@@ -75,7 +78,8 @@ def main() -> int:
         over += bool(flag)
         requests = 1 + len(assets) + len(scripts)
         encoding = response.headers.get("Content-Encoding", "identity")
-        print(f"{path:<18}{len(html):>8}{sizes['css']:>8}{sizes['js']:>8}{total:>9}{requests:>10}  {encoding}{flag}")
+        print(f"{path[:27]:<28}{len(html):>8}{sizes['css']:>8}{sizes['js']:>8}{total:>9}{requests:>10}"
+              f"  {encoding}{flag}")
     print(f"budget {BUDGET} bytes per page; {'all within budget' if not over else f'{over} page(s) over budget'}")
     return 1 if over else 0
 

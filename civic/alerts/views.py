@@ -51,6 +51,27 @@ def index():
                            vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
 
 
+@bp.route("/alerts/guides")
+def guides():
+    """What to do for each kind of hazard; precached by the service worker for offline use."""
+    from civic.alerts.guides import all_guides
+
+    return render_template("alerts/guides.html", guides=all_guides(str(get_locale())))
+
+
+@bp.route("/alerts/guides/<alert_type>")
+def guide(alert_type: str):
+    from civic.alerts.guides import GUIDE_TYPES, all_guides
+    from civic.alerts.guides import guide as find_guide
+
+    found = find_guide(alert_type, str(get_locale())) if alert_type in GUIDE_TYPES else None
+    if found is None:
+        from civic.errors import NotFound
+
+        raise NotFound(_("There is no guide for this kind of alert."))
+    return render_template("alerts/guide.html", guide=found, guides=all_guides(str(get_locale())))
+
+
 def nearby_places_hook(lat: float, lon: float) -> list[dict]:
     """Nearest shelters, hospitals and pharmacies from the places feature, when it is installed.
 

@@ -27,6 +27,7 @@ class PetitionForm(FlaskForm):
     district = SelectField(_l("District (optional)"), validate_choice=False)
     lat = HiddenField(_l("Latitude"))
     lon = HiddenField(_l("Longitude"))
+    client_token = HiddenField()  # idempotency key set by drafts.js: a resend returns the same petition
     attachments = MultipleFileField(_l("Photos (optional, up to 5)"),
                                     render_kw={"accept": "image/jpeg,image/png,image/webp", "multiple": True})
     contact_preference = RadioField(_l("How should we contact you?"), default="in_app", validate_choice=False,

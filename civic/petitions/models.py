@@ -55,6 +55,8 @@ class Petition(IdMixin, TimestampMixin, db.Model):
     )
 
     receipt_no: Mapped[str] = mapped_column(String(20), unique=True)
+    # Idempotency key from the filing page (offline drafts): the same key returns the same petition.
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     type_id: Mapped[int] = mapped_column(ForeignKey("petition_types.id"))
     petitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from civic import audit
 from civic.accounts.models import Department, User
@@ -283,12 +284,18 @@ def attachment_rows(stored: list[StoredImage], kind: str) -> list[PetitionAttach
 
 def file_petition(user: User | None, *, type_code: str, title: str, body: str, district: str | None = None,
                   lat=None, lon=None, contact_preference: str = "in_app", contact_phone: str | None = None,
-                  uploads: list[Upload] | None = None) -> Petition:
+                  uploads: list[Upload] | None = None, client_token: str | None = None) -> Petition:
     """A signed-in user files a petition. It is routed, numbered and given its legal deadline;
-    nothing is stored (no row, no file) unless all of it is."""
+    nothing is stored (no row, no file) unless all of it is. A ``client_token`` this user already
+    filed with returns that petition instead of a second one (an offline draft sent twice)."""
     from civic.accounts.service import require_role
 
     require_role(user, "citizen")
+    client_token = (client_token or "").strip()[:64] or None
+    if client_token:
+        existing = _petition_by_client_token(client_token, user)
+        if existing is not None:
+            return existing
     uploads = [u for u in (uploads or []) if u is not None]
     ptype = db.session.scalar(select(PetitionType).where(PetitionType.code == (type_code or ""),
                                                          PetitionType.is_active.is_(True)))
@@ -316,7 +323,7 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
                 lat=point[0] if point else None, lon=point[1] if point else None,
                 contact_preference=contact_preference or "in_app", contact_phone=contact_phone,
                 status="received", department=department, created_at=now,
-                due_at=deadlines.due_at(now, ptype.deadline_days),
+                due_at=deadlines.due_at(now, ptype.deadline_days), client_token=client_token,
             )
             petition.attachments = attachment_rows(stored, "petition")
             petition.events = [PetitionEvent(kind="received", status="received", actor_id=user.id,
@@ -327,10 +334,21 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
                 notify(user, "petition", _("Petition %(receipt_no)s received", receipt_no=petition.receipt_no),
                        _("We will answer by %(date)s.", date=_format_date(petition.due_at)),
                        petition_path(petition.receipt_no))
-    except BaseException:
+    except BaseException as exc:
         discard(stored)
+        if client_token and isinstance(exc, IntegrityError):
+            existing = _petition_by_client_token(client_token, user)  # the same draft sent twice at once
+            if existing is not None:
+                return existing
         raise
     log.info("petition %s filed (type %s, department %s)", petition.receipt_no, ptype.code, department.code)
+    return petition
+
+
+def _petition_by_client_token(client_token: str, user: User) -> Petition | None:
+    petition = db.session.scalar(select(Petition).where(Petition.client_token == client_token))
+    if petition is not None and petition.petitioner_id != user.id:
+        raise Conflict("This form was already used. Reload the page and send again.")
     return petition
 
 

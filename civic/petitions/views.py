@@ -82,7 +82,7 @@ def new():
                 current_user(), type_code=form.type.data, title=form.title.data, body=form.body.data,
                 district=form.district.data, lat=form.lat.data, lon=form.lon.data,
                 contact_preference=form.contact_preference.data, contact_phone=form.contact_phone.data,
-                uploads=uploads,
+                uploads=uploads, client_token=form.client_token.data,
             )
         except ValidationFailed as exc:
             apply_errors(form, localized(exc))

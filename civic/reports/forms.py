@@ -17,6 +17,7 @@ class ReportDetailsForm(FlaskForm):
     address = HiddenField()
     district_code = HiddenField()
     service_code = HiddenField()
+    client_token = HiddenField()  # idempotency key set by drafts.js: a resend returns the same report
     description = TextAreaField(_l("Describe the problem"), validators=[Length(max=4000)])
     photos = MultipleFileField(_l("Photos (up to 3: JPEG, PNG or WebP, 8 MB each)"),
                                render_kw={"accept": "image/jpeg,image/png,image/webp"})

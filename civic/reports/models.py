@@ -83,6 +83,8 @@ class Report(IdMixin, TimestampMixin, db.Model):
     contact: Mapped[dict] = mapped_column(JSON, default=dict)
     media_url: Mapped[str | None] = mapped_column(String(500))
     token: Mapped[str] = mapped_column(String(40), unique=True)
+    # Idempotency key from the filing page (offline drafts): the same key returns the same report.
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     expected_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

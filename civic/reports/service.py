@@ -24,7 +24,7 @@ from civic.accounts.models import ApiClient, Department, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Forbidden, NotFound, ValidationFailed
+from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
 from civic.reports.catalogue import (  # noqa: F401  (the faces use them through this module)
@@ -97,11 +97,18 @@ def district_from_text(text: str) -> str | None:
 def create_report(*, service_code: str, location: Location, description: str = "",
                   attributes: dict | None = None, photos: Iterable = (), reporter: User | None = None,
                   client: ApiClient | None = None, show_name: bool = False, public_name: str | None = None,
-                  contact: dict | None = None, media_url: str | None = None) -> Report:
+                  contact: dict | None = None, media_url: str | None = None,
+                  client_token: str | None = None) -> Report:
     """File a report. Photos are stored first; if anything after that fails they are deleted,
-    so no half-made report and no orphan file remains."""
+    so no half-made report and no orphan file remains. A ``client_token`` already used by this
+    reporter returns that report instead of filing a second one (a draft sent twice)."""
     if reporter is None and client is None:
         raise Forbidden("Sign in to report a problem.")
+    client_token = (client_token or "").strip()[:64] or None
+    if client_token:
+        existing = _report_by_client_token(client_token, reporter, client)
+        if existing is not None:
+            return existing
     service = get_service(service_code)
     description = plain_text(description)
     errors = {}
@@ -132,6 +139,7 @@ def create_report(*, service_code: str, location: Location, description: str = "
                 public_name=name, contact={k: str(v)[:200] for k, v in (contact or {}).items()
                                            if k in CONTACT_FIELDS and v},
                 media_url=(media_url or None) and media_url[:500], token=secrets.token_urlsafe(12),
+                client_token=client_token,
                 expected_at=now + timedelta(hours=service.expected_hours) if service.expected_hours else None,
                 created_at=now, updated_at=now,
             )
@@ -139,10 +147,25 @@ def create_report(*, service_code: str, location: Location, description: str = "
                 report.photos.append(ReportPhoto(name=image.name, thumb_name=image.thumb_name,
                                                  content_type=image.content_type, position=position))
             db.session.add(report)
-    except BaseException:
+    except BaseException as exc:
         for image in stored:
             uploads.delete_image(image.name, image.thumb_name)
+        if client_token and isinstance(exc, IntegrityError):
+            existing = _report_by_client_token(client_token, reporter, client)  # lost a race with itself
+            if existing is not None:
+                return existing
         raise
+    return report
+
+
+def _report_by_client_token(client_token: str, reporter: User | None, client: ApiClient | None) -> Report | None:
+    report = db.session.scalar(select(Report).where(Report.client_token == client_token))
+    if report is None:
+        return None
+    same_owner = (reporter is not None and report.reporter_id == reporter.id) or \
+                 (reporter is None and client is not None and report.api_client_id == client.id)
+    if not same_owner:
+        raise Conflict("This form was already used. Reload the page and send again.")
     return report
 
 

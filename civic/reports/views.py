@@ -98,7 +98,8 @@ def new():
                 service_code=svc.code, location=location, description=form.description.data,
                 attributes={k: (v if len(v) > 1 else v[0]) for k, v in attribute_values.items() if v},
                 photos=[f.stream for f in photos], reporter=current_user(),
-                show_name=form.show_name.data, public_name=form.public_name.data)
+                show_name=form.show_name.data, public_name=form.public_name.data,
+                client_token=form.client_token.data)
         except ValidationFailed as exc:
             attribute_errors = {k[10:-1]: v for k, v in exc.errors.items() if k.startswith("attribute[")}
             apply_errors(form, localized(ValidationFailed({k: v for k, v in exc.errors.items()

@@ -9,7 +9,8 @@ pytestmark = pytest.mark.e2e
 
 PAGES = ["/", "/login", "/register", "/offline", "/no-such-page", "/api/v1/docs",
          "/participate", "/polls", "/proposals", "/reports", "/reports/new", "/maps",
-         "/places", "/places?lat=37.5665&lon=126.9780&category=toilet", "/alerts"]
+         "/places", "/places?lat=37.5665&lon=126.9780&category=toilet", "/alerts",
+         "/alerts/guides", "/alerts/guides/earthquake", "/petitions"]
 SIGNED_IN_PAGES = ["/", "/account", "/notifications", "/proposals/new", "/proposals/mine",
                    "/petitions", "/petitions/new", "/reports/mine"]
 
@@ -53,3 +54,29 @@ def test_keyboard_only_reaches_main_content(live_server, phone):
     assert phone.evaluate("document.activeElement.className") == "skip"
     phone.keyboard.press("Enter")
     assert phone.evaluate("document.activeElement.id") == "main"
+
+
+ZOOM_PAGES = ["/", "/places", "/places?lat=37.5665&lon=126.9780&category=toilet", "/reports", "/maps",
+              "/petitions", "/participate", "/polls", "/proposals", "/alerts", "/alerts/guides",
+              "/alerts/guides/traffic_accident", "/offline", "/login", "/register"]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_text_zoom_200_percent_without_sideways_scrolling(live_server, phone, lang):
+    """WCAG 1.4.4: text at 200 % on a 360 px screen; nothing may need horizontal scrolling."""
+    phone.goto(f"{live_server}/lang/{lang}")
+    wide = {}
+    for path in ZOOM_PAGES + ["/reports/new", "/petitions/new", "/proposals/new"]:
+        if path == "/reports/new":
+            sign_up(phone, live_server)
+            phone.goto(f"{live_server}/lang/{lang}")
+        phone.goto(live_server + path)
+        phone.evaluate("document.documentElement.style.fontSize = '200%'")
+        base = phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert base >= 32, path
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wide[path] = phone.evaluate("""() => [...document.querySelectorAll('main *, header *, nav *, footer *')]
+                .filter(el => el.getBoundingClientRect().right > 361).slice(0, 3)
+                .map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))""")
+    assert wide == {}

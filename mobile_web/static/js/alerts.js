@@ -14,9 +14,11 @@
   if (!supported) {
     var iOS = /iPad|iPhone|iPod/.test(navigator.userAgent) || (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
     say(iOS && !navigator.standalone ? texts.ios : texts.unsupported);
+    form.hidden = true;
     return;
   }
   form.hidden = false;
+  form.classList.add("push-ready");
 
   function keyBytes(base64url) {
     var padded = (base64url + "===".slice((base64url.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");

@@ -41,21 +41,30 @@
     var markers = [], picked = null, pane = document.createElement("div");
     pane.className = "tm-pane";
     el.appendChild(pane);
+    // Built with DOM calls, not markup: the site's CSP blocks inline style attributes and handlers.
+    function place(node, left, top) { node.style.left = left + "px"; node.style.top = top + "px"; return node; }
+    function dropTile() { this.remove(); }
     function draw() {
       var w = el.clientWidth, h = el.clientHeight, p = project(c[0], c[1], z), x0 = p[0] - w / 2, y0 = p[1] - h / 2;
-      var n = Math.pow(2, z), html = "";
+      var n = Math.pow(2, z), frag = document.createDocumentFragment();
       for (var tx = Math.floor(x0 / T); tx * T < x0 + w; tx++) {
         for (var ty = Math.max(0, Math.floor(y0 / T)); ty * T < y0 + h && ty < n; ty++) {
-          var url = d.tiles.replace("{z}", z).replace("{x}", ((tx % n) + n) % n).replace("{y}", ty).replace("{s}", "a");
-          html += '<img alt="" onerror="this.remove()" src="' + url + '" style="left:' + (tx * T - x0) + "px;top:" + (ty * T - y0) + 'px">';
+          var img = document.createElement("img");
+          img.alt = "";
+          img.addEventListener("error", dropTile);
+          img.src = d.tiles.replace("{z}", z).replace("{x}", ((tx % n) + n) % n).replace("{y}", ty).replace("{s}", "a");
+          frag.appendChild(place(img, tx * T - x0, ty * T - y0));
         }
       }
       markers.concat(picked ? [picked] : []).forEach(function (m) {
-        var q = project(m.lat, m.lon, z);
-        html += '<a class="tm-marker' + (m.pick ? " tm-pick" : "") + '" tabindex="-1" style="left:' + (q[0] - x0) +
-          "px;top:" + (q[1] - y0) + 'px"' + (m.url ? ' href="' + m.url + '"' : "") + "></a>";
+        var q = project(m.lat, m.lon, z), a = document.createElement("a");
+        a.className = "tm-marker" + (m.pick ? " tm-pick" : "");
+        a.tabIndex = -1;
+        if (m.url) a.href = m.url;
+        frag.appendChild(place(a, q[0] - x0, q[1] - y0));
       });
-      pane.innerHTML = html;
+      pane.textContent = "";
+      pane.appendChild(frag);
     }
     this.center = function (lat, lon, zoom) { c = [lat, lon]; if (zoom) z = zoom; draw(); };
     var start = null, moved = false;
