@@ -22,7 +22,6 @@ def test_main_flows_log_no_personal_data(app, client, departments, caplog):
     seed_petitions()
     seed_reports()
     caplog.set_level(logging.DEBUG)
-    logging.getLogger().setLevel(logging.DEBUG)
 
     # Sign-up (a failing attempt first), sign-in with a wrong and then the right password.
     client.post("/register", data={"email": EMAIL, "password": "short", "display_name": "Hong"})
