@@ -96,10 +96,25 @@ def test_api_never_fails_and_errors_are_problem_json(app, departments, method, p
     fuzz()
 
 
-def test_ids_beyond_64_bits_are_404_not_500(client, departments):
-    """Regression (found by the fuzz): a huge integer id overflowed the database driver."""
+def test_ids_beyond_the_id_column_are_404_not_500(client, departments):
+    """Regression (found by the fuzz): a huge integer id overflowed the database driver
+    (SQLite beyond 64 bits, PostgreSQL's INTEGER beyond 32)."""
     for path in ("/api/v1/reports/1132762447587726701235273728", "/api/v1/places/99999999999999999999999",
                  "/api/v1/proposals/99999999999999999999999", "/reports/99999999999999999999999"):
         response = client.get(path)
         assert response.status_code == 404, path
-    assert client.get("/api/v1/reports/9223372036854775807").status_code == 404
+    assert client.get("/api/v1/reports/132269388251").status_code == 404
+    assert client.get("/api/v1/reports/2147483647").status_code == 404
+
+
+def test_nul_characters_are_a_422_not_a_database_error(client, departments):
+    """Regression (found by the fuzz on PostgreSQL, which refuses NUL in strings)."""
+    user = make_user()
+    headers = {"Authorization": f"Bearer {token_for(user)}"}
+    for response in (client.post("/api/v1/reports", json={"service_code": "a\u0000b"}, headers=headers),
+                     client.get("/api/v1/petitions/2026%00", headers=headers),
+                     client.get("/api/v1/places?q=a%00b")):
+        assert response.status_code == 422
+        assert response.mimetype == PROBLEM_JSON
+    response = client.post("/open311/v2/requests.json", data={"api_key": "x\x00", "service_code": "p"})
+    assert response.status_code == 400 and isinstance(response.get_json(), list)  # Open311: 400
