@@ -33,6 +33,17 @@ def me():
     return current_user()
 
 
+@bp.route("/me", methods=["DELETE"])
+@bp.response(204)
+@bp.doc(security=[{"bearerAuth": []}])
+@login_required
+def delete_me():
+    """Delete the signed-in account: personal data is removed or anonymised; public reports and
+    proposals stay, shown as anonymous, and petitions stay as records with an anonymous petitioner."""
+    service.delete_account(current_user())
+    return ""
+
+
 @bp.route("/departments")
 @bp.response(200, DepartmentSchema(many=True))
 def departments():

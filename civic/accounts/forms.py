@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -13,3 +13,8 @@ class RegisterForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     display_name = StringField(_l("Name (optional)"), validators=[Length(max=100)])
+
+
+class DeleteAccountForm(FlaskForm):
+    confirm = BooleanField(_l("I understand that my account and personal data are deleted for good"),
+                           validators=[DataRequired(_l("Tick the box to confirm."))])

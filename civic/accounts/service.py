@@ -225,3 +225,41 @@ def require_role(user: User | None, role: str) -> User:
     if not user.has_role(role):
         raise Forbidden("Your account does not have the required role.")
     return user
+
+
+# --- account deletion -----------------------------------------------------------------------
+
+# name -> hook(user); each feature registers one in its init_app, so accounts needs no
+# knowledge of the features' tables. Hooks run inside delete_account's unit of work.
+_deletion_hooks: dict[str, object] = {}
+
+
+def register_deletion_hook(fn) -> None:
+    """``fn(user)`` removes or anonymises the feature's personal data of ``user``; it runs in
+    the same transaction as the account's own anonymisation (never commits)."""
+    _deletion_hooks[f"{fn.__module__}.{fn.__qualname__}"] = fn
+
+
+def delete_account(user: User) -> None:
+    """Remove the account's personal data for good. The row stays (anonymous, inactive, with
+    no way to sign in) so that public content and legal records keep their author reference,
+    shown as anonymous."""
+    from civic.notifications.models import Notification
+
+    with unit_of_work():
+        for hook in list(_deletion_hooks.values()):
+            hook(user)
+        for model in (ApiToken, OidcIdentity, Notification):
+            for row in db.session.scalars(select(model).where(model.user_id == user.id)):
+                db.session.delete(row)
+        user.email = None
+        user.password_hash = None
+        user.display_name = ""
+        user.locale = None
+        user.is_active = False
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = None
+        if user.role != "citizen":
+            user.role = "citizen"
+            user.department = None

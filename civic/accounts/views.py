@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from civic.accounts import oidc, service
 from civic.accounts.auth import current_user, login_required, login_session, logout_session, safe_next
-from civic.accounts.forms import LoginForm, RegisterForm
+from civic.accounts.forms import DeleteAccountForm, LoginForm, RegisterForm
 from civic.errors import NotFound, ValidationFailed
 from civic.extensions import limiter
 from civic.forms import apply_errors
@@ -67,6 +67,19 @@ def logout():
 @login_required
 def account():
     return render_template("accounts/account.html", user=current_user())
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        service.delete_account(current_user())
+        logout_session()
+        flash(_("Your account has been deleted."), "success")
+        return redirect(url_for("site.home"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/delete.html", form=form), status
 
 
 @bp.route("/login/oidc/<name>")

@@ -48,5 +48,9 @@ def init_app(app: Flask) -> None:
     keys.configure_keys(app)
     app.register_blueprint(views.bp)
     register_api(app, api.bp)
+    from civic.accounts.service import register_deletion_hook
+    from civic.alerts.subscriptions import forget_user
+
+    register_deletion_hook(forget_user)
     app.cli.add_command(cli.alerts_cli)
     register_channel(push_notification)

@@ -158,3 +158,16 @@ def send_test_notification(endpoint: str, lang: str = "ko") -> str:
                          ensure_ascii=False).encode()
     counts = send_direct(db.session, [sub], payload, topic="civic-test", urgency="normal", ttl=600)
     return next((k for k, v in counts.items() if v), "failed")
+
+
+def forget_user(user) -> None:
+    """Account deletion hook: the user's push subscriptions (endpoint, keys, location) go."""
+    from sqlalchemy import delete, update
+
+    from civic.alerts.models import Delivery, PushSubscription, SubscriptionDistrict
+    from civic.extensions import db
+
+    ids = select(PushSubscription.id).where(PushSubscription.user_id == user.id).scalar_subquery()
+    db.session.execute(update(Delivery).where(Delivery.subscription_id.in_(ids)).values(subscription_id=None))
+    db.session.execute(delete(SubscriptionDistrict).where(SubscriptionDistrict.subscription_id.in_(ids)))
+    db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == user.id))

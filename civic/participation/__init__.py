@@ -11,5 +11,9 @@ def init_app(app: Flask) -> None:
     settings.set_defaults(app)
     app.register_blueprint(views.bp)
     register_api(app, api.bp)
+    from civic.accounts.service import register_deletion_hook
+    from civic.participation.service import forget_user
+
+    register_deletion_hook(forget_user)
     register_api(app, api.staff_bp)
     app.cli.add_command(cli.participation_cli)

@@ -20,6 +20,15 @@ staff_bp = make_blueprint("participation_staff_api", __name__, url_prefix="/staf
 BEARER = [{"bearerAuth": []}]
 
 
+@staff_bp.before_request
+def _staff_only():
+    """Authenticate and authorize before the body is parsed: an anonymous or citizen caller
+    gets 401/403, never a 422 that reveals the expected body (the services check again)."""
+    from civic.accounts.service import require_role
+
+    require_role(current_user(), "staff")
+
+
 # --- polls ------------------------------------------------------------------------------------
 
 @bp.route("/polls")

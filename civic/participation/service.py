@@ -51,3 +51,14 @@ from civic.participation.proposals import (  # noqa: F401
     update_draft,
     withdraw_support,
 )
+
+
+def forget_user(user) -> None:
+    """Account deletion hook: proposals, comments, votes and supports stay (public, counted,
+    shown as anonymous through the emptied account); the user's comment reports go."""
+    from sqlalchemy import delete
+
+    from civic.extensions import db
+    from civic.participation.models import CommentReport
+
+    db.session.execute(delete(CommentReport).where(CommentReport.user_id == user.id))

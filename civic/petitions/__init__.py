@@ -34,6 +34,10 @@ def init_app(app: Flask) -> None:
     if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", str(app.config["PETITIONS_DUE_TIME"])):
         raise RuntimeError("PETITIONS_DUE_TIME must be HH:MM")
     app.register_blueprint(views.bp)
+    from civic.accounts.service import register_deletion_hook
+    from civic.petitions.service import forget_user
+
+    register_deletion_hook(forget_user)
     register_api(app, api.bp)
     register_api(app, api.staff_bp)
     app.cli.add_command(cli.petitions_cli)

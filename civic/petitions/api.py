@@ -44,6 +44,15 @@ staff_bp = make_blueprint("petitions_staff_api", __name__, url_prefix="/staff/pe
 SECURITY = [{"bearerAuth": []}]
 
 
+@staff_bp.before_request
+def _staff_only():
+    """Authenticate and authorize before the body is parsed: an anonymous or citizen caller
+    gets 401/403, never a 422 that reveals the expected body (the services check again)."""
+    from civic.accounts.service import require_role
+
+    require_role(current_user(), "staff")
+
+
 def _body_and_files(schema) -> tuple[dict, list[Upload]]:
     """JSON, or multipart/form-data with image files in ``attachments``."""
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):

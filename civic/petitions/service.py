@@ -412,3 +412,14 @@ def rate(user: User | None, receipt_no: str, score, comment: str = "") -> Petiti
         petition.rated_at = utcnow()
         petition.events.append(PetitionEvent(kind="rated", actor_id=user.id))
     return petition
+
+
+def forget_user(user) -> None:
+    """Account deletion hook: petitions are legal records and stay, with the petitioner
+    anonymised (the account row keeps no name or e-mail); the contact phone goes."""
+    from sqlalchemy import update
+
+    from civic.petitions.models import Petition
+
+    db.session.execute(update(Petition).where(Petition.petitioner_id == user.id)
+                       .values(contact_phone=None, contact_preference="in_app"))

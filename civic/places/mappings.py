@@ -104,9 +104,13 @@ _WEEKDAY_KEYS = {1: "monday", 2: "tuesday", 3: "wednesday", 4: "thursday", 5: "f
 
 def _moonlight_hours(row):
     hours = row.get("hours") or {}
+    if not isinstance(hours, dict):
+        return None
     values = {}
     for number, key in _WEEKDAY_KEYS.items():
         day = hours.get(key) or {}
+        if not isinstance(day, dict):
+            continue
         if day.get("start") and day.get("end"):
             values[number] = f"{day['start']}~{day['end']}"
         elif day:
@@ -117,7 +121,7 @@ def _moonlight_hours(row):
 def _position(index: int):
     def read(row):
         position = row.get("position") or []
-        return position[index] if len(position) == 2 else None
+        return position[index] if isinstance(position, (list, tuple)) and len(position) == 2 else None
     return read
 
 

@@ -101,7 +101,8 @@ def _find_records(obj):
 
 
 def _api_error(obj) -> str | None:
-    header = obj.get("response", {}).get("header") if isinstance(obj, dict) else None
+    response = obj.get("response") if isinstance(obj, dict) else None
+    header = response.get("header") if isinstance(response, dict) else None
     if isinstance(header, dict):
         code = str(header.get("resultCode", "00"))
         if code not in {"00", "0", "INFO-000"}:
@@ -128,10 +129,18 @@ def _read_json(text: str) -> tuple[str, list[str], list[dict]]:
 
 def _read_geojson(obj: dict) -> tuple[str, list[str], list[dict]]:
     records = []
-    for feature in obj.get("features") or []:
-        props = {k: _clean(v) for k, v in (feature.get("properties") or {}).items()}
+    features = obj.get("features") or []
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise ImportFailed("The GeoJSON \"features\" must be a list of Feature objects.")
+    for feature in features:
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            raise ImportFailed("A GeoJSON feature's \"properties\" must be an object.")
+        props = {str(k): _clean(v) for k, v in properties.items()}
         geometry = feature.get("geometry") or {}
-        if geometry.get("type") == "Point" and len(geometry.get("coordinates") or []) >= 2:
+        coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        if (isinstance(geometry, dict) and geometry.get("type") == "Point" and isinstance(coordinates, list)
+                and len(coordinates) >= 2):
             props["__lon"], props["__lat"] = geometry["coordinates"][:2]
         if feature.get("id") is not None:
             props["__feature_id"] = str(feature["id"])

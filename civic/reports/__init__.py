@@ -32,4 +32,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(open311.bp)
     register_error_format("/open311/", open311.error_response)
     register_api(app, api.bp)
+    from civic.accounts.service import register_deletion_hook
+    from civic.reports.service import forget_user
+
+    register_deletion_hook(forget_user)
     app.cli.add_command(cli.reports_cli)

@@ -433,3 +433,15 @@ def photo_by_name(name: str) -> tuple[ReportPhoto, bool]:
     if photo is None:
         raise NotFound("No such photo.")
     return photo, photo.thumb_name == name
+
+
+def forget_user(user) -> None:
+    """Account deletion hook: the reports stay public (anonymous); the name shown on them, the
+    Open311 contact data, follows and map memberships go."""
+    from sqlalchemy import delete, update
+
+    from civic.reports.models import MapContributor, Report, ReportFollower
+
+    db.session.execute(update(Report).where(Report.reporter_id == user.id).values(public_name=None, contact={}))
+    db.session.execute(delete(ReportFollower).where(ReportFollower.user_id == user.id))
+    db.session.execute(delete(MapContributor).where(MapContributor.user_id == user.id))
