@@ -214,10 +214,10 @@ class Workload:
         return self.scenarios[-1][1]
 
 
-async def run_level(workload: Workload, users: int) -> dict:
+async def run_level(workload: Workload, users: int, seconds: float = SECONDS) -> dict:
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
-    deadline = time.perf_counter() + SECONDS
+    deadline = time.perf_counter() + seconds
     timeout = aiohttp.ClientTimeout(total=30)
     connector = aiohttp.TCPConnector(limit=users)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
@@ -258,10 +258,7 @@ def main() -> int:
         print(f"gunicorn workers: {WORKERS}; {SECONDS:.0f} s per level; scenarios: "
               + ", ".join(f"{s.__name__}×{w}" for w, s in workload.scenarios))
         # Warm-up (not reported): imports, connection pools, caches in every web worker.
-        global SECONDS
-        measured, SECONDS = SECONDS, 3.0
-        asyncio.run(run_level(workload, WORKERS * 2))
-        SECONDS = measured
+        asyncio.run(run_level(workload, WORKERS * 2, seconds=3.0))
         for users in LEVELS:
             result = asyncio.run(run_level(workload, users))
             all_lat = [v for vals in result["latencies"].values() for v in vals]
