@@ -4,15 +4,10 @@ from marshmallow import Schema, fields
 
 from civic.accounts import service
 from civic.accounts.auth import current_user, login_required
+from civic.accounts.schemas import DepartmentSchema
 from civic.api import make_blueprint
 
 bp = make_blueprint("accounts_api", __name__, description="The signed-in account and departments")
-
-
-class DepartmentSchema(Schema):
-    code = fields.String()
-    name_ko = fields.String()
-    name_en = fields.String()
 
 
 class UserSchema(Schema):

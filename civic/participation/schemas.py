@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from civic.accounts.schemas import DepartmentSchema
 from civic.api.pagination import PageArgs
 from civic.participation.models import OUTCOMES, PUBLIC_STATUSES, RESULTS_VISIBILITY
 
@@ -87,12 +88,6 @@ class ResponseSchema(Schema):
     responded_at = fields.DateTime()
 
 
-class DepartmentRefSchema(Schema):
-    code = fields.String()
-    name_ko = fields.String()
-    name_en = fields.String()
-
-
 class ProposalSchema(Schema):
     id = fields.Integer()
     title = fields.String()
@@ -109,7 +104,7 @@ class ProposalSchema(Schema):
     threshold_reached_at = fields.DateTime(allow_none=True)
     response_due_at = fields.DateTime(allow_none=True)
     hidden_reason = fields.Method("get_hidden_reason")
-    department = fields.Nested(DepartmentRefSchema, allow_none=True)
+    department = fields.Nested(DepartmentSchema, allow_none=True)
     response = fields.Method("get_response")
     photo_url = fields.Method("get_photo_url")
 

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from civic.accounts.schemas import DepartmentSchema
 from civic.api.pagination import PageArgs
 from civic.petitions.models import CONTACT_PREFERENCES, STATUSES
-
-
-class PetitionDepartmentSchema(Schema):
-    code = fields.String()
-    name_ko = fields.String()
-    name_en = fields.String()
 
 
 class PetitionTypeSchema(Schema):
     code = fields.String()
     name_ko = fields.String()
     name_en = fields.String()
-    department = fields.Nested(PetitionDepartmentSchema)
+    department = fields.Nested(DepartmentSchema)
     deadline_days = fields.Integer(metadata={"description": "Working days to answer"})
     required_fields = fields.List(fields.String())
     route_by_district = fields.Boolean()
@@ -53,7 +48,7 @@ class PetitionEventSchema(Schema):
     kind = fields.String()
     status = fields.String(allow_none=True)
     at = fields.DateTime()
-    department = fields.Nested(PetitionDepartmentSchema, allow_none=True)
+    department = fields.Nested(DepartmentSchema, allow_none=True)
     body = fields.String(allow_none=True)
 
 
@@ -69,7 +64,7 @@ class PetitionSchema(Schema):
     title = fields.String()
     body = fields.String()
     status = fields.String()
-    department = fields.Nested(PetitionDepartmentSchema)
+    department = fields.Nested(DepartmentSchema)
     district = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
