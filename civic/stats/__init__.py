@@ -1,0 +1,22 @@
+"""Open accountability dashboard (열린 민원 통계): how fast each department answers.
+
+Counters per day are kept up to date as petitions, reports, proposals and votes change
+(``tracking.py``, in the same transaction); the page and the API read only those aggregates.
+"""
+
+from flask import Flask
+
+DEFAULTS = {"STATS_CACHE_SECONDS": 60, "STATS_MIN_CELL": 5}
+
+
+def init_app(app: Flask) -> None:
+    from civic.api import register_api
+    from civic.extensions import db
+    from civic.stats import api, cli, models, tracking, views  # noqa: F401 (models: the tables)
+
+    for name, default in DEFAULTS.items():
+        app.config.setdefault(name, default)
+    tracking.install(db.session.__class__)
+    app.register_blueprint(views.bp)
+    register_api(app, api.bp)
+    app.cli.add_command(cli.stats_cli)
