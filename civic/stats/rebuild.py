@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
 from civic.db import unit_of_work
 from civic.extensions import db
@@ -80,7 +80,7 @@ def rebuild() -> dict[str, int]:
         db.session.execute(delete(m.StatCount))
         db.session.execute(delete(m.OpenPetition))
         for start in range(0, len(rows), CHUNK):
-            db.session.execute(insert(m.StatCount), rows[start:start + CHUNK])
+            db.session.execute(m.StatCount.__table__.insert(), rows[start:start + CHUNK])
         for start in range(0, len(open_rows), CHUNK):
-            db.session.execute(insert(m.OpenPetition), open_rows[start:start + CHUNK])
+            db.session.execute(m.OpenPetition.__table__.insert(), open_rows[start:start + CHUNK])
     return {"stat_counts": len(rows), "stat_open_petitions": len(open_rows)}

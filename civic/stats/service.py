@@ -251,30 +251,41 @@ def _participation(fig: Figures, department_id: int | None) -> None:
     fig.poll_totals = {"polls": len(fig.polls), "votes": cell(sum(votes.values()))}
 
 
-_cache: dict[tuple, tuple[float, Figures]] = {}
+_cache: dict[tuple, tuple[float, object]] = {}
 _cache_lock = threading.Lock()
+
+
+def remember(key: tuple, compute):
+    """``compute()``, kept per process for ``STATS_CACHE_SECONDS`` (0: always computed)."""
+    ttl = float(current_app.config.get("STATS_CACHE_SECONDS", 60))
+    if ttl <= 0:
+        return compute()
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], *key)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and time.monotonic() - hit[0] < ttl:
+        return hit[1]
+    value = compute()
+    with _cache_lock:
+        _cache[key] = (time.monotonic(), value)
+    return value
 
 
 def figures(days: int, department_id: int | None = None, now: datetime | None = None) -> Figures:
     """Every figure of the dashboard for the last ``days`` days (optionally one department)."""
     days = check_days(days)
-    ttl = float(current_app.config.get("STATS_CACHE_SECONDS", 60))
-    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], days, department_id)
-    if now is None and ttl > 0:
-        with _cache_lock:
-            hit = _cache.get(key)
-        if hit is not None and time.monotonic() - hit[0] < ttl:
-            return hit[1]
-    now = now or utcnow()
+    if now is None:
+        return remember(("figures", days, department_id), lambda: compute_figures(days, department_id, utcnow()))
+    return compute_figures(days, department_id, now)
+
+
+def compute_figures(days: int, department_id: int | None, now: datetime) -> Figures:
     until = local_day(now)
     fig = Figures(days=days, since=until - timedelta(days=days - 1), until=until, as_of=now)
     _petitions(fig, department_id, now)
     if department_id is None:
         _reports(fig)
     _participation(fig, department_id)
-    if ttl > 0:
-        with _cache_lock:
-            _cache[key] = (time.monotonic(), fig)
     return fig
 
 

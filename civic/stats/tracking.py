@@ -24,8 +24,13 @@ from civic.stats import models as m
 Key = tuple[str, date, str, str, str]
 
 
+@lru_cache(maxsize=4)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
 def local_day(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Seoul")).date()
+    return moment.astimezone(_zone(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Seoul")).date()
 
 
 @lru_cache(maxsize=4096)

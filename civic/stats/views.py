@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from civic.stats import charts, service
 from civic.stats.tables import TABLES
@@ -46,6 +47,13 @@ def index():
 
     locale = str(get_locale())
     days = _days()
+    # The dashboard is the same for everyone: rendered once per window and language, kept with the figures.
+    body = service.remember(("page", days, locale), lambda: _dashboard(days, locale))
+    return render_template("stats/index.html", body=body, days=days, windows=service.WINDOWS,
+                           min_cell=service.min_cell())
+
+
+def _dashboard(days: int, locale: str) -> Markup:
     figures = service.figures(days)
     names = {r["district"]["code"]: _name(r["district"], locale) for r in figures.reports_by_district}
     values = {r["district"]["code"]: r["reports"] for r in figures.reports_by_district}
@@ -54,7 +62,6 @@ def index():
     pictures["services"] = charts.bar_chart(
         "chart-services", _("Reports per type"),
         [(_name(r["service"], locale), r["reports"]) for r in figures.reports_by_service])
-    return render_template("stats/index.html", figures=figures, charts=pictures, days=days,
-                           status_labels=_status_labels(),
-                           windows=service.WINDOWS, tables=TABLES, name_of=lambda ref: _name(ref, locale),
-                           min_cell=service.min_cell())
+    return Markup(render_template("stats/_dashboard.html", figures=figures, charts=pictures, days=days,
+                                  status_labels=_status_labels(), tables=TABLES,
+                                  name_of=lambda ref: _name(ref, locale), min_cell=service.min_cell()))
