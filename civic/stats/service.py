@@ -60,8 +60,9 @@ def median_of(histogram: dict[int, int]) -> float | None:
         return ordered[-1][0]
 
     if total % 2:
-        return float(nth(total // 2))
-    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+        return nth(total // 2)
+    middle = (nth(total // 2 - 1) + nth(total // 2)) / 2
+    return int(middle) if middle == int(middle) else middle
 
 
 def guarded(value, cases: int):
