@@ -126,7 +126,8 @@ def city_year(live_app, people):
                             "attributes": {}, "status": status,
                             "close_reason": "fixed" if status == "closed" else None,
                             "department_id": rng.choice(departments), "contact": {}, "token": f"e{i:011d}",
-                            "created_at": created, "updated_at": min(now, created + timedelta(days=rng.expovariate(.3)))})
+                            "created_at": created,
+                            "updated_at": min(now, created + timedelta(days=rng.expovariate(.3)))})
         db.session.execute(insert(Petition), petitions)
         db.session.execute(insert(Report), reports)
         db.session.commit()
