@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,18 +35,17 @@ from civic.participation.models import (
     ProposalComment,
     ProposalSupport,
 )
-from civic.participation.settings import category_departments, get_int, get_str
 from civic.participation.texts import N_
 
 SORTS = ("newest", "supports", "near_threshold")
 
 
 def categories() -> list[str]:
-    return list(category_departments())
+    return list(current_app.config["PROPOSAL_CATEGORY_DEPARTMENTS"])
 
 
 def threshold() -> int:
-    return get_int("PROPOSAL_SUPPORT_THRESHOLD")
+    return current_app.config["PROPOSAL_SUPPORT_THRESHOLD"]
 
 
 def _require_user(user) -> User:
@@ -249,7 +249,8 @@ def publish_proposal(actor, proposal_id: int) -> Proposal:
         proposal.status = PUBLISHED
         proposal.hidden_reason = None
         proposal.published_at = proposal.published_at or now
-        proposal.expires_at = proposal.expires_at or now + timedelta(days=get_int("PROPOSAL_SUPPORT_DAYS"))
+        support_days = current_app.config["PROPOSAL_SUPPORT_DAYS"]
+        proposal.expires_at = proposal.expires_at or now + timedelta(days=support_days)
         audit.record(actor, "proposal.publish", "proposal", proposal.id, department_id=actor.department_id)
         with in_locale_of(proposal.author):
             notify(proposal.author, "proposal.published", _("Your proposal was published"),
@@ -287,7 +288,7 @@ def _check_may_support(user, proposal: Proposal) -> None:
         raise Conflict(N_("You cannot support your own proposal."))
     if proposal.status not in OPEN_STATUSES:
         raise Conflict(N_("This proposal is not open for support."))
-    wait_hours = get_int("PARTICIPATION_MIN_ACCOUNT_AGE_HOURS")
+    wait_hours = current_app.config["PARTICIPATION_MIN_ACCOUNT_AGE_HOURS"]
     if wait_hours and user.created_at > utcnow() - timedelta(hours=wait_hours):
         raise Forbidden(f"New accounts can support proposals {wait_hours} hours after sign-up.")
 
@@ -330,7 +331,7 @@ def _reach_threshold(proposal: Proposal) -> None:
     db.session.execute(
         update(Proposal).where(Proposal.id == proposal.id)
         .values(department_id=department.id if department else None,
-                response_due_at=now + timedelta(days=get_int("PROPOSAL_RESPONSE_DAYS")))
+                response_due_at=now + timedelta(days=current_app.config["PROPOSAL_RESPONSE_DAYS"]))
         .execution_options(synchronize_session=False))
     audit.record(None, "proposal.threshold_reached", "proposal", proposal.id,
                  department_id=department.id if department else None, threshold=threshold())
@@ -350,7 +351,8 @@ def _reach_threshold(proposal: Proposal) -> None:
 
 def _route(proposal: Proposal) -> Department | None:
     """The department answering a proposal, by category (configuration), else the default one."""
-    codes = [category_departments().get(proposal.category), get_str("PROPOSAL_DEFAULT_DEPARTMENT")]
+    config = current_app.config
+    codes = [config["PROPOSAL_CATEGORY_DEPARTMENTS"].get(proposal.category), config["PROPOSAL_DEFAULT_DEPARTMENT"]]
     for code in codes:
         if code:
             department = db.session.scalar(select(Department).where(Department.code == code))
