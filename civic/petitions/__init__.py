@@ -23,7 +23,7 @@ INTEGER_SETTINGS = ("PETITIONS_DEFAULT_DEADLINE_DAYS", "PETITIONS_DUE_SOON_HOURS
 
 def init_app(app: Flask) -> None:
     from civic.api import register_api
-    from civic.petitions import api, cli, views
+    from civic.petitions import api, cli, staff_views, views
 
     for name, default in DEFAULTS.items():
         app.config.setdefault(name, os.environ.get(name, default))
@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", str(app.config["PETITIONS_DUE_TIME"])):
         raise RuntimeError("PETITIONS_DUE_TIME must be HH:MM")
     app.register_blueprint(views.bp)
+    app.register_blueprint(staff_views.bp)
     from civic.accounts.service import register_deletion_hook
     from civic.petitions.service import forget_user
 

@@ -142,7 +142,7 @@ def list_maps(args):
 
 
 def _photo_url(name: str) -> str:
-    return url_for("reports.map_photo", name=name, _external=True)
+    return url_for("maps.photo", name=name, _external=True)
 
 
 @bp.route("/maps/<slug>")

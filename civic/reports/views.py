@@ -1,9 +1,9 @@
 """Report pages: public list, the three-step report flow, detail with timeline, my reports,
-photos. Themed maps and staff pages register on the same blueprint (map_views, staff_views)."""
+photos. Themed maps (map_views) and the staff pages (staff_views) have blueprints of their own."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -170,14 +170,4 @@ def post_update(report_id):
 def photo(name):
     """Stored photos of reports, with their real content type (names are random)."""
     photo, _thumb = service.photo_by_name(name)
-    return _send_upload(name)
-
-
-def _send_upload(name: str):
-    response = send_from_directory(uploads.upload_dir(), name, mimetype=uploads.content_type_for(name),
-                                   max_age=86400)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-from civic.reports import map_views, staff_views  # noqa: E402,F401  (register their routes on bp)
+    return uploads.send_upload(name)
