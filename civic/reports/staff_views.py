@@ -11,7 +11,7 @@ from civic.accounts.auth import current_user, role_required
 from civic.accounts.service import list_departments
 from civic.errors import Forbidden, ValidationFailed
 from civic.forms import apply_errors
-from civic.reports import service
+from civic.reports import handling, service
 from civic.reports.forms import RoutingForm, TransferForm
 from civic.reports.models import STATUSES
 
@@ -26,7 +26,7 @@ def index():
         status = "open_any"
     filters = service.ReportFilters(status=None if status == "all" else status,
                                     service_code=request.args.get("service") or None)
-    page = service.staff_reports(current_user(), filters, request.args.get("page", 1, type=int))
+    page = handling.staff_reports(current_user(), filters, request.args.get("page", 1, type=int))
     return render_template("reports/staff_index.html", page=page, status=status, statuses=STATUSES,
                            services=service.list_services())
 
@@ -42,13 +42,13 @@ def transfer(report_id):
         form.department_code.data = report.department.code
     if form.validate_on_submit():
         try:
-            service.transfer_report(current_user(), report, form.department_code.data, form.reason.data)
+            handling.transfer_report(current_user(), report, form.department_code.data, form.reason.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
             flash(_("The report was transferred."), "success")
             return redirect(url_for("reports_staff.index"))
-    elif not service.can_manage(current_user(), report):
+    elif not handling.can_manage(current_user(), report):
         raise Forbidden("Only staff of the department handling this report can transfer it.")
     return render_template("reports/staff_transfer.html", report=report, form=form), 422 if form.errors else 200
 
