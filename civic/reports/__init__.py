@@ -10,9 +10,11 @@ def init_app(app: Flask) -> None:
     from civic.api import register_api
     from civic.errors import register_error_format
     from civic.extensions import csrf
-    from civic.reports import api, cli, open311, views
+    from civic.reports import api, cli, map_views, open311, staff_views, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(map_views.bp)
+    app.register_blueprint(staff_views.bp)
     csrf.exempt(open311.bp)             # machine clients authenticate with api_key
     app.register_blueprint(open311.bp)
     register_error_format("/open311/", open311.error_response)

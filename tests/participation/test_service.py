@@ -407,17 +407,17 @@ def test_supporters_are_told_of_the_response_by_a_queued_job(app, departments, d
 
 
 def test_a_support_racing_a_hide_is_refused(app, departments, db, monkeypatch):
-    from civic.participation import proposals
+    from civic.participation import supports
 
     proposal = make_proposal()
     staff = make_staff()
-    checked = proposals._check_may_support
+    checked = supports._check_may_support
 
     def hide_meanwhile(user, p):
         checked(user, p)    # the proposal was open when checked ...
         service.hide_proposal(staff, p.id, "중복 제안")   # ... and is hidden before the write
 
-    monkeypatch.setattr(proposals, "_check_may_support", hide_meanwhile)
+    monkeypatch.setattr(supports, "_check_may_support", hide_meanwhile)
     with pytest.raises(Conflict, match="not open"):
         service.support(make_user(), proposal.id)
     assert db.session.query(ProposalSupport).count() == 0
