@@ -7,20 +7,14 @@ hands it to the registered delivery channels: Web Push to the devices the accoun
 
 from flask import Flask
 
-QUIET_HOURS_DEFAULT = "22:00-08:00"
-
 
 def init_app(app: Flask) -> None:
     from civic.accounts.service import register_deletion_hook
     from civic.api import register_api
     from civic.notifications import api, cli, devices, views
     from civic.notifications.push import push_channel
-    from civic.notifications.quiet_hours import parse_quiet_hours
     from civic.notifications.service import register_channel
 
-    quiet = app.config.get("PERSONAL_PUSH_QUIET_HOURS", QUIET_HOURS_DEFAULT)
-    if quiet is None or isinstance(quiet, str):
-        app.config["PERSONAL_PUSH_QUIET_HOURS"] = parse_quiet_hours(quiet)
     app.register_blueprint(views.bp)
     register_api(app, api.bp)
     app.cli.add_command(cli.notifications_cli)

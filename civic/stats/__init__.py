@@ -6,16 +6,12 @@ Counters per day are kept up to date as petitions, reports, proposals and votes 
 
 from flask import Flask
 
-DEFAULTS = {"STATS_CACHE_SECONDS": 60, "STATS_MIN_CELL": 5}
-
 
 def init_app(app: Flask) -> None:
     from civic.api import register_api
     from civic.extensions import db
     from civic.stats import api, cli, models, tracking, views  # noqa: F401 (models: the tables)
 
-    for name, default in DEFAULTS.items():
-        app.config.setdefault(name, default)
     tracking.install(db.session.__class__)
     app.register_blueprint(views.bp)
     register_api(app, api.bp)

@@ -23,7 +23,7 @@ SHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
 @pytest.fixture
 def push_service(live_app):
     with LoopbackPushService() as push:
-        live_app.config["PUSH_SERVICE_ALLOWLIST"] += " " + push.origin
+        live_app.config["PUSH_SERVICE_ALLOWLIST"] = [*live_app.config["PUSH_SERVICE_ALLOWLIST"], push.origin]
         live_app.config["PERSONAL_PUSH_QUIET_HOURS"] = None  # the test must not depend on the hour
         yield push
 
