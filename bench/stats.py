@@ -8,7 +8,8 @@
    ``/api/v1/stats/petitions`` against ``/healthz`` in the same run, with the default
    per-process cache (``STATS_CACHE_SECONDS=60``) and without it (every request recomputes).
 
-SQLite always; PostgreSQL too when ``BENCH_PG_URL`` is set (its tables are dropped and made again).
+SQLite always (unless ``BENCH_ONLY=postgresql``); PostgreSQL too when ``BENCH_PG_URL`` is set (its
+tables are dropped and made again: give it a database of its own).
     PYTHONPATH=. .venv/bin/python bench/stats.py
 """
 
@@ -72,10 +73,10 @@ def load(app, rng: random.Random) -> None:
                           "due_at": due, "answered_at": answered, "created_at": created,
                           "contact_preference": "in_app"})
             if len(batch) == CHUNK:
-                db.session.execute(insert(Petition), batch)
+                db.session.execute(Petition.__table__.insert(), batch)
                 batch = []
         if batch:
-            db.session.execute(insert(Petition), batch)
+            db.session.execute(Petition.__table__.insert(), batch)
         batch = []
         for i in range(REPORTS):
             created = now - timedelta(seconds=rng.uniform(0, 365 * 86400))
@@ -88,10 +89,10 @@ def load(app, rng: random.Random) -> None:
                           "created_at": created,
                           "updated_at": min(now, created + timedelta(days=rng.expovariate(1 / 4)))})
             if len(batch) == CHUNK:
-                db.session.execute(insert(Report), batch)
+                db.session.execute(Report.__table__.insert(), batch)
                 batch = []
         if batch:
-            db.session.execute(insert(Report), batch)
+            db.session.execute(Report.__table__.insert(), batch)
         db.session.commit()
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
@@ -192,7 +193,8 @@ def run(label: str, database_url: str, instance: str) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        run("sqlite", f"sqlite:///{tmp}/bench.db", tmp)
+        if os.environ.get("BENCH_ONLY") != "postgresql":
+            run("sqlite", f"sqlite:///{tmp}/bench.db", tmp)
         if os.environ.get("BENCH_PG_URL"):
             run("postgresql", os.environ["BENCH_PG_URL"], tmp)
 
