@@ -73,10 +73,10 @@ def guarded(value, cases: int):
 
 
 def _sums(metrics: tuple[str, ...], since: date) -> list:
-    return db.session.execute(
+    return list(db.session.execute(
         select(m.StatCount.metric, m.StatCount.k1, m.StatCount.k2, func.sum(m.StatCount.n))
         .where(m.StatCount.metric.in_(metrics), m.StatCount.day >= since)
-        .group_by(m.StatCount.metric, m.StatCount.k1, m.StatCount.k2)).all()
+        .group_by(m.StatCount.metric, m.StatCount.k1, m.StatCount.k2)))
 
 
 @dataclass
@@ -98,7 +98,7 @@ class Figures:
     poll_totals: dict = field(default_factory=dict)
 
 
-def _departments() -> dict[str, object]:
+def _departments() -> dict:
     from civic.accounts.models import Department
 
     return {str(d.id): d for d in db.session.scalars(select(Department))}
