@@ -34,6 +34,7 @@ DEFAULTS = {
     "PUSH_CLAIM_LEASE_S": "600",
     "ALERTS_CAP_SENDER": "safety-alerts@example.org",
     "ALERTS_DEFAULT_EXPIRY_MIN": "360",
+    "ALERTS_BANNER_CACHE_S": "15",
 }
 
 

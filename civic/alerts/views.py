@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, role_required
-from civic.alerts import service
+from civic.alerts import banner, service
 from civic.alerts.forms import AlertForm
 from civic.alerts.labels import LEVEL_LABELS, MSG_TYPE_LABELS, STATE_LABELS, STATUS_LABELS, TYPE_LABELS
 from civic.alerts.models import ALERT_TYPES, LEVELS
@@ -28,7 +28,32 @@ NEARBY_CATEGORIES = ("shelter", "hospital", "pharmacy")
 def labels():
     return {"alert_type_labels": TYPE_LABELS, "alert_level_labels": LEVEL_LABELS,
             "alert_msg_type_labels": MSG_TYPE_LABELS, "alert_status_labels": STATUS_LABELS,
-            "alert_state_labels": STATE_LABELS}
+            "alert_state_labels": STATE_LABELS, "active_alert_banner": banner.for_page,
+            "alerts_for_device": _alerts_for_device, "alert_area_label": _area_label}
+
+
+def _area_label(codes: list[str]) -> str:
+    """Where an alert applies, short: "강남구, 서초구 외 3곳", or every district."""
+    names = dict(_districts())
+    if codes and set(names) <= set(codes):
+        return _("All districts")
+    shown = [names.get(code, code) for code in codes[:2]]
+    if len(codes) > 2:
+        return _("%(names)s and %(count)s more", names=", ".join(shown), count=len(codes) - 2)
+    return ", ".join(shown)
+
+
+def _alerts_for_device() -> dict:
+    """The home page's lead: active alerts for this device's districts (from the cookie its
+    subscription set) and the others, with the names of those districts."""
+    try:
+        items = banner.active_summaries()
+    except Exception:  # noqa: BLE001 - same failure rule as the banner
+        return {"mine": [], "others": [], "districts": []}
+    codes = banner.parse_districts(request.cookies.get(banner.DISTRICTS_COOKIE))
+    mine, others = banner.for_districts(items, codes)
+    names = dict(_districts())
+    return {"mine": mine, "others": others, "districts": [names[c] for c in codes]}
 
 
 def _districts():
