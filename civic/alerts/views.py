@@ -22,6 +22,7 @@ from civic.geo import all_districts, district_index, validate_point
 bp = Blueprint("alerts", __name__)
 
 NEARBY_CATEGORIES = ("shelter", "hospital", "pharmacy")
+HISTORY_PER_PAGE = 10  # a phone screen or two; older alerts are a page away
 
 
 @bp.app_context_processor
@@ -67,10 +68,11 @@ def _districts():
 def index():
     args = {k: (request.args.get(k) or None) for k in ("type", "level", "district")}
     try:
-        page = service.history(args["type"], args["level"], args["district"], request.args.get("page", 1, type=int))
+        page = service.history(args["type"], args["level"], args["district"], request.args.get("page", 1, type=int),
+                               per_page=HISTORY_PER_PAGE)
     except ValidationFailed:
         args = dict.fromkeys(args)
-        page = service.history(page=1)
+        page = service.history(page=1, per_page=HISTORY_PER_PAGE)
     return render_template("alerts/index.html", page=page, active=service.active_alerts(), filters=args,
                            districts=_districts(), types=ALERT_TYPES, levels=LEVELS,
                            vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
