@@ -12,3 +12,4 @@ def init_app(app: Flask) -> None:
     register_api(app, api.bp)
     app.cli.add_command(cli.users_cli)
     app.cli.add_command(cli.clients_cli)
+    app.cli.add_command(cli.departments_cli)
