@@ -33,7 +33,11 @@ def is_demo_email(email: str | None) -> bool:
 
 
 def has_real_accounts() -> bool:
-    """Any account that is not a demo one: the database is in real use."""
+    """Any account or API client that is not a demo one: the database is in real use."""
+    from civic.accounts.models import ApiClient
+
+    if db.session.scalar(select(ApiClient.id).limit(1)) is not None:
+        return True
     emails = db.session.scalars(select(User.email))
     return any(not is_demo_email(email) for email in emails)
 
