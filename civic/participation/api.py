@@ -105,12 +105,12 @@ def list_proposals(args):
 def proposal_categories():
     """The categories a proposal is filed under (`category` of `POST /proposals`), with their
     Korean and English names and the department that answers proposals of each."""
+    from flask import current_app
     from flask_babel import force_locale
 
     from civic.participation.forms import CATEGORY_LABELS
-    from civic.participation.settings import category_departments
 
-    departments = category_departments()
+    departments = current_app.config["PROPOSAL_CATEGORY_DEPARTMENTS"]
     rows = []
     for code in service.categories():
         label = CATEGORY_LABELS.get(code, code)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from civic.extensions import db
-from civic.reports import maps, service
+from civic.reports import handling, maps, service
 from civic.reports.models import CommunityMap
 
 # service, (lat, lon), address, description, attributes, [(status, update text, close reason)]
@@ -57,9 +57,9 @@ def _reports(people, crowd) -> int:
     for n, (code, (lat, lon), address, text, attributes, updates) in enumerate(REPORTS):
         report = service.create_report(service_code=code, location=service.resolve_location(lat, lon, address),
                                        description=text, attributes=attributes, reporter=reporters[n % len(reporters)])
-        handler = staff if service.can_manage(staff, report) else admin
+        handler = staff if handling.can_manage(staff, report) else admin
         for status, update, reason in updates:
-            service.post_update(handler, report, update, status, reason)
+            handling.post_update(handler, report, update, status, reason)
     return len(REPORTS)
 
 

@@ -133,7 +133,7 @@ def test_unsupported_browser_without_push(live_server, browser):
 
 def seed_as_make_run(live_app) -> tuple[str, str]:
     """`make run` runs `flask seed --demo --quiet`; the citizen's e-mail and password it prints."""
-    live_app.config["PLACES_SEED_FILES"] = "/nonexistent.csv:toilet"  # the bundled places take long
+    live_app.config["PLACES_SEED_FILES"] = ["/nonexistent.csv:toilet"]  # the bundled places take long
     result = live_app.test_cli_runner().invoke(args=["seed", "--demo", "--quiet"])
     assert result.exit_code == 0, result.output
     password = re.search(r"password for each: (\S+)\)", result.output).group(1)
