@@ -142,6 +142,16 @@ def _verified_email(claims: dict) -> str | None:
         return None
 
 
+def merge_userinfo(id_claims: dict, userinfo: dict) -> dict:
+    """ID token claims completed with the UserInfo answer. UserInfo must be about the ID
+    token's subject (OIDC Core §5.3.2), or it is refused; the ID token's own claims win."""
+    if str(userinfo.get("sub") or "") != str(id_claims.get("sub") or ""):
+        raise ValidationFailed({"sub": "The provider's UserInfo is about another subject."})
+    merged = {key: value for key, value in userinfo.items() if value not in (None, "")}
+    merged.update({key: value for key, value in id_claims.items() if value not in (None, "")})
+    return merged
+
+
 def sign_in_oidc(provider: str, claims: dict) -> User:
     """Find or create the account linked to ``provider`` + ``sub``; a linked account's name and
     (verified) e-mail follow the provider's on every sign-in."""

@@ -147,8 +147,8 @@ def oidc_callback(name: str):
         raise NotFound("Unknown sign-in provider.")
     try:
         token = client.authorize_access_token()
-        claims = token.get("userinfo") or {}
-    except (OAuthError, JoseError, RequestException, ValueError) as exc:
+        claims = oidc.claims_for(client, token)
+    except (OAuthError, JoseError, RequestException, ValueError, ValidationFailed) as exc:
         # A bad state, nonce, signature or code, or an unreachable provider: never a 500.
         current_app.logger.warning("OIDC sign-in with %s failed: %s", name, type(exc).__name__)
         flash(_("Sign-in with the provider failed. Please try again."), "error")
