@@ -74,6 +74,31 @@ def mark_private() -> None:
     g.private_response = True
 
 
+DRAFTS_OWNER_COOKIE = "civic_drafts_owner"
+
+
+def sync_drafts_owner_cookie(response):
+    """Keep the (script-readable) drafts-owner cookie in step with the session, so that the
+    device's offline drafts page, even served from the service worker's cache, lists only the
+    signed-in account's drafts (see ``civic.accounts.sessions.drafts_owner``)."""
+    from flask import current_app
+
+    from civic.accounts.sessions import drafts_owner
+
+    if g.get("auth_method") == "token":
+        return response
+    want = drafts_owner(g.get("user")) if g.get("auth_method") == "session" else ""
+    if want == request.cookies.get(DRAFTS_OWNER_COOKIE, ""):
+        return response
+    config = current_app.config
+    if want:
+        response.set_cookie(DRAFTS_OWNER_COOKIE, want, max_age=config["PERMANENT_SESSION_LIFETIME"],
+                            samesite="Lax", secure=config.get("SESSION_COOKIE_SECURE", False))
+    else:
+        response.delete_cookie(DRAFTS_OWNER_COOKIE, samesite="Lax")
+    return response
+
+
 def current_user() -> User | None:
     return g.get("user")
 
