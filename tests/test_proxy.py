@@ -69,7 +69,11 @@ def test_only_the_address_the_trusted_proxy_added_counts(make_app):
 
 
 def test_trusted_proxies_comes_from_the_environment(tmp_path, monkeypatch):
-    from civic.config import load_config
+    from civic.settings import SettingsError
 
     monkeypatch.setenv("TRUSTED_PROXIES", "2")
-    assert load_config(tmp_path)["TRUSTED_PROXIES"] == 2
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["TRUSTED_PROXIES"] == 2
+    monkeypatch.setenv("TRUSTED_PROXIES", "-1")
+    with pytest.raises(SettingsError, match="TRUSTED_PROXIES"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
