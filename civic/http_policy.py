@@ -90,7 +90,8 @@ def trust_proxies(app: Flask) -> None:
     appended. With 0 (the default) both headers are ignored: a client could forge them."""
     count = app.config.get("TRUSTED_PROXIES") or 0
     if count > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0)
 
 
 def init_http_policy(app: Flask) -> None:

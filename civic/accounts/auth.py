@@ -103,6 +103,14 @@ def current_user() -> User | None:
     return g.get("user")
 
 
+def signed_in_user() -> User:
+    """The signed-in user, in a view behind ``login_required`` (typed: never None)."""
+    user = current_user()
+    if user is None:
+        raise Unauthorized("Sign in to continue.")
+    return user
+
+
 def _is_api() -> bool:
     return request.path.startswith("/api/")
 

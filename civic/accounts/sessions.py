@@ -16,7 +16,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from civic.accounts.models import User, UserSession
 from civic.db import unit_of_work, utcnow
@@ -70,7 +70,8 @@ def end_all_sessions(user: User, keep_token: str | None = None) -> int:
     query = delete(UserSession).where(UserSession.user_id == user.id)
     if keep_token:
         query = query.where(UserSession.token_hash != _hash(keep_token))
-    return db.session.execute(query).rowcount or 0
+    result: CursorResult = db.session.execute(query)  # type: ignore[assignment]
+    return result.rowcount or 0
 
 
 def sign_out_everywhere(user: User) -> int:

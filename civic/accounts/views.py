@@ -11,6 +11,7 @@ from civic.accounts.auth import (
     login_session,
     logout_session,
     safe_next,
+    signed_in_user,
 )
 from civic.accounts.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
 from civic.errors import NotFound, ValidationFailed
@@ -75,7 +76,7 @@ def logout():
 def logout_everywhere():
     """End every session of the account: other phones and browsers, and this one."""
     # The CSRF token is checked by CSRFProtect, as for every form.
-    sessions.sign_out_everywhere(current_user())
+    sessions.sign_out_everywhere(signed_in_user())
     logout_session()
     flash(_("You are signed out on every device."), "success")
     return redirect(url_for("site.home"))
@@ -87,7 +88,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            service.change_password(current_user(), form.current_password.data, form.new_password.data,
+            service.change_password(signed_in_user(), form.current_password.data, form.new_password.data,
                                     keep_session=current_session_token())
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -110,7 +111,7 @@ def account():
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        service.delete_account(current_user())
+        service.delete_account(signed_in_user())
         logout_session()
         flash(_("Your account has been deleted."), "success")
         return redirect(url_for("site.home"))

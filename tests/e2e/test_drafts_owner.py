@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from civic.extensions import db
-from tests.e2e.test_offline import count, wait_for_service_worker
+from tests.e2e.test_offline import wait_for_service_worker
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e
@@ -72,7 +72,6 @@ def petitions_of(live_app):
 
 
 def test_drafts_are_never_sent_by_another_account(live_app, live_server, phone):
-    from civic.petitions.models import Petition
 
     with live_app.app_context():
         from civic.petitions.seed import seed
