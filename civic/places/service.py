@@ -18,12 +18,13 @@ from pathlib import Path
 from uuid import uuid4
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 
 from civic.db import utcnow
 from civic.errors import NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import EARTH_RADIUS_M, all_districts, district_index, haversine_m, validate_point
+from civic.places.matching import clean_phone
 from civic.places.models import BAND_PER_DEGREE, Place, lat_band
 from civic.places.opening_hours import derived_attributes, open_at
 
@@ -121,12 +122,8 @@ def _check_search(limit: int, radius_m: float) -> None:
         raise ValidationFailed(errors)
 
 
-def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: int = 10,
-                   radius_m: float | None = None, *, open_only: bool = False,
-                   attrs: list[str] | None = None, at: datetime | None = None) -> list[Nearby]:
-    """The ``limit`` places nearest to (lat, lon) within ``radius_m`` metres, nearest first
-    (ties by id), optionally of some categories, open at ``at`` (default now) and having every
-    attribute in ``attrs``. Other features call this too (alerts list nearby shelters)."""
+def _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at):
+    """(distance, id) of the winners, nearest first, and the checked search arguments."""
     lat, lon = validate_point(lat, lon)
     if isinstance(categories, str):
         categories = [categories]
@@ -134,7 +131,6 @@ def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: i
     attr_list = validate_attributes(attrs or [])
     radius_m = current_app.config["PLACES_DEFAULT_RADIUS_M"] if radius_m is None else radius_m
     _check_search(limit, radius_m)
-    at = at or utcnow()
     tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
     with_rules = bool(attr_list) or open_only
@@ -154,9 +150,61 @@ def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: i
             break
         searched = min(radius_m, searched * (2 if hits else 4))
     hits.sort()
-    hits = hits[:limit]
+    return hits[:limit]
+
+
+def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: int = 10,
+                   radius_m: float | None = None, *, open_only: bool = False,
+                   attrs: list[str] | None = None, at: datetime | None = None) -> list[Nearby]:
+    """The ``limit`` places nearest to (lat, lon) within ``radius_m`` metres, nearest first
+    (ties by id), optionally of some categories, open at ``at`` (default now) and having every
+    attribute in ``attrs``. Other features call this too (alerts list nearby shelters)."""
+    at = at or utcnow()
+    hits = _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at)
+    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     places = {p.id: p for p in db.session.scalars(select(Place).where(Place.id.in_([i for _, i in hits])))}
     return [Nearby(places[i], distance, open_at(places[i].hours, at, tz)) for distance, i in hits]
+
+
+@lru_cache(maxsize=1)
+def _winner_query():
+    # Plain columns: the stored properties stay a string and the hours are decoded here, once.
+    return select(Place.id, Place.lat, Place.lon, Place.properties_json,
+                  cast(Place.hours, Text).label("hours")).where(Place.id.in_(bindparam("ids", expanding=True)))
+
+
+@dataclass
+class NearbyRow:
+    id: int
+    lat: float
+    lon: float
+    properties_json: str  # serialise_properties() of the row: a JSON object
+    distance_m: float
+    open_now: bool | None
+
+
+def nearest_rows(lat, lon, categories: list[str] | str | None = None, limit: int = 10,
+                 radius_m: float | None = None, *, open_only: bool = False,
+                 attrs: list[str] | None = None, at: datetime | None = None) -> list[NearbyRow]:
+    """``nearest_places`` for the JSON answer: the same winners as plain rows carrying their
+    pre-serialised properties, so no object is built and no stored JSON is decoded but the hours."""
+    at = at or utcnow()
+    hits = _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at)
+    if not hits:
+        return []
+    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    rows = {r.id: r for r in db.session.execute(_winner_query(), {"ids": [i for _, i in hits]})}
+    found = []
+    for distance, place_id in hits:
+        row = rows[place_id]
+        hours = json.loads(row.hours) if row.hours and row.hours != "null" else None
+        properties = row.properties_json
+        if properties is None:  # a row written before the column existed
+            place = db.session.get(Place, place_id)
+            place.refresh_properties()
+            properties = place.properties_json
+        found.append(NearbyRow(place_id, row.lat, row.lon, properties, distance, open_at(hours, at, tz)))
+    return found
 
 
 def parse_bbox(raw: str, field: str = "bbox") -> tuple[float, float, float, float]:
@@ -205,11 +253,12 @@ def add_place(category: str, name: str, lat, lon, *, address: str = "", phone: s
     if district is None:
         raise ValidationFailed({"lat": "The point is outside the city."})
     with unit_of_work():
-        place = Place(category=category, name=name.strip()[:200], address=address, phone=phone,
+        place = Place(category=category, name=name.strip()[:200], address=address, phone=clean_phone(phone),
                       lat=lat, lon=lon, lat_band=lat_band(lat), district_code=district.code, hours=hours,
                       attributes={**derived_attributes(hours), **{k: bool(attributes[k]) for k in attribute_names}},
                       details=details or {}, source=source, source_id=source_id or f"manual-{uuid4().hex}",
-                      updated_at=utcnow())
+                      location_precision="exact", updated_at=utcnow())
+        place.refresh_properties()
         db.session.add(place)
     return place
 
