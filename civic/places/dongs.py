@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from flask import current_app
 from shapely.geometry import shape
 
-from civic.geo import all_districts
+from civic.geo import _index as district_index_at
 
 DONGS_FILE = Path(__file__).resolve().parent.parent / "data" / "seoul_legal_dongs.geojson"
 
@@ -49,8 +50,9 @@ def _dongs(path: str) -> dict[tuple[str, str], Dong]:
     return found
 
 
-def _district_codes_by_name() -> dict[str, str]:
-    return {d.name_ko: d.code for d in all_districts()}
+@lru_cache(maxsize=2)
+def _district_codes_by_name(path: str) -> dict[str, str]:
+    return {d.name_ko: d.code for d in district_index_at(path).ordered()}
 
 
 def dong_of_address(address: str | None, path: str | Path = DONGS_FILE) -> Dong | None:
@@ -60,7 +62,7 @@ def dong_of_address(address: str | None, path: str | Path = DONGS_FILE) -> Dong 
         return None
     text = str(address)
     words = text.replace(",", " ").split()
-    districts = _district_codes_by_name()
+    districts = _district_codes_by_name(current_app.config["DISTRICTS_FILE"])
     district_code = next((districts[w] for w in words if w in districts), None)
     if district_code is None:
         return None

@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 
 from civic.db import unit_of_work, utcnow
 from civic.extensions import db
-from civic.geo import district_at
+from civic.geo import district_at, get_district
 from civic.places import opening_hours
 from civic.places.dongs import dong_of_address
 from civic.places.mappings import ANY_KIND, KINDS, Format, geojson_format, value
@@ -156,7 +156,7 @@ def _place_at_dong(address: str):
     dong = dong_of_address(address)
     if dong is None:
         return None
-    return dong.lat, dong.lon, district_at(dong.lat, dong.lon)
+    return dong.lat, dong.lon, get_district(dong.district_code)
 
 
 def _row(fmt: Format, kind: str, record: dict, number: int, transformer, summary: ImportSummary,

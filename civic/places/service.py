@@ -18,7 +18,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from flask import current_app
-from sqlalchemy import Text, bindparam, cast, select
+from sqlalchemy import Text, bindparam, cast, func, select
 
 from civic.db import utcnow
 from civic.errors import NotFound, ValidationFailed
@@ -205,6 +205,61 @@ def nearest_rows(lat, lon, categories: list[str] | str | None = None, limit: int
             properties = place.properties_json
         found.append(NearbyRow(place_id, row.lat, row.lon, properties, distance, open_at(hours, at, tz)))
     return found
+
+
+@dataclass
+class Answer:
+    """What the "near me" page shows: the results, the radius they come from, and whether the
+    search had to widen beyond the requested radius to find enough."""
+
+    results: list[Nearby]
+    radius_m: int
+    requested_m: int
+    within_requested: int
+
+    @property
+    def widened(self) -> bool:
+        return self.radius_m > self.requested_m
+
+
+def nearby_answer(lat, lon, category: str, *, limit: int, radius_m: int, open_only: bool = False,
+                  attrs: list[str] | None = None, at: datetime | None = None) -> Answer:
+    """The nearest ``limit`` places of a category within ``radius_m``; when fewer than
+    ``PLACES_WIDEN_BELOW`` lie inside it, the radius widens (to whole kilometres, at most
+    ``PLACES_MAX_RADIUS_M``) just enough to hold that many."""
+    max_radius = current_app.config["PLACES_MAX_RADIUS_M"]
+    wanted = current_app.config["PLACES_WIDEN_BELOW"]
+    found = nearest_places(lat, lon, category, limit, max(radius_m, max_radius), open_only=open_only,
+                           attrs=attrs, at=at)
+    within = [r for r in found if r.distance_m <= radius_m]
+    if len(within) >= wanted or len(found) == len(within):
+        return Answer(within, radius_m, radius_m, len(within))
+    reach = found[min(wanted, len(found)) - 1].distance_m
+    widened = min(max_radius, max(radius_m, math.ceil(reach / 1000) * 1000))
+    return Answer([r for r in found if r.distance_m <= widened], widened, radius_m, len(within))
+
+
+# What a person under a disaster alert needs nearest: (category, how many, open now only).
+EMERGENCY_NEEDS = (("shelter", 3, False), ("emergency_room", 2, False), ("pharmacy", 2, True))
+
+
+def emergency_facilities(lat, lon, at: datetime | None = None) -> list[Nearby]:
+    """The nearest shelters, emergency rooms and pharmacies open now (at ``at``) from a point,
+    in that order, each as far as ``PLACES_MAX_RADIUS_M``: what the alert pages list."""
+    radius = current_app.config["PLACES_MAX_RADIUS_M"]
+    found: list[Nearby] = []
+    for category, count, open_only in EMERGENCY_NEEDS:
+        if category in categories():
+            found += nearest_places(lat, lon, category, count, radius, open_only=open_only, at=at)
+    return found
+
+
+def category_counts() -> dict[str, int]:
+    """How many places each configured category has; categories without data are left out,
+    so nothing is offered where the city has no data."""
+    rows = db.session.execute(select(Place.category, func.count()).group_by(Place.category))
+    counts = dict(rows.all())
+    return {c: counts[c] for c in categories() if counts.get(c)}
 
 
 def parse_bbox(raw: str, field: str = "bbox") -> tuple[float, float, float, float]:
