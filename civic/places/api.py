@@ -43,8 +43,10 @@ _OPEN = {True: "true", False: "false", None: "null"}
 
 def _nearby_feature(row: service.NearbyRow) -> str:
     """One feature as JSON text: the stored properties spliced with the per-request ones. The
-    same document ``to_feature`` gives (a test checks it)."""
-    return (f'{{"type":"Feature","id":{row.id},"geometry":{{"type":"Point","coordinates":[{row.lon!r},{row.lat!r}]}},'
+    same document ``to_feature`` gives, coordinates rounded to 6 decimals as the geojson package
+    does (a test checks it)."""
+    return (f'{{"type":"Feature","id":{row.id},"geometry":{{"type":"Point",'
+            f'"coordinates":[{round(row.lon, 6)!r},{round(row.lat, 6)!r}]}},'
             f'"properties":{{{row.properties_json[1:-1]},"id":{row.id},"open_now":{_OPEN[row.open_now]},'
             f'"url":{json.dumps(_detail_url(row.id))},"distance_m":{round(row.distance_m, 1)!r}}}}}')
 

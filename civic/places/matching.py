@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-_PHONE = re.compile(r"\+?\d[\d\- )(]{5,}\d")
+_PHONE = re.compile(r"\+?\d[\d\- )(]+\d")
 _SPACES = re.compile(r"\s+")
 
 

@@ -82,33 +82,47 @@ def search_box(lat: float, lon: float, radius_m: float) -> tuple[float, float, f
     return max(-90.0, lat - dlat), min(90.0, lat + dlat), lon - dlon, lon + dlon
 
 
-@lru_cache(maxsize=16)
-def _candidate_query(with_rules: bool, by_category: bool, by_band: bool):
+def _slots(count: int) -> int:
+    """Bound IN lists come in a few fixed sizes (padded with a repeated value), so each query
+    shape is compiled once and never re-rendered per request (SQLAlchemy's "expanding" IN is)."""
+    return max(1, 1 << (count - 1).bit_length())
+
+
+def _in_params(prefix: str, values: list) -> dict:
+    size = _slots(len(values))
+    padded = list(values) + [values[-1]] * (size - len(values))
+    return {f"{prefix}{i}": value for i, value in enumerate(padded)}
+
+
+@lru_cache(maxsize=64)
+def _candidate_query(with_rules: bool, category_slots: int, band_slots: int):
     """The box query, built once per shape; only the bound values change between searches."""
     columns = [Place.id, Place.lat, Place.lon] + ([Place.hours, Place.attributes] if with_rules else [])
     query = select(*columns).where(
         Place.lat.between(bindparam("min_lat"), bindparam("max_lat")),
         Place.lon.between(bindparam("min_lon"), bindparam("max_lon")),
     )
-    if by_band:
-        query = query.where(Place.lat_band.in_(bindparam("bands", expanding=True)))
-    if by_category:
-        query = query.where(Place.category.in_(bindparam("categories", expanding=True)))
+    if band_slots:
+        query = query.where(Place.lat_band.in_([bindparam(f"band{i}") for i in range(band_slots)]))
+    if category_slots:
+        query = query.where(Place.category.in_([bindparam(f"category{i}") for i in range(category_slots)]))
     return query
 
 
 def _candidates(box, category_list: list[str], with_rules: bool):
-    """(id, lat, lon[, hours, attributes]) rows inside the box: no objects, no JSON decoding
-    unless a filter needs it."""
+    """(id, lat, lon[, hours, attributes]) rows inside the box: plain rows on the session's
+    connection (no ORM loading), no JSON decoding unless a filter needs it."""
     min_lat, max_lat, min_lon, max_lon = box
     first, last = lat_band(min_lat), lat_band(max_lat)
     by_band = last - first <= 4 * BAND_PER_DEGREE
     params = {"min_lat": min_lat, "max_lat": max_lat, "min_lon": min_lon, "max_lon": max_lon}
     if by_band:
-        params["bands"] = list(range(first, last + 1))
+        params.update(_in_params("band", list(range(first, last + 1))))
     if category_list:
-        params["categories"] = category_list
-    return db.session.execute(_candidate_query(with_rules, bool(category_list), by_band), params)
+        params.update(_in_params("category", category_list))
+    query = _candidate_query(with_rules, _slots(len(category_list)) if category_list else 0,
+                             _slots(last - first + 1) if by_band else 0)
+    return db.session.connection().execute(query, params)
 
 
 def _check_search(limit: int, radius_m: float) -> None:
@@ -166,11 +180,11 @@ def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: i
     return [Nearby(places[i], distance, open_at(places[i].hours, at, tz)) for distance, i in hits]
 
 
-@lru_cache(maxsize=1)
-def _winner_query():
+@lru_cache(maxsize=8)
+def _winner_query(slots: int):
     # Plain columns: the stored properties stay a string and the hours are decoded here, once.
-    return select(Place.id, Place.lat, Place.lon, Place.properties_json,
-                  cast(Place.hours, Text).label("hours")).where(Place.id.in_(bindparam("ids", expanding=True)))
+    return select(Place.id, Place.lat, Place.lon, Place.properties_json, cast(Place.hours, Text).label("hours")
+                  ).where(Place.id.in_([bindparam(f"id{i}") for i in range(slots)]))
 
 
 @dataclass
@@ -193,7 +207,8 @@ def nearest_rows(lat, lon, categories: list[str] | str | None = None, limit: int
     if not hits:
         return []
     tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
-    rows = {r.id: r for r in db.session.execute(_winner_query(), {"ids": [i for _, i in hits]})}
+    ids = [i for _, i in hits]
+    rows = {r.id: r for r in db.session.connection().execute(_winner_query(_slots(len(ids))), _in_params("id", ids))}
     found = []
     for distance, place_id in hits:
         row = rows[place_id]
@@ -232,6 +247,8 @@ def nearby_answer(lat, lon, category: str, *, limit: int, radius_m: int, open_on
     found = nearest_places(lat, lon, category, limit, max(radius_m, max_radius), open_only=open_only,
                            attrs=attrs, at=at)
     within = [r for r in found if r.distance_m <= radius_m]
+    if not found:  # nothing as far as the search reaches
+        return Answer([], max(radius_m, max_radius), radius_m, 0)
     if len(within) >= wanted or len(found) == len(within):
         return Answer(within, radius_m, radius_m, len(within))
     reach = found[min(wanted, len(found)) - 1].distance_m

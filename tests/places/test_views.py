@@ -68,7 +68,7 @@ def test_few_results_widen_the_search_and_say_so(client, db):
     place("1 km", lat=37.5753, lon=126.9780)
     place("4 km", lat=37.6023, lon=126.9780)
     place("6.5 km", lat=37.6248, lon=126.9780)
-    place("12 km", lat=37.6743, lon=126.9780)
+    place("far south", lat=37.4700, lon=126.9500)
     html = client.get("/places?category=toilet&near=city-hall").get_data(as_text=True)
     assert "3 km 안에 1곳뿐이라 7 km까지 넓혀 찾았습니다." in html
     assert names(html) == ["1 km", "4 km", "6.5 km"]
