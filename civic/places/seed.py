@@ -29,9 +29,9 @@ def seed() -> int:
     how many places were added. Idempotent: a second run adds nothing."""
     from civic.places.importer import import_file
 
-    configured = current_app.config.get("PLACES_SEED_FILES") or ""
+    configured = current_app.config["PLACES_SEED_FILES"]
     if configured:
-        files = [(*item.rsplit(":", 1), None) for item in configured.split(",") if item.strip()]
+        files = [(*item.rsplit(":", 1), None) for item in configured]
     else:
         files = [(str(DATA / name), kind, date) for name, kind, date in BUNDLED]
     added = 0
