@@ -6,10 +6,10 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civic.db import IdMixin, TimestampMixin
-from civic.extensions import db
+from civic.extensions import Model
 
 
-class Notification(IdMixin, TimestampMixin, db.Model):
+class Notification(IdMixin, TimestampMixin, Model):
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
 

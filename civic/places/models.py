@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Float, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civic.db import IdMixin, utcnow
-from civic.extensions import db
+from civic.extensions import Model
 
 # Rows are grouped in latitude bands of 0.01° (about 1.1 km): the nearby query reads a few
 # bands, each as one index range on longitude, instead of scanning the table. The index also
@@ -19,7 +19,7 @@ def lat_band(lat: float) -> int:
     return math.floor(lat * BAND_PER_DEGREE)
 
 
-class Place(IdMixin, db.Model):
+class Place(IdMixin, Model):
     """A public facility. ``category`` is free text checked against ``PLACES_CATEGORIES``, so a
     new category needs configuration, not code."""
 
