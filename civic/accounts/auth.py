@@ -57,6 +57,14 @@ def current_user() -> User | None:
     return g.get("user")
 
 
+def signed_in_user() -> User:
+    """The signed-in user, for code behind ``login_required``/``role_required``."""
+    user = current_user()
+    if user is None:
+        raise Unauthorized("Sign in or send a bearer token.")
+    return user
+
+
 def _is_api() -> bool:
     return request.path.startswith("/api/")
 

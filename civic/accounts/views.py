@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from civic.accounts import oidc, service
-from civic.accounts.auth import current_user, login_required, login_session, logout_session, safe_next
+from civic.accounts.auth import current_user, login_required, login_session, logout_session, safe_next, signed_in_user
 from civic.accounts.forms import DeleteAccountForm, LoginForm, RegisterForm
 from civic.errors import NotFound, ValidationFailed
 from civic.extensions import limiter
@@ -74,7 +74,7 @@ def account():
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        service.delete_account(current_user())
+        service.delete_account(signed_in_user())
         logout_session()
         flash(_("Your account has been deleted."), "success")
         return redirect(url_for("site.home"))
