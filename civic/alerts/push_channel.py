@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import threading
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from civic import jobs
 from civic.alerts.models import PushSubscription
@@ -32,7 +33,7 @@ def push_notification(note) -> None:
     if not _has_subscriptions(identity[0]):
         return
     if current_app.config.get("JOBS_INLINE", True):
-        app = current_app._get_current_object()
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as Flask
         threading.Thread(target=_push_in_app_context, args=(app, identity[0]), daemon=True,
                          name=f"push-notification-{identity[0]}").start()
     else:
@@ -73,7 +74,7 @@ def push_to_user(notification_id: int) -> dict[str, int]:
         return send_direct(session, subscriptions, payload, topic=None, urgency="normal")
 
 
-def send_direct(session: Session, subscriptions: list[PushSubscription], payload: bytes, *,
+def send_direct(session: Session | scoped_session[Any], subscriptions: list[PushSubscription], payload: bytes, *,
                 topic: str | None, urgency: str, ttl: int = NOTIFICATION_TTL_S) -> dict[str, int]:
     """Send one payload to a few subscriptions now; gone ones are deleted."""
     from civic.alerts.fanout import make_sender
