@@ -106,7 +106,7 @@ def _moonlight_hours(row):
     hours = row.get("hours") or {}
     if not isinstance(hours, dict):
         return None
-    values = {}
+    values: dict[int | str, str] = {}
     for number, key in _WEEKDAY_KEYS.items():
         day = hours.get(key) or {}
         if not isinstance(day, dict):

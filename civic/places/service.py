@@ -198,7 +198,8 @@ def add_place(category: str, name: str, lat, lon, *, address: str = "", phone: s
 
     lat, lon = validate_point(lat, lon)
     validate_categories([category])
-    attribute_names = validate_attributes([k for k, v in (attributes or {}).items() if v is not None])
+    attributes = attributes or {}
+    attribute_names = validate_attributes([k for k, v in attributes.items() if v is not None])
     if not (name or "").strip():
         raise ValidationFailed({"name": "Required."})
     district = district_at(lat, lon)
