@@ -39,6 +39,21 @@ def delete_me():
     return ""
 
 
+@bp.route("/me/sessions", methods=["DELETE"])
+@bp.response(204)
+@bp.doc(security=[{"bearerAuth": []}])
+@login_required
+def delete_my_sessions():
+    """Sign out everywhere: every browser session of the account ends on the server (this one
+    too). Personal access tokens are not sessions; revoke them separately."""
+    from civic.accounts.auth import logout_session
+    from civic.accounts.sessions import sign_out_everywhere
+
+    sign_out_everywhere(signed_in_user())
+    logout_session()
+    return ""
+
+
 @bp.route("/departments")
 @bp.response(200, DepartmentSchema(many=True))
 def departments():
