@@ -25,13 +25,17 @@ class CivicApi(Api):
 db = SQLAlchemy(model_class=Base)
 
 if TYPE_CHECKING:
+    from typing import ClassVar
+
     from flask_sqlalchemy.model import Model as _FSAModel
+    from sqlalchemy import Table
 
     class Model(_FSAModel, Base):
         """What ``db.Model`` is at run time (Base plus Flask-SQLAlchemy's mixins), as a name mypy
         accepts as a base class: it can't follow a class through an instance attribute."""
 
         __abstract__ = True
+        __table__: ClassVar[Table]      # every model names a __tablename__, so it maps a Table
 else:
     Model = db.Model
 

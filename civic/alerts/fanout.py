@@ -14,10 +14,10 @@ import logging
 import uuid
 from collections import defaultdict
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import Table, and_, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, update
 
 from civic import jobs
 from civic.alerts import keys
@@ -71,7 +71,7 @@ def plan_fanout(alert_id: int) -> int:
         return 0
     # The database does the district part (INSERT … SELECT, nothing through Python), shapely the
     # points near a polygon or circle; rows that exist already are left alone.
-    table = cast(Table, Delivery.__table__)   # typed FromClause; a declarative __tablename__ gives a Table
+    table = Delivery.__table__
     columns = ["alert_id", "subscription_id", "state", "attempts", "error", "updated_at"]
     now = literal(utcnow(), type_=table.c.updated_at.type)
     with unit_of_work():
