@@ -75,9 +75,10 @@ class Place(IdMixin, Model):
     def is_approximate(self) -> bool:
         return self.location_precision != "exact"
 
-    def refresh_properties(self) -> None:
-        self.properties_json = serialise_properties(
+    def refresh_properties(self) -> str:
+        self.properties_json = properties = serialise_properties(
             {name: getattr(self, name) for name in STATIC_PROPERTIES}, self.updated_at)
+        return properties
 
     def __repr__(self) -> str:
         return f"<Place {self.id} {self.category} {self.name!r}>"

@@ -216,8 +216,9 @@ def nearest_rows(lat, lon, categories: list[str] | str | None = None, limit: int
         properties = row.properties_json
         if properties is None:  # a row written before the column existed
             place = db.session.get(Place, place_id)
-            place.refresh_properties()
-            properties = place.properties_json
+            if place is None:   # deleted since the query above
+                continue
+            properties = place.refresh_properties()
         found.append(NearbyRow(place_id, row.lat, row.lon, properties, distance, open_at(hours, at, tz)))
     return found
 
