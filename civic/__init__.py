@@ -10,9 +10,10 @@ import importlib.util
 import logging
 import os
 from pathlib import Path
+from typing import cast
 
 import click
-from flask import Flask, g, url_for
+from flask import Blueprint, Flask, g, url_for
 from werkzeug.routing import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +119,8 @@ def register_features(app: Flask) -> None:
     # Every write anywhere is rate limited per client address (reads are filtered above).
     for blueprint in app.blueprints.values():
         if blueprint.name != "site":
-            limiter.limit(lambda: app.config["WRITE_RATE_LIMIT"])(blueprint)
+            # Flask types app.blueprints with its sans-I/O Blueprint; registered ones are flask.Blueprint.
+            limiter.limit(lambda: app.config["WRITE_RATE_LIMIT"])(cast(Blueprint, blueprint))
 
 
 def register_error_handlers(app: Flask) -> None:

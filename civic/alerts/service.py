@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from shapely.geometry import shape
@@ -106,7 +107,7 @@ def validate_alert(data: dict) -> dict:
     except ValidationFailed as exc:
         errors.update(exc.errors)
     clean["polygon"] = _validate_polygon(data.get("polygon"), errors)
-    circle = {k: data.get(f"circle_{k}") for k in ("lat", "lon", "radius_m")}
+    circle: dict[str, Any] = {k: data.get(f"circle_{k}") for k in ("lat", "lon", "radius_m")}
     clean.update(circle_lat=None, circle_lon=None, circle_radius_m=None)
     if any(v not in (None, "") for v in circle.values()):
         try:

@@ -17,7 +17,7 @@ bp = make_blueprint("participation_api", __name__, description="Policy polls and
 staff_bp = make_blueprint("participation_staff_api", __name__, url_prefix="/staff",
                           description="Staff: poll creation, proposal moderation and official responses")
 
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 @staff_bp.before_request

@@ -168,7 +168,7 @@ def moderate_point(user: User, cmap: CommunityMap, point_id: int, state: str) ->
         raise NotFound("No such point.")
     if state not in POINT_STATES and state != "deleted":
         raise ValidationFailed({"state": "Choose published, hidden or deleted."})
-    photo = (point.photo_name, point.photo_thumb_name)
+    photo_name, thumb_name = point.photo_name, point.photo_thumb_name
     with unit_of_work():
         if state == "deleted":
             db.session.delete(point)
@@ -176,8 +176,8 @@ def moderate_point(user: User, cmap: CommunityMap, point_id: int, state: str) ->
             point.state = state
         if user.is_staff and user.id != cmap.owner_id:
             audit.record(user, f"map_point.{state}", "map_point", point_id, map=cmap.slug)
-    if state == "deleted" and photo[0]:
-        uploads.delete_image(*photo)
+    if state == "deleted" and photo_name:
+        uploads.delete_image(photo_name, thumb_name)
     return point
 
 
