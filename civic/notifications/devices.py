@@ -53,8 +53,9 @@ def validate_device(data: dict) -> dict:
         errors["endpoint"] = "An endpoint URL is required (at most 1024 characters)."
     elif any(ch.isspace() or ord(ch) < 33 or ch == "#" for ch in endpoint) or not endpoint_allowed(endpoint):
         errors["endpoint"] = "The endpoint must be an https URL of a known push service."
-    raw_keys = data.get("keys")
-    keys: dict = raw_keys if isinstance(raw_keys, dict) else {}
+    keys = data.get("keys")
+    if not isinstance(keys, dict):
+        keys = {}
     if not _valid_point(_b64url(keys.get("p256dh"))):
         errors["keys.p256dh"] = "Must be a base64url P-256 public key (65 bytes)."
     auth = _b64url(keys.get("auth"))
@@ -76,16 +77,15 @@ def link_device(user, data: dict) -> tuple[Device, bool]:
     _require_user(user)
     clean = validate_device(data)
     with unit_of_work():
-        found = db.session.scalar(select(Device).where(Device.endpoint == clean["endpoint"]))
-        created = found is None
-        if found is None:
-            if len(list_devices(user)) >= MAX_DEVICES:
+        device = db.session.scalar(select(Device).where(Device.endpoint == clean["endpoint"]))
+        created = device is None
+        if device is None:
+            count = len(list_devices(user))
+            if count >= MAX_DEVICES:
                 raise ValidationFailed({"endpoint": f"At most {MAX_DEVICES} devices per account."})
             device = Device(endpoint=clean["endpoint"])
             db.session.add(device)
-        else:
-            device = found
-        if not created and device.user_id != user.id:
+        elif device.user_id != user.id:
             # The browser now belongs to another account: what was queued for the old one stays unsent.
             db.session.execute(update(PersonalDelivery).where(
                 PersonalDelivery.device_id == device.id, PersonalDelivery.state == "pending")

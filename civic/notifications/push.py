@@ -37,12 +37,12 @@ BODY_CHARS = 140
 
 def push_channel(note: Notification) -> None:
     """Channel registered with ``civic.notifications.service`` (runs after commit)."""
-    identity: tuple | None = inspect(note).identity
+    identity = inspect(note).identity
     if not identity:
         return
-    notification_id = int(identity[0])
+    notification_id = identity[0]
     if current_app.config.get("JOBS_INLINE", True):
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as Flask
         threading.Thread(target=_deliver_in_app_context, args=(app, notification_id), daemon=True,
                          name=f"personal-push-{notification_id}").start()
     else:

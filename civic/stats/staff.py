@@ -11,11 +11,11 @@ def department_overview(user, days: int = 30) -> dict:
         return {}
     days = days if days in service.WINDOWS else 30
     figures = service.department_figures(user, days)
-    due_soon: list = []
+    due_soon = []
     try:
-        from civic.petitions import triage
+        from civic.petitions.triage import QueueFilter, queue
     except ImportError:
-        triage = None  # type: ignore[assignment]
-    if triage is not None:
-        due_soon = triage.queue(user, triage.QueueFilter(due_soon=True, sort="due"), 1, 20).items
+        pass
+    else:
+        due_soon = queue(user, QueueFilter(due_soon=True, sort="due"), 1, 20).items
     return {"dept_stats": figures, "due_soon": due_soon, "stats_days": days, "stats_windows": service.WINDOWS}

@@ -1,7 +1,7 @@
 """account devices for personal updates by Web Push
 
 Revision ID: devices_1
-Revises: mobile_1
+Revises: places_2
 Create Date: 2026-11-30 21:43:34.136418
 
 """
@@ -12,7 +12,7 @@ import civic.db
 
 # revision identifiers, used by Alembic.
 revision = 'devices_1'
-down_revision = 'mobile_1'
+down_revision = 'places_2'
 branch_labels = None
 depends_on = None
 
