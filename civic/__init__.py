@@ -130,6 +130,10 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
     from flask_wtf.csrf import generate_csrf
 
+    from civic import formatting
+
+    formatting.init_app(app)
+
     def nav_url(endpoint: str, **values) -> str | None:
         """URL of a feature page, or None while that feature is not installed."""
         try:
