@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -24,6 +24,8 @@ def translation_dirs() -> list[Path]:
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and jobs: the default language (or force_locale)
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     user = g.get("user")
     if user is not None and user.locale in languages:
         return user.locale

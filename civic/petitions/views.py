@@ -47,7 +47,7 @@ def audit_label(action: str) -> str:
         "petition.view": _("Opened"), "petition.assign": _("Assigned"), "petition.status": _("Status changed"),
         "petition.transfer": _("Transferred out"), "petition.transfer_in": _("Transferred in"),
         "petition.note": _("Note added"), "petition.answer": _("Answered"),
-    }.get(action, action)
+    }.get(action, _("Other action"))
 
 
 def district_choices(blank: str) -> list[tuple[str, str]]:
