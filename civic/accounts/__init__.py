@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from civic.accounts import api, cli, oidc, views
+    from civic.accounts import api, cli, consent, oidc, views  # noqa: F401  (consent: its model)
     from civic.api import register_api
 
     oidc.register_providers(app)

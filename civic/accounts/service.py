@@ -62,9 +62,17 @@ def list_departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.code)))
 
 
-def register_local(email: str, password: str, display_name: str = "") -> User:
-    """Create a citizen account with an e-mail and password."""
+def register_local(email: str, password: str, display_name: str = "", *,
+                   privacy_consent: str | None = None) -> User:
+    """Create a citizen account with an e-mail and password. ``privacy_consent`` is the version
+    of the personal-data notice the person accepted; only the current one will do."""
+    from civic.accounts import consent
+
     errors = {}
+    try:
+        consent.require_current(privacy_consent)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
     try:
         email = normalize_email(email)
     except ValidationFailed as exc:
@@ -83,6 +91,8 @@ def register_local(email: str, password: str, display_name: str = "") -> User:
         user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"),
                     display_name=(display_name or "").strip(), role="citizen")
         db.session.add(user)
+        db.session.flush()
+        consent.record(user, privacy_consent)
     return user
 
 

@@ -3,6 +3,7 @@ render every page over it. ``path_values`` fills each URL rule's arguments from 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from tests.factories import make_user
@@ -27,6 +28,7 @@ def seed_everything() -> None:
 def build_world() -> dict:
     """Everything a page may show. Returns the users and the ids that URL rules take."""
     from civic.alerts import service as alerts
+    from civic.db import utcnow
     from civic.notifications.service import notify
     from civic.participation import service as participation
     from civic.petitions import service as petitions
@@ -51,11 +53,8 @@ def build_world() -> dict:
                            ["화장실"])
     maps.add_point(other, cmap, category="화장실", name="역 앞 화장실", lat=GANGNAM[0], lon=GANGNAM[1])
     staff_comm = make_user("staff", "CITIZEN-COMM", email="comm@example.org", name="정소통")
-    from datetime import timedelta
-
-    from civic.db import utcnow
-
-    poll = participation.create_poll(staff_comm, options=["찬성", "반대"], question_ko="한강 공원에 야간 조명을 늘릴까요?",
+    poll = participation.create_poll(staff_comm, options=["찬성", "반대"],
+                                     question_ko="한강 공원에 야간 조명을 늘릴까요?",
                                      question_en="More night lighting in Han River parks?",
                                      opens_at=utcnow() - timedelta(minutes=1), closes_at=utcnow() + timedelta(days=7))
     proposal = participation.create_proposal(citizen, title="버스 정류장에 그늘막을 설치해 주세요",
