@@ -70,7 +70,8 @@ def logout():
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("accounts/account.html", user=current_user())
+    user = current_user()
+    return render_template("accounts/account.html", user=user, consent_record=consent.latest_for(user))
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
