@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from flask import flash, redirect, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from civic.errors import ValidationFailed
+from civic.errors import DomainError, ValidationFailed
+from civic.geo import all_districts
 
 
 def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
@@ -15,3 +19,16 @@ def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
             field.errors = list(field.errors or []) + [message]
         else:
             form.form_errors.append(message)
+
+
+def district_choices(blank: str) -> list[tuple[str, str]]:
+    """Select choices of the city's districts in the page's language, after a ``blank`` one."""
+    locale = str(get_locale())
+    return [("", blank)] + [(d.code, d.name(locale)) for d in all_districts()]
+
+
+def refuse(exc: DomainError, endpoint: str, **values):
+    """A refused action on a button-only form: say why and go back to the page."""
+    message = "; ".join(_(m) for m in exc.errors.values()) if exc.errors else _(exc.detail)
+    flash(message, "error")
+    return redirect(url_for(endpoint, **values))

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from civic.errors import ValidationFailed
@@ -131,3 +131,13 @@ def content_type_for(name: str) -> str:
         if extension == ext:
             return content_type
     return "application/octet-stream"
+
+
+def send_upload(name: str, *, max_age: int = 86400, private: bool = False, mimetype: str | None = None) -> Response:
+    """A stored file as a response with its real content type (names are random, so a file
+    never changes); ``private`` ones (petition attachments) stay out of shared caches."""
+    response = send_from_directory(upload_dir(), name, mimetype=mimetype or content_type_for(name), max_age=max_age)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if private:
+        response.headers["Cache-Control"] = f"private, max-age={max_age}"
+    return response

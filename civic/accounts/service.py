@@ -58,6 +58,15 @@ def get_department(code: str) -> Department:
     return department
 
 
+def district_office_code(district_code: str) -> str:
+    """The department code of a district's office (구청), e.g. ``GU-11680`` for Gangnam-gu."""
+    return f"GU-{district_code}"
+
+
+def district_office(district_code: str) -> Department | None:
+    return db.session.scalar(select(Department).where(Department.code == district_office_code(district_code)))
+
+
 def list_departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.code)))
 

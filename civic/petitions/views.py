@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 
@@ -15,6 +15,7 @@ from civic.petitions import service
 from civic.petitions.forms import PetitionForm, RatingForm, WithdrawForm
 from civic.petitions.models import STATUSES
 from civic.petitions.service import Upload
+from civic.uploads import send_upload
 
 bp = Blueprint("petitions", __name__)
 
@@ -148,10 +149,5 @@ def attachment(receipt_no, attachment_id):
     """Attachments are private like the petition: served only after the visibility check."""
     item = service.get_attachment(current_user(), receipt_no, attachment_id)
     name = item.thumb_name if request.args.get("thumb") else item.stored_name
-    response = send_from_directory(current_app.config["UPLOAD_DIR"], name, mimetype=item.content_type,
-                                   max_age=3600)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return send_upload(name, max_age=3600, private=True, mimetype=item.content_type)
 
-
-from civic.petitions import staff_views  # noqa: E402,F401  (registers the staff pages on bp)

@@ -10,7 +10,7 @@ from civic.accounts.auth import current_user, login_required
 from civic.api import make_blueprint
 from civic.api.pagination import PageArgs, page_headers
 from civic.errors import ValidationFailed
-from civic.reports import maps, service
+from civic.reports import handling, maps, service
 from civic.reports.schemas import (
     DuplicateQuery,
     MapSchema,
@@ -128,7 +128,7 @@ def follow(report_id):
 def post_update(args, report_id):
     """Staff of the routed department: public update text and/or status change."""
     report = service.get_report(report_id)
-    service.post_update(current_user(), report, args["text"], args.get("status"), args.get("close_reason"))
+    handling.post_update(current_user(), report, args["text"], args.get("status"), args.get("close_reason"))
     return report_feature(report, with_updates=True), 201
 
 
@@ -142,7 +142,7 @@ def list_maps(args):
 
 
 def _photo_url(name: str) -> str:
-    return url_for("reports.map_photo", name=name, _external=True)
+    return url_for("maps.photo", name=name, _external=True)
 
 
 @bp.route("/maps/<slug>")

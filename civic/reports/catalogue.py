@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from civic import audit, geo
 from civic.accounts.models import Department, User
-from civic.accounts.service import require_role
+from civic.accounts.service import district_office_code, require_role
 from civic.db import unit_of_work
 from civic.errors import Conflict, NotFound, ValidationFailed
 from civic.extensions import db
@@ -138,7 +138,7 @@ def route_report(service_code: str, district_code: str | None) -> Department:
     for key in ((service_code, district_code), (service_code, ""), ("", district_code), ("", "")):
         if key in rules:
             return rules[key].department
-    fallbacks = [f"GU-{district_code}"] if district_code else []
+    fallbacks = [district_office_code(district_code)] if district_code else []
     fallbacks.append(current_app.config["REPORTS_FALLBACK_DEPARTMENT"])
     for code in fallbacks:
         department = db.session.scalar(select(Department).where(Department.code == code))

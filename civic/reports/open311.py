@@ -12,15 +12,41 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, json, request, url_for
 from flask_babel import get_locale
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from civic.accounts.service import client_for_key
 from civic.errors import Forbidden, NotFound, ValidationFailed
+from civic.extensions import db
 from civic.reports import service
 from civic.reports.models import Report, Service
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 FORMATS = "any(json,xml)"
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
+
+
+# --- search (the GET requests query) -------------------------------------------------------
+
+def search_requests(*, ids: list[int] | None = None, service_codes: list[str] | None = None,
+                    statuses: list[str] | None = None, start: datetime | None = None,
+                    end: datetime | None = None, limit: int = 1000) -> list[Report]:
+    """Open311 GET requests: by ids (other filters ignored), else by code, status and window.
+    Open311 knows only open and closed; every state but ``closed`` is open."""
+    query = select(Report)
+    if ids:
+        query = query.where(Report.id.in_(ids))
+    else:
+        if service_codes:
+            query = query.join(Service).where(Service.code.in_(service_codes))
+        if statuses and set(statuses) != {"open", "closed"}:
+            query = query.where(Report.status == "closed" if statuses == ["closed"] else Report.status != "closed")
+        if start:
+            query = query.where(Report.created_at >= start)
+        if end:
+            query = query.where(Report.created_at <= end)
+    query = query.options(selectinload(Report.updates), selectinload(Report.photos))
+    return list(db.session.scalars(query.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)))
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -200,7 +226,7 @@ def list_requests(fmt):
     if ids:
         if not all(i.isdigit() for i in ids):
             raise ValidationFailed({"service_request_id": "Give numeric ids separated by commas."})
-        reports = service.search_requests(ids=[int(i) for i in ids], limit=limit)
+        reports = search_requests(ids=[int(i) for i in ids], limit=limit)
         return render(fmt, "service_requests", "request", [request_json(r, locale) for r in reports])
     statuses = _parse_list("status")
     if any(s not in ("open", "closed") for s in statuses):
@@ -215,7 +241,7 @@ def list_requests(fmt):
         raise ValidationFailed({"start_date": "start_date must be before end_date."})
     if end - start > window:
         raise ValidationFailed({"end_date": f"The date range may not span more than {window.days} days."})
-    reports = service.search_requests(service_codes=_parse_list("service_code"), statuses=statuses,
+    reports = search_requests(service_codes=_parse_list("service_code"), statuses=statuses,
                                       start=start, end=end, limit=limit)
     return render(fmt, "service_requests", "request", [request_json(r, locale) for r in reports])
 

@@ -1,9 +1,9 @@
 """Report pages: public list, the three-step report flow, detail with timeline, my reports,
-photos. Themed maps and staff pages register on the same blueprint (map_views, staff_views)."""
+photos. Themed maps (map_views) and the staff pages (staff_views) have blueprints of their own."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -11,7 +11,7 @@ from civic import geo, uploads
 from civic.accounts.auth import current_user, login_required
 from civic.errors import ValidationFailed
 from civic.forms import apply_errors
-from civic.reports import service
+from civic.reports import handling, labels, service
 from civic.reports.forms import ReportDetailsForm, UpdateForm
 from civic.reports.models import STATUSES
 
@@ -20,7 +20,7 @@ bp = Blueprint("reports", __name__)
 
 @bp.app_context_processor
 def _helpers():
-    return {"status_label": service.status_label, "close_reason_label": service.close_reason_label,
+    return {"status_label": labels.status_label, "close_reason_label": labels.close_reason_label,
             "district_name": _district_name}
 
 
@@ -119,7 +119,7 @@ def detail(report_id):
     report = service.get_report(report_id)
     user = current_user()
     form = None
-    if service.can_manage(user, report):
+    if handling.can_manage(user, report):
         form = UpdateForm()
         _update_choices(form)
     return render_template("reports/detail.html", report=report, form=form,
@@ -127,8 +127,8 @@ def detail(report_id):
 
 
 def _update_choices(form: UpdateForm) -> None:
-    form.status.choices = [("", _("Keep the status"))] + [(s, service.status_label(s)) for s in STATUSES]
-    form.close_reason.choices = [("", "—")] + [(r, service.close_reason_label(r))
+    form.status.choices = [("", _("Keep the status"))] + [(s, labels.status_label(s)) for s in STATUSES]
+    form.close_reason.choices = [("", "—")] + [(r, labels.close_reason_label(r))
                                                for r in ("fixed", "duplicate", "not_responsible", "no_action")]
 
 
@@ -153,14 +153,14 @@ def post_update(report_id):
     _update_choices(form)
     if form.validate_on_submit():
         try:
-            service.post_update(current_user(), report, form.text.data, form.status.data or None,
+            handling.post_update(current_user(), report, form.text.data, form.status.data or None,
                                 form.close_reason.data or None)
         except ValidationFailed as exc:
             apply_errors(form, localized(exc))
         else:
             flash(_("The update was published."), "success")
             return redirect(url_for("reports.detail", report_id=report.id))
-    elif not service.can_manage(current_user(), report):
+    elif not handling.can_manage(current_user(), report):
         abort(403)
     return render_template("reports/detail.html", report=report, form=form,
                            following=service.is_following(current_user(), report)), 422
@@ -170,14 +170,4 @@ def post_update(report_id):
 def photo(name):
     """Stored photos of reports, with their real content type (names are random)."""
     photo, _thumb = service.photo_by_name(name)
-    return _send_upload(name)
-
-
-def _send_upload(name: str):
-    response = send_from_directory(uploads.upload_dir(), name, mimetype=uploads.content_type_for(name),
-                                   max_age=86400)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-from civic.reports import map_views, staff_views  # noqa: E402,F401  (register their routes on bp)
+    return uploads.send_upload(name)
