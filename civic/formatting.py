@@ -71,8 +71,11 @@ def time_tag(moment: datetime | date | None, style: str = "when") -> Markup:
         return Markup("")
     if isinstance(moment, datetime):
         moment = _aware(moment)
-    text = {"when": format_when, "day": format_day, "ago": format_ago}[style](moment)
-    title = f' title="{escape(format_when(moment))}"' if style == "ago" else ""
+    if isinstance(moment, datetime):
+        text = {"when": format_when, "day": format_day, "ago": format_ago}[style](moment)
+    else:
+        text = format_day(moment)
+    title = f' title="{escape(format_when(moment))}"' if style == "ago" and isinstance(moment, datetime) else ""
     return Markup(f'<time datetime="{escape(moment.isoformat())}"{title}>{escape(text)}</time>')
 
 

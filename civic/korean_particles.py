@@ -53,7 +53,7 @@ def final_consonant(text: str) -> int | None:
     if _SYLLABLE_FIRST <= ord(last) <= _SYLLABLE_LAST:
         return (ord(last) - _SYLLABLE_FIRST) % 28
     if last.isdigit() and last.isascii():
-        digits = re.search(r"[0-9]+$", text).group()
+        digits = re.findall(r"[0-9]+$", text)[0]
         zeros = len(digits) - len(digits.rstrip("0"))
         if zeros == 0 or zeros == len(digits):
             return _DIGIT_FINAL[last]
@@ -61,7 +61,7 @@ def final_consonant(text: str) -> int | None:
             return _ZEROS_FINAL[zeros]
         return 4 if zeros < 8 else 1  # 만 / 억
     if last.isascii() and last.isalpha():
-        word = re.search(r"[A-Za-z]+$", text).group()
+        word = re.findall(r"[A-Za-z]+$", text)[0]
         if len(word) == 1 or word.isupper():
             return _LETTER_FINAL.get(word[-1].lower(), 0)
         lower = word.lower()

@@ -101,7 +101,7 @@ def register_local(email: str, password: str, display_name: str = "", *,
                     display_name=(display_name or "").strip(), role="citizen")
         db.session.add(user)
         db.session.flush()
-        consent.record(user, privacy_consent)
+        consent.record(user, consent.CURRENT_VERSION)
     return user
 
 
