@@ -40,7 +40,7 @@ VISIBLE_TEXT = """(interfaceOnly) => {
     for (const a of ['placeholder', 'aria-label', 'title', 'alt'])
       if (el.getAttribute(a) && !el.getAttribute(a).trim().startsWith('{')) out.push(el.getAttribute(a));
   }
-  out.push(document.title);
+  if (!interfaceOnly) out.push(document.title);  // (titles carry data, such as a proposal's)
   return out;
 }"""
 
