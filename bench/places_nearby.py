@@ -44,7 +44,7 @@ def load(app, rng: random.Random) -> int:
 
     from civic.extensions import db
     from civic.geo import district_index
-    from civic.places.models import Place, lat_band
+    from civic.places.models import Place, lat_band, serialise_properties
     from civic.places.opening_hours import parse_text
     from civic.places.seed import seed
 
@@ -57,10 +57,12 @@ def load(app, rng: random.Random) -> int:
         now = datetime.now(UTC)
         batch = []
         for i, (lat, lon) in enumerate(random_points(rng, SYNTHETIC, index)):
-            batch.append({"category": rng.choice(CATEGORIES), "name": f"synthetic {i}", "address": "", "lat": lat,
-                          "lon": lon, "lat_band": lat_band(lat), "district_code": index.district_at(lat, lon).code,
-                          "phone": "", "hours": rng.choice(hours), "attributes": {"wheelchair": rng.random() < .3},
-                          "details": {}, "source": "bench", "source_id": str(i), "updated_at": now})
+            row = {"category": rng.choice(CATEGORIES), "name": f"synthetic {i}", "address": "", "lat": lat,
+                   "lon": lon, "lat_band": lat_band(lat), "district_code": index.district_at(lat, lon).code,
+                   "location_precision": "exact", "phone": "", "hours": rng.choice(hours),
+                   "attributes": {"wheelchair": rng.random() < .3}, "details": {}, "source": "bench",
+                   "source_id": str(i), "updated_at": now}
+            batch.append({**row, "properties_json": serialise_properties(row, now)})
             if len(batch) == 5000:
                 db.session.execute(insert(Place), batch)
                 batch = []

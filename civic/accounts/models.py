@@ -42,8 +42,6 @@ class User(IdMixin, TimestampMixin, db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     is_active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
 
     department: Mapped[Department | None] = relationship()
@@ -95,3 +93,26 @@ class ApiClient(IdMixin, TimestampMixin, db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
     revoked_at: Mapped[datetime | None]
+
+
+class UserSession(IdMixin, TimestampMixin, db.Model):
+    """A signed-in browser. The cookie carries the token; only its SHA-256 is stored. Deleting
+    the row ends the session on the server, whatever copies of the cookie exist."""
+
+    __tablename__ = "user_sessions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins of one account name from one client address (keyed by a SHA-256 of
+    both), and until when the next attempt from there is refused."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(index=True)

@@ -4,7 +4,6 @@ are re-exported here, so every face calls one module."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timedelta
 
@@ -30,6 +29,7 @@ from civic.db import unit_of_work, utcnow
 from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import validate_district_codes, validate_point
+from civic.json_input import loads_checked
 
 # --- alerts: officers ------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ def _validate_polygon(value, errors: dict) -> dict | None:
         return None
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = loads_checked(value, "polygon")  # no lone surrogate, no absurd nesting
         except ValueError:
             errors["polygon"] = "Must be a GeoJSON Polygon."
             return None

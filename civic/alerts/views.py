@@ -21,8 +21,6 @@ from civic.geo import all_districts, district_index, validate_point
 
 bp = Blueprint("alerts", __name__)
 
-NEARBY_CATEGORIES = ("shelter", "hospital", "pharmacy")
-
 
 @bp.app_context_processor
 def labels():
@@ -73,22 +71,20 @@ def guide(alert_type: str):
 
 
 def nearby_places_hook(lat: float, lon: float) -> list[dict]:
-    """Nearest shelters, hospitals and pharmacies from the places feature, when it is installed.
-
-    Integration point: ``civic.places.service.nearest_places(lat, lon, categories, limit, radius_m)``.
-    Each item is shown by name, category and distance; an absent feature or a failure shows nothing.
-    """
+    """Nearest shelters, emergency rooms and open pharmacies from the places feature, when it is
+    installed (``civic.places.service.emergency_facilities``). Each item is shown by name,
+    category and distance; an absent feature or a failure shows nothing."""
     if importlib.util.find_spec("civic.places") is None:
         return []
-    from civic.places.service import nearest_places
+    from civic.places.service import emergency_facilities
 
     try:
-        found = nearest_places(lat, lon, list(NEARBY_CATEGORIES), limit=6, radius_m=3000)
+        found = emergency_facilities(lat, lon)
     except Exception:  # noqa: BLE001 - the alert page must render even if places fails
         current_app.logger.exception("nearest places failed")
         return []
-    return [{"id": n.place.id, "name": n.place.name, "category": n.place.category, "distance_m": n.distance_m}
-            for n in found]
+    return [{"id": n.place.id, "name": n.place.name, "category": n.place.category, "distance_m": n.distance_m,
+             "approximate": n.place.is_approximate} for n in found]
 
 
 def _centre(alert) -> tuple[float, float] | None:

@@ -13,6 +13,7 @@ known"; an empty list means closed. ``None`` instead of the whole structure mean
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -83,7 +84,14 @@ def parse_text(text: str | None) -> dict | None:
     """Hours from the free text Korean sources use: '09:00~18:00', '상시', '24시간',
     '월-금06:00~22:00 토-일09:00~18:00 공휴일 휴관', '09:00~익일 02:00', '05~24', '정시(09:00~18:00, 평일만)'.
     Returns None when the text says nothing usable (e.g. a bare '정시' = "fixed hours")."""
-    text = " ".join(str(text or "").split())
+    # A city file repeats a few texts thousands of times: parse each once (a fresh copy each
+    # time, since callers add to the result).
+    parsed = _parse_cached(" ".join(str(text or "").split()))
+    return copy.deepcopy(parsed) if parsed is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> dict | None:
     if not text or text in {"-", "정시", "미정", "없음"}:
         return None
     if any(word in text for word in ALWAYS_WORDS) and not _INTERVAL.search(text):

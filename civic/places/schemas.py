@@ -35,7 +35,10 @@ class PlacePropertiesSchema(Schema):
     name = fields.String()
     address = fields.String()
     district_code = fields.String(allow_none=True)
-    phone = fields.String()
+    phone = fields.String(metadata={"description": "as published, e.g. a range 02-2133-0001~6"})
+    tel = fields.String(metadata={"description": "the number to dial (first of the field), for tel: links"})
+    location_precision = fields.String(metadata={"description": "\"exact\", or \"dong\": placed at the legal "
+                                                                "dong named in the address (approximate)"})
     hours = fields.Dict(allow_none=True, metadata={"description": "days 1 (Mon)..7 (Sun) and holiday: "
                                                                    "[[start, end]] minutes after midnight"})
     open_now = fields.Boolean(allow_none=True, metadata={"description": "null when the hours are unknown"})

@@ -18,12 +18,13 @@ from pathlib import Path
 from uuid import uuid4
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, func, select
 
 from civic.db import utcnow
 from civic.errors import NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import EARTH_RADIUS_M, all_districts, district_index, haversine_m, validate_point
+from civic.places.matching import clean_phone
 from civic.places.models import BAND_PER_DEGREE, Place, lat_band
 from civic.places.opening_hours import derived_attributes, open_at
 
@@ -81,33 +82,47 @@ def search_box(lat: float, lon: float, radius_m: float) -> tuple[float, float, f
     return max(-90.0, lat - dlat), min(90.0, lat + dlat), lon - dlon, lon + dlon
 
 
-@lru_cache(maxsize=16)
-def _candidate_query(with_rules: bool, by_category: bool, by_band: bool):
+def _slots(count: int) -> int:
+    """Bound IN lists come in a few fixed sizes (padded with a repeated value), so each query
+    shape is compiled once and never re-rendered per request (SQLAlchemy's "expanding" IN is)."""
+    return max(1, 1 << (count - 1).bit_length())
+
+
+def _in_params(prefix: str, values: list) -> dict:
+    size = _slots(len(values))
+    padded = list(values) + [values[-1]] * (size - len(values))
+    return {f"{prefix}{i}": value for i, value in enumerate(padded)}
+
+
+@lru_cache(maxsize=64)
+def _candidate_query(with_rules: bool, category_slots: int, band_slots: int):
     """The box query, built once per shape; only the bound values change between searches."""
     columns = [Place.id, Place.lat, Place.lon] + ([Place.hours, Place.attributes] if with_rules else [])
     query = select(*columns).where(
         Place.lat.between(bindparam("min_lat"), bindparam("max_lat")),
         Place.lon.between(bindparam("min_lon"), bindparam("max_lon")),
     )
-    if by_band:
-        query = query.where(Place.lat_band.in_(bindparam("bands", expanding=True)))
-    if by_category:
-        query = query.where(Place.category.in_(bindparam("categories", expanding=True)))
+    if band_slots:
+        query = query.where(Place.lat_band.in_([bindparam(f"band{i}") for i in range(band_slots)]))
+    if category_slots:
+        query = query.where(Place.category.in_([bindparam(f"category{i}") for i in range(category_slots)]))
     return query
 
 
 def _candidates(box, category_list: list[str], with_rules: bool):
-    """(id, lat, lon[, hours, attributes]) rows inside the box: no objects, no JSON decoding
-    unless a filter needs it."""
+    """(id, lat, lon[, hours, attributes]) rows inside the box: plain rows on the session's
+    connection (no ORM loading), no JSON decoding unless a filter needs it."""
     min_lat, max_lat, min_lon, max_lon = box
     first, last = lat_band(min_lat), lat_band(max_lat)
     by_band = last - first <= 4 * BAND_PER_DEGREE
     params = {"min_lat": min_lat, "max_lat": max_lat, "min_lon": min_lon, "max_lon": max_lon}
     if by_band:
-        params["bands"] = list(range(first, last + 1))
+        params.update(_in_params("band", list(range(first, last + 1))))
     if category_list:
-        params["categories"] = category_list
-    return db.session.execute(_candidate_query(with_rules, bool(category_list), by_band), params)
+        params.update(_in_params("category", category_list))
+    query = _candidate_query(with_rules, _slots(len(category_list)) if category_list else 0,
+                             _slots(last - first + 1) if by_band else 0)
+    return db.session.connection().execute(query, params)
 
 
 def _check_search(limit: int, radius_m: float) -> None:
@@ -121,12 +136,8 @@ def _check_search(limit: int, radius_m: float) -> None:
         raise ValidationFailed(errors)
 
 
-def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: int = 10,
-                   radius_m: float | None = None, *, open_only: bool = False,
-                   attrs: list[str] | None = None, at: datetime | None = None) -> list[Nearby]:
-    """The ``limit`` places nearest to (lat, lon) within ``radius_m`` metres, nearest first
-    (ties by id), optionally of some categories, open at ``at`` (default now) and having every
-    attribute in ``attrs``. Other features call this too (alerts list nearby shelters)."""
+def _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at):
+    """(distance, id) of the winners, nearest first, and the checked search arguments."""
     lat, lon = validate_point(lat, lon)
     if isinstance(categories, str):
         categories = [categories]
@@ -134,7 +145,6 @@ def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: i
     attr_list = validate_attributes(attrs or [])
     radius_m = current_app.config["PLACES_DEFAULT_RADIUS_M"] if radius_m is None else radius_m
     _check_search(limit, radius_m)
-    at = at or utcnow()
     tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
     with_rules = bool(attr_list) or open_only
@@ -154,9 +164,119 @@ def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: i
             break
         searched = min(radius_m, searched * (2 if hits else 4))
     hits.sort()
-    hits = hits[:limit]
+    return hits[:limit]
+
+
+def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: int = 10,
+                   radius_m: float | None = None, *, open_only: bool = False,
+                   attrs: list[str] | None = None, at: datetime | None = None) -> list[Nearby]:
+    """The ``limit`` places nearest to (lat, lon) within ``radius_m`` metres, nearest first
+    (ties by id), optionally of some categories, open at ``at`` (default now) and having every
+    attribute in ``attrs``. Other features call this too (alerts list nearby shelters)."""
+    at = at or utcnow()
+    hits = _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at)
+    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     places = {p.id: p for p in db.session.scalars(select(Place).where(Place.id.in_([i for _, i in hits])))}
     return [Nearby(places[i], distance, open_at(places[i].hours, at, tz)) for distance, i in hits]
+
+
+@lru_cache(maxsize=8)
+def _winner_query(slots: int):
+    # Plain columns: the stored properties stay a string and the hours are decoded here, once.
+    return select(Place.id, Place.lat, Place.lon, Place.properties_json, cast(Place.hours, Text).label("hours")
+                  ).where(Place.id.in_([bindparam(f"id{i}") for i in range(slots)]))
+
+
+@dataclass
+class NearbyRow:
+    id: int
+    lat: float
+    lon: float
+    properties_json: str  # serialise_properties() of the row: a JSON object
+    distance_m: float
+    open_now: bool | None
+
+
+def nearest_rows(lat, lon, categories: list[str] | str | None = None, limit: int = 10,
+                 radius_m: float | None = None, *, open_only: bool = False,
+                 attrs: list[str] | None = None, at: datetime | None = None) -> list[NearbyRow]:
+    """``nearest_places`` for the JSON answer: the same winners as plain rows carrying their
+    pre-serialised properties, so no object is built and no stored JSON is decoded but the hours."""
+    at = at or utcnow()
+    hits = _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at)
+    if not hits:
+        return []
+    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    ids = [i for _, i in hits]
+    rows = {r.id: r for r in db.session.connection().execute(_winner_query(_slots(len(ids))), _in_params("id", ids))}
+    found = []
+    for distance, place_id in hits:
+        row = rows[place_id]
+        hours = json.loads(row.hours) if row.hours and row.hours != "null" else None
+        properties = row.properties_json
+        if properties is None:  # a row written before the column existed
+            place = db.session.get(Place, place_id)
+            place.refresh_properties()
+            properties = place.properties_json
+        found.append(NearbyRow(place_id, row.lat, row.lon, properties, distance, open_at(hours, at, tz)))
+    return found
+
+
+@dataclass
+class Answer:
+    """What the "near me" page shows: the results, the radius they come from, and whether the
+    search had to widen beyond the requested radius to find enough."""
+
+    results: list[Nearby]
+    radius_m: int
+    requested_m: int
+    within_requested: int
+
+    @property
+    def widened(self) -> bool:
+        return self.radius_m > self.requested_m
+
+
+def nearby_answer(lat, lon, category: str, *, limit: int, radius_m: int, open_only: bool = False,
+                  attrs: list[str] | None = None, at: datetime | None = None) -> Answer:
+    """The nearest ``limit`` places of a category within ``radius_m``; when fewer than
+    ``PLACES_WIDEN_BELOW`` lie inside it, the radius widens (to whole kilometres, at most
+    ``PLACES_MAX_RADIUS_M``) just enough to hold that many."""
+    max_radius = current_app.config["PLACES_MAX_RADIUS_M"]
+    wanted = current_app.config["PLACES_WIDEN_BELOW"]
+    found = nearest_places(lat, lon, category, limit, max(radius_m, max_radius), open_only=open_only,
+                           attrs=attrs, at=at)
+    within = [r for r in found if r.distance_m <= radius_m]
+    if not found:  # nothing as far as the search reaches
+        return Answer([], max(radius_m, max_radius), radius_m, 0)
+    if len(within) >= wanted or len(found) == len(within):
+        return Answer(within, radius_m, radius_m, len(within))
+    reach = found[min(wanted, len(found)) - 1].distance_m
+    widened = min(max_radius, max(radius_m, math.ceil(reach / 1000) * 1000))
+    return Answer([r for r in found if r.distance_m <= widened], widened, radius_m, len(within))
+
+
+# What a person under a disaster alert needs nearest: (category, how many, open now only).
+EMERGENCY_NEEDS = (("shelter", 3, False), ("emergency_room", 2, False), ("pharmacy", 2, True))
+
+
+def emergency_facilities(lat, lon, at: datetime | None = None) -> list[Nearby]:
+    """The nearest shelters, emergency rooms and pharmacies open now (at ``at``) from a point,
+    in that order, each as far as ``PLACES_MAX_RADIUS_M``: what the alert pages list."""
+    radius = current_app.config["PLACES_MAX_RADIUS_M"]
+    found: list[Nearby] = []
+    for category, count, open_only in EMERGENCY_NEEDS:
+        if category in categories():
+            found += nearest_places(lat, lon, category, count, radius, open_only=open_only, at=at)
+    return found
+
+
+def category_counts() -> dict[str, int]:
+    """How many places each configured category has; categories without data are left out,
+    so nothing is offered where the city has no data."""
+    rows = db.session.execute(select(Place.category, func.count()).group_by(Place.category))
+    counts = dict(rows.all())
+    return {c: counts[c] for c in categories() if counts.get(c)}
 
 
 def parse_bbox(raw: str, field: str = "bbox") -> tuple[float, float, float, float]:
@@ -205,11 +325,12 @@ def add_place(category: str, name: str, lat, lon, *, address: str = "", phone: s
     if district is None:
         raise ValidationFailed({"lat": "The point is outside the city."})
     with unit_of_work():
-        place = Place(category=category, name=name.strip()[:200], address=address, phone=phone,
+        place = Place(category=category, name=name.strip()[:200], address=address, phone=clean_phone(phone),
                       lat=lat, lon=lon, lat_band=lat_band(lat), district_code=district.code, hours=hours,
                       attributes={**derived_attributes(hours), **{k: bool(attributes[k]) for k in attribute_names}},
                       details=details or {}, source=source, source_id=source_id or f"manual-{uuid4().hex}",
-                      updated_at=utcnow())
+                      location_precision="exact", updated_at=utcnow())
+        place.refresh_properties()
         db.session.add(place)
     return place
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from civic.accounts.auth import current_user, role_required
 
@@ -20,4 +20,13 @@ def index():
         status_counts = None
     if status_counts is not None and (user.department_id is not None or user.has_role("admin")):
         counts = status_counts(user)
-    return render_template("staff/index.html", user=user, petition_counts=counts)
+    return render_template("staff/index.html", user=user, petition_counts=counts, **_department_stats(user))
+
+
+def _department_stats(user) -> dict:
+    """The open statistics for the caller's department and its petitions due soon (stats feature)."""
+    try:
+        from civic.stats.staff import department_overview
+    except ImportError:
+        return {}
+    return department_overview(user, request.args.get("days", 30, type=int))

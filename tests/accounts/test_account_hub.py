@@ -21,7 +21,7 @@ def test_the_account_page_links_everything_a_citizen_looks_for(app, client, db):
     endpoint = "accounts.logout_everywhere" if "accounts.logout_everywhere" in app.view_functions else "accounts.logout"
     with app.test_request_context():
         action = url_for(endpoint)
-    assert f'<form method="post" action="{action}">' in html
+    assert f'<form method="post" action="{action}" data-signout>' in html
 
 
 def test_large_text_is_shown_as_the_current_choice(client, db):

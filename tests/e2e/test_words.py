@@ -23,7 +23,8 @@ SHOTS = Path(__file__).resolve().parent.parent.parent / "instance" / "screenshot
 # Visible interface text and the texts of controls, without what is marked as another
 # language, code, or the values people typed.
 VISIBLE_TEXT = """(interfaceOnly) => {
-  const skip = el => el.closest('script,style,code,kbd,pre,template,[lang="en"],[lang="ko"]:not(html),[translate="no"]');
+  const skip = el => el.closest(
+    'script,style,code,kbd,pre,template,[lang="en"],[lang="ko"]:not(html),[translate="no"]');
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
