@@ -1,7 +1,7 @@
 """privacy consents: the version of the personal-data notice each account accepted, and when
 
 Revision ID: words_1
-Revises: mobile_1
+Revises: stats_1
 Create Date: 2026-11-30 22:20:00
 
 """
@@ -13,7 +13,7 @@ import civic.db
 
 # revision identifiers, used by Alembic.
 revision = 'words_1'
-down_revision = 'mobile_1'
+down_revision = 'stats_1'
 branch_labels = None
 depends_on = None
 
