@@ -2,6 +2,7 @@
 Connect client registry is per app: see ``civic.accounts.oidc``.)"""
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -33,6 +34,22 @@ class CivicBabel(Babel):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    from typing import ClassVar
+
+    from flask_sqlalchemy.model import Model as _FSAModel
+    from sqlalchemy import Table
+
+    class Model(_FSAModel, Base):
+        """What ``db.Model`` is at run time (Base plus Flask-SQLAlchemy's mixins), as a name mypy
+        accepts as a base class: it can't follow a class through an instance attribute."""
+
+        __abstract__ = True
+        __table__: ClassVar[Table]      # every model names a __tablename__, so it maps a Table
+else:
+    Model = db.Model
+
 migrate = Migrate()
 babel = CivicBabel()
 csrf = CSRFProtect()

@@ -31,6 +31,8 @@ def _fingerprint(path: str, mtime: float) -> str:
 
 
 def static_version(app: Flask, filename: str) -> str | None:
+    if app.static_folder is None:
+        return None
     path = Path(app.static_folder) / filename
     try:
         return _fingerprint(str(path), path.stat().st_mtime)

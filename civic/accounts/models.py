@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.db import IdMixin, TimestampMixin
-from civic.extensions import db
+from civic.extensions import Model
 
 ROLES = ("citizen", "staff", "department_admin", "alert_officer", "admin")
 
@@ -18,7 +18,7 @@ ROLE_IMPLIES = {
 }
 
 
-class Department(IdMixin, TimestampMixin, db.Model):
+class Department(IdMixin, TimestampMixin, Model):
     __tablename__ = "departments"
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -32,7 +32,7 @@ class Department(IdMixin, TimestampMixin, db.Model):
         return f"<Department {self.code}>"
 
 
-class User(IdMixin, TimestampMixin, db.Model):
+class User(IdMixin, TimestampMixin, Model):
     __tablename__ = "users"
 
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
@@ -57,7 +57,7 @@ class User(IdMixin, TimestampMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class OidcIdentity(IdMixin, TimestampMixin, db.Model):
+class OidcIdentity(IdMixin, TimestampMixin, Model):
     """Links an account to a provider's subject; e-mail alone never links accounts."""
 
     __tablename__ = "oidc_identities"
@@ -70,7 +70,7 @@ class OidcIdentity(IdMixin, TimestampMixin, db.Model):
     user: Mapped[User] = relationship()
 
 
-class ApiToken(IdMixin, TimestampMixin, db.Model):
+class ApiToken(IdMixin, TimestampMixin, Model):
     """Personal access token; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
@@ -84,7 +84,7 @@ class ApiToken(IdMixin, TimestampMixin, db.Model):
     user: Mapped[User] = relationship()
 
 
-class ApiClient(IdMixin, TimestampMixin, db.Model):
+class ApiClient(IdMixin, TimestampMixin, Model):
     """A machine client (Open311 ``api_key``); only the key's SHA-256 is stored."""
 
     __tablename__ = "api_clients"
@@ -95,7 +95,7 @@ class ApiClient(IdMixin, TimestampMixin, db.Model):
     revoked_at: Mapped[datetime | None]
 
 
-class UserSession(IdMixin, TimestampMixin, db.Model):
+class UserSession(IdMixin, TimestampMixin, Model):
     """A signed-in browser. The cookie carries the token; only its SHA-256 is stored. Deleting
     the row ends the session on the server, whatever copies of the cookie exist."""
 
@@ -106,7 +106,7 @@ class UserSession(IdMixin, TimestampMixin, db.Model):
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(Model):
     """Failed sign-ins of one account name from one client address (keyed by a SHA-256 of
     both), and until when the next attempt from there is refused."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -292,10 +293,10 @@ def require_role(user: User | None, role: str) -> User:
 
 # name -> hook(user); each feature registers one in its init_app, so accounts needs no
 # knowledge of the features' tables. Hooks run inside delete_account's unit of work.
-_deletion_hooks: dict[str, object] = {}
+_deletion_hooks: dict[str, Callable[[User], None]] = {}
 
 
-def register_deletion_hook(fn) -> None:
+def register_deletion_hook(fn: Callable[[User], None]) -> None:
     """``fn(user)`` removes or anonymises the feature's personal data of ``user``; it runs in
     the same transaction as the account's own anonymisation (never commits)."""
     _deletion_hooks[f"{fn.__module__}.{fn.__qualname__}"] = fn

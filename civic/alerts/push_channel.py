@@ -5,8 +5,10 @@ Personal updates to an account's linked devices are ``civic.notifications.push``
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import delete
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from civic.alerts.models import PushSubscription
 from civic.alerts.sender import PushMessage, PushResult
@@ -14,7 +16,7 @@ from civic.alerts.sender import PushMessage, PushResult
 NOTIFICATION_TTL_S = 24 * 3600
 
 
-def send_direct(session: Session, subscriptions: list[PushSubscription], payload: bytes, *,
+def send_direct(session: Session | scoped_session[Any], subscriptions: list[PushSubscription], payload: bytes, *,
                 topic: str | None, urgency: str, ttl: int = NOTIFICATION_TTL_S) -> dict[str, int]:
     """Send one payload to a few subscriptions now; gone ones are deleted."""
     from civic.alerts.fanout import make_sender

@@ -53,7 +53,9 @@ def validate_device(data: dict) -> dict:
         errors["endpoint"] = "An endpoint URL is required (at most 1024 characters)."
     elif any(ch.isspace() or ord(ch) < 33 or ch == "#" for ch in endpoint) or not endpoint_allowed(endpoint):
         errors["endpoint"] = "The endpoint must be an https URL of a known push service."
-    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    keys = data.get("keys")
+    if not isinstance(keys, dict):
+        keys = {}
     if not _valid_point(_b64url(keys.get("p256dh"))):
         errors["keys.p256dh"] = "Must be a base64url P-256 public key (65 bytes)."
     auth = _b64url(keys.get("auth"))
@@ -77,7 +79,7 @@ def link_device(user, data: dict) -> tuple[Device, bool]:
     with unit_of_work():
         device = db.session.scalar(select(Device).where(Device.endpoint == clean["endpoint"]))
         created = device is None
-        if created:
+        if device is None:
             count = len(list_devices(user))
             if count >= MAX_DEVICES:
                 raise ValidationFailed({"endpoint": f"At most {MAX_DEVICES} devices per account."})

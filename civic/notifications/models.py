@@ -6,10 +6,10 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civic.db import IdMixin, TimestampMixin
-from civic.extensions import db
+from civic.extensions import Model
 
 
-class Notification(IdMixin, TimestampMixin, db.Model):
+class Notification(IdMixin, TimestampMixin, Model):
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
 
@@ -24,7 +24,7 @@ class Notification(IdMixin, TimestampMixin, db.Model):
 DELIVERY_STATES = ("pending", "sending", "sent", "failed", "gone")
 
 
-class Device(IdMixin, TimestampMixin, db.Model):
+class Device(IdMixin, TimestampMixin, Model):
     """A browser's push subscription linked to an account, for that account's personal updates.
 
     Separate from the anonymous alert subscriptions: linking is opt-in per device, and unlinking
@@ -40,7 +40,7 @@ class Device(IdMixin, TimestampMixin, db.Model):
     last_sent_at: Mapped[datetime | None]
 
 
-class PersonalDelivery(IdMixin, db.Model):
+class PersonalDelivery(IdMixin, Model):
     """One notification for one device. The unique pair makes delivery idempotent: a retried
     job finds the row already ``sent`` and never sends it again."""
 

@@ -42,7 +42,7 @@ def push_channel(note: Notification) -> None:
         return
     notification_id = identity[0]
     if current_app.config.get("JOBS_INLINE", True):
-        app = current_app._get_current_object()
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as Flask
         threading.Thread(target=_deliver_in_app_context, args=(app, notification_id), daemon=True,
                          name=f"personal-push-{notification_id}").start()
     else:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from civic.accounts.auth import current_user, role_required
+from civic.accounts.auth import role_required, signed_in_user
 
 bp = Blueprint("staff", __name__)
 
@@ -12,14 +12,15 @@ bp = Blueprint("staff", __name__)
 def index():
     """Links to the staff pages of the installed features (by endpoint name, via ``nav_url``),
     with the petition counts of the caller's department when petitions are installed."""
-    user = current_user()
+    user = signed_in_user()
     counts = None
     try:
         from civic.petitions.triage import status_counts
     except ImportError:
-        status_counts = None
-    if status_counts is not None and (user.department_id is not None or user.has_role("admin")):
-        counts = status_counts(user)
+        pass
+    else:
+        if user.department_id is not None or user.has_role("admin"):
+            counts = status_counts(user)
     return render_template("staff/index.html", user=user, petition_counts=counts, **_department_stats(user))
 
 

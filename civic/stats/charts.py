@@ -73,8 +73,8 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, object]]) -> M
         segments.append(segment)
     for seg in segments:
         if len(seg) == 1:
-            x, y = seg[0].split(",")
-            body.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{BAR}"/>')
+            cx, cy = seg[0].split(",")
+            body.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{BAR}"/>')
         else:
             body.append(f'<polyline points="{" ".join(seg)}" fill="none" stroke="{BAR}" stroke-width="2.5"/>')
     if points:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from civic.extensions import db
+from civic.extensions import Model
 
 # Metrics and their keys (k1, k2, k3); ``day`` is the local (CIVIC_TIMEZONE) date of the event.
 PETITION_RECEIVED = "petition.received"        # department_id — day received
@@ -29,7 +29,7 @@ PROPOSAL_ON_TIME = "proposal.on_time"          # department_id — responded by 
 POLL_VOTES = "poll.votes"                      # poll_id — day voted
 
 
-class StatCount(db.Model):
+class StatCount(Model):
     __tablename__ = "stat_counts"
     # The primary key (metric, day, …) is also the index every window query uses.
 
@@ -41,7 +41,7 @@ class StatCount(db.Model):
     n: Mapped[int] = mapped_column(default=0)
 
 
-class OpenPetition(db.Model):
+class OpenPetition(Model):
     __tablename__ = "stat_open_petitions"
 
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), primary_key=True)

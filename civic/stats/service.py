@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -21,6 +22,9 @@ from civic.errors import ValidationFailed
 from civic.extensions import db
 from civic.stats import models as m
 from civic.stats.tracking import local_day
+
+if TYPE_CHECKING:
+    from civic.accounts.models import Department
 
 WINDOWS = (30, 90, 365)
 
@@ -73,10 +77,10 @@ def guarded(value, cases: int):
 
 
 def _sums(metrics: tuple[str, ...], since: date) -> list:
-    return db.session.execute(
+    return list(db.session.execute(
         select(m.StatCount.metric, m.StatCount.k1, m.StatCount.k2, func.sum(m.StatCount.n))
         .where(m.StatCount.metric.in_(metrics), m.StatCount.day >= since)
-        .group_by(m.StatCount.metric, m.StatCount.k1, m.StatCount.k2)).all()
+        .group_by(m.StatCount.metric, m.StatCount.k1, m.StatCount.k2)).all())
 
 
 @dataclass
@@ -98,7 +102,7 @@ class Figures:
     poll_totals: dict = field(default_factory=dict)
 
 
-def _departments() -> dict[str, object]:
+def _departments() -> dict[str, Department]:
     from civic.accounts.models import Department
 
     return {str(d.id): d for d in db.session.scalars(select(Department))}

@@ -15,7 +15,7 @@ def department_overview(user, days: int = 30) -> dict:
     try:
         from civic.petitions.triage import QueueFilter, queue
     except ImportError:
-        queue = None
-    if queue is not None:
+        pass
+    else:
         due_soon = queue(user, QueueFilter(due_soon=True, sort="due"), 1, 20).items
     return {"dept_stats": figures, "due_soon": due_soon, "stats_days": days, "stats_windows": service.WINDOWS}

@@ -35,8 +35,8 @@ def petition_charts(figures, locale: str) -> dict:
 
 
 def _status_labels() -> dict[str, str]:
+    from civic.reports.labels import status_label
     from civic.reports.models import STATUSES
-    from civic.reports.service import status_label
 
     return {status: status_label(status) for status in STATUSES}
 
