@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from civic.db import IdMixin, TimestampMixin, utcnow
 from civic.errors import ValidationFailed
-from civic.extensions import db
+from civic.extensions import Model, db
 
 CURRENT_VERSION = "2026-12-01"
 
@@ -33,7 +33,7 @@ ITEMS = (
 )
 
 
-class PrivacyConsent(IdMixin, TimestampMixin, db.Model):
+class PrivacyConsent(IdMixin, TimestampMixin, Model):
     """One accepted version of the notice, by one account."""
 
     __tablename__ = "privacy_consents"
