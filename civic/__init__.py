@@ -72,12 +72,13 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from civic.api import init_api
     from civic.extensions import babel, csrf, db, limiter, migrate
-    from civic.i18n import select_locale, translation_dirs
+    from civic.i18n import install_particles, select_locale, translation_dirs
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in translation_dirs())
     babel.init_app(app, locale_selector=select_locale)
+    install_particles(app)
     csrf.init_app(app)
     limiter.init_app(app)
     init_api(app)
@@ -132,6 +133,10 @@ def register_error_handlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
     from flask_wtf.csrf import generate_csrf
+
+    from civic import formatting
+
+    formatting.init_app(app)
 
     def nav_url(endpoint: str, **values) -> str | None:
         """URL of a feature page, or None while that feature is not installed."""

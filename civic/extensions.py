@@ -1,6 +1,7 @@
 """Extensions are created unbound here and bound to the app in ``create_app``. (The OpenID
 Connect client registry is per app: see ``civic.accounts.oidc``.)"""
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
@@ -22,6 +23,16 @@ class CivicApi(Api):
         pass
 
 
+class CivicBabel(Babel):
+    """Flask-Babel whose messages get Korean particles that agree (``civic.i18n.ParticleDomain``)."""
+
+    @cached_property
+    def domain_instance(self):
+        from civic.i18n import ParticleDomain
+
+        return ParticleDomain(domain=self.domain)
+
+
 db = SQLAlchemy(model_class=Base)
 
 if TYPE_CHECKING:
@@ -40,7 +51,7 @@ else:
     Model = db.Model
 
 migrate = Migrate()
-babel = Babel()
+babel = CivicBabel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 api = CivicApi()

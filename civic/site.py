@@ -44,6 +44,24 @@ def set_display(mode: str):
     return response
 
 
+@bp.route("/open-data")
+def open_data():
+    """Open data and machine formats in one place, so citizen pages need no developer words."""
+    from civic import installed_features
+
+    sources = []
+    if "places" in installed_features():
+        from civic.places.sources import source_summary
+
+        sources = source_summary()
+    maps = []
+    if "reports" in installed_features():
+        from civic.reports.maps import list_maps
+
+        maps = list_maps(1, 100).items
+    return render_template("open_data.html", sources=sources, maps=maps)
+
+
 @bp.route("/manifest.webmanifest")
 def manifest():
     locale = str(get_locale())

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,15 +35,15 @@ def normalize_email(raw: str | None, field: str = "email") -> str:
     try:
         return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise ValidationFailed({field: "Enter a valid e-mail address."}) from None
+        raise ValidationFailed({field: _l("Enter a valid e-mail address.")}) from None
 
 
 def _check_password(password: str | None) -> str:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if not password or len(password) < minimum:
-        raise ValidationFailed({"password": f"Use at least {minimum} characters."})
+        raise ValidationFailed({"password": _l("Use at least %(n)d characters.", n=minimum)})
     if len(password) > 1024:
-        raise ValidationFailed({"password": "Use at most 1024 characters."})
+        raise ValidationFailed({"password": _l("Use at most %(n)d characters.", n=1024)})
     return password
 
 
@@ -70,9 +71,17 @@ def list_departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.code)))
 
 
-def register_local(email: str, password: str, display_name: str = "") -> User:
-    """Create a citizen account with an e-mail and password."""
+def register_local(email: str, password: str, display_name: str = "", *,
+                   privacy_consent: str | None = None) -> User:
+    """Create a citizen account with an e-mail and password. ``privacy_consent`` is the version
+    of the personal-data notice the person accepted; only the current one will do."""
+    from civic.accounts import consent
+
     errors = {}
+    try:
+        consent.require_current(privacy_consent)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
     try:
         email = normalize_email(email)
     except ValidationFailed as exc:
@@ -82,15 +91,17 @@ def register_local(email: str, password: str, display_name: str = "") -> User:
     except ValidationFailed as exc:
         errors.update(exc.errors)
     if len(display_name or "") > 100:
-        errors["display_name"] = "Use at most 100 characters."
+        errors["display_name"] = _l("Use at most %(n)d characters.", n=100)
     if errors:
         raise ValidationFailed(errors)
     if find_user_by_email(email):
-        raise ValidationFailed({"email": "An account with this e-mail already exists."})
+        raise ValidationFailed({"email": _l("An account with this e-mail already exists.")})
     with unit_of_work():
         user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"),
                     display_name=(display_name or "").strip(), role="citizen")
         db.session.add(user)
+        db.session.flush()
+        consent.record(user, consent.CURRENT_VERSION)
     return user
 
 

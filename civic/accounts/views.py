@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from civic.accounts import oidc, service, sessions
+from civic.accounts import consent, oidc, service, sessions
 from civic.accounts.auth import (
     current_session_token,
     current_user,
@@ -50,9 +50,13 @@ def login():
 @limiter.limit(_login_limit, methods=["POST"])
 def register():
     form = RegisterForm()
+    if not form.consent_version.data:
+        form.consent_version.data = consent.CURRENT_VERSION
     if form.validate_on_submit():
         try:
-            user = service.register_local(form.email.data, form.password.data, form.display_name.data)
+            user = service.register_local(
+                form.email.data, form.password.data, form.display_name.data,
+                privacy_consent=form.consent_version.data if form.privacy_consent.data else None)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -60,7 +64,7 @@ def register():
             flash(_("Welcome! Your account has been created."), "success")
             return redirect(url_for("site.home"))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/register.html", form=form,
+    return render_template("accounts/register.html", form=form, consent_items=consent.ITEMS,
                            min_length=current_app.config["PASSWORD_MIN_LENGTH"]), status
 
 
@@ -105,7 +109,8 @@ def change_password():
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("accounts/account.html", user=current_user())
+    user = current_user()
+    return render_template("accounts/account.html", user=user, consent_record=consent.latest_for(user))
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

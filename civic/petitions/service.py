@@ -284,9 +284,9 @@ def _petition_by_client_token(client_token: str, user: User) -> Petition | None:
 
 
 def _format_date(moment) -> str:
-    from flask_babel import format_datetime
+    from civic.formatting import format_when
 
-    return format_datetime(moment, "medium")
+    return format_when(moment)
 
 
 # --- citizen actions ------------------------------------------------------------------------

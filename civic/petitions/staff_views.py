@@ -99,6 +99,7 @@ def _render_staff_detail(petition, status=200, **forms):
     return render_template(
         "petitions/staff_detail.html", petition=petition, assign_form=assign, status_form=status_form,
         transfer_form=transfer, note_form=note, answer_form=answer, audit_entries=entries, actors=actors,
+        department_names={d.code: d.name(str(get_locale())) for d in list_departments()},
     ), status
 
 

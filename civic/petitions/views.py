@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, get_locale, pgettext
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, login_required
 from civic.errors import Conflict, ValidationFailed
+from civic.formatting import format_when
 from civic.forms import apply_errors
 from civic.geo import all_districts, get_district
 from civic.petitions import service
@@ -47,7 +48,7 @@ def audit_label(action: str) -> str:
         "petition.view": _("Opened"), "petition.assign": _("Assigned"), "petition.status": _("Status changed"),
         "petition.transfer": _("Transferred out"), "petition.transfer_in": _("Transferred in"),
         "petition.note": _("Note added"), "petition.answer": _("Answered"),
-    }.get(action, action)
+    }.get(action, _("Other action"))
 
 
 def district_choices(blank: str) -> list[tuple[str, str]]:
@@ -89,7 +90,7 @@ def new():
             apply_errors(form, localized(exc))
         else:
             flash(_("Your petition was received. Receipt number %(receipt_no)s; we will answer by %(date)s.",
-                    receipt_no=petition.receipt_no, date=format_datetime(petition.due_at, "medium")), "success")
+                    receipt_no=petition.receipt_no, date=format_when(petition.due_at)), "success")
             return redirect(url_for("petitions.detail", receipt_no=petition.receipt_no, filed=1))
     status = 422 if form.errors or form.form_errors else 200
     types = {t.code: t for t in service.list_types()}

@@ -37,7 +37,7 @@ def transfer(report_id):
     report = service.get_report(report_id)
     form = TransferForm()
     locale = str(get_locale())
-    form.department_code.choices = [(d.code, f"{d.name(locale)} ({d.code})") for d in list_departments()]
+    form.department_code.choices = [(d.code, d.name(locale)) for d in list_departments()]
     if request.method == "GET":
         form.department_code.data = report.department.code
     if form.validate_on_submit():
@@ -62,7 +62,7 @@ def routing():
         (s.code, s.name(locale)) for s in service.list_services(active_only=False)]
     form.district_code.choices = [("", _("Any district"))] + [(d.code, d.name(locale)) for d in geo.all_districts()]
     form.department_code.choices = [("", _("(delete the rule)"))] + [
-        (d.code, f"{d.name(locale)} ({d.code})") for d in list_departments()]
+        (d.code, d.name(locale)) for d in list_departments()]
     if form.validate_on_submit():
         try:
             service.set_routing_rule(current_user(), form.service_code.data, form.district_code.data,
