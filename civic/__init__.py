@@ -10,9 +10,10 @@ import importlib.util
 import logging
 import os
 from pathlib import Path
+from typing import cast
 
 import click
-from flask import Flask, g, url_for
+from flask import Blueprint, Flask, g, url_for
 from werkzeug.routing import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # ``__init__.py`` defines ``init_app(app)``; a missing one is skipped, so features land
 # independently.
 FEATURES = ("accounts", "places", "reports", "petitions", "participation", "alerts",
-            "notifications", "staff")
+            "notifications", "stats", "staff")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -118,7 +119,8 @@ def register_features(app: Flask) -> None:
     # Every write anywhere is rate limited per client address (reads are filtered above).
     for blueprint in app.blueprints.values():
         if blueprint.name != "site":
-            limiter.limit(lambda: app.config["WRITE_RATE_LIMIT"])(blueprint)
+            # Flask types app.blueprints with its sans-I/O Blueprint; registered ones are flask.Blueprint.
+            limiter.limit(lambda: app.config["WRITE_RATE_LIMIT"])(cast(Blueprint, blueprint))
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -154,14 +156,28 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
 
     @app.cli.command("seed")
-    def seed_command():
+    @click.option("--demo", is_flag=True, help="Also load demo content and one demo account per role "
+                  "(refused on a database with real accounts).")
+    @click.option("--quiet", "-q", is_flag=True, help="Print only what concerns the demo content.")
+    def seed_command(demo, quiet):
         """Load default data (departments and every feature's defaults). Idempotent."""
         for name in installed_features():
             spec = importlib.util.find_spec(f"civic.{name}.seed")
             if spec is None:
                 continue
             added = importlib.import_module(f"civic.{name}.seed").seed()
-            click.echo(f"{name}: {added} added")
+            if not quiet:
+                click.echo(f"{name}: {added} added")
+        if demo:
+            from civic.demo import account_lines, load_demo
+
+            result = load_demo()
+            if not result.loaded:
+                click.echo(f"demo content skipped: {result.reason}")
+                return
+            click.echo("demo: " + (", ".join(f"{n} {k}" for k, n in result.added.items()) or "already loaded"))
+            for line in account_lines():
+                click.echo(line)
 
     @app.cli.group("settings")
     def settings_group():

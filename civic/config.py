@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from civic.settings import Setting, json_value, one_of, optional_str, parse_bool, positive, rate_limit
+from civic.settings import (
+    Setting,
+    json_value,
+    non_negative,
+    one_of,
+    optional_str,
+    parse_bool,
+    positive,
+    rate_limit,
+)
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 
@@ -81,8 +91,19 @@ SETTINGS = [
             '"label": "서울시 통합인증", "metadata_url": "https://…/.well-known/openid-configuration", '
             '"client_id": "…", "client_secret": "…"}]`.', check=oidc_providers, shown_default="`[]`"),
     Setting("PASSWORD_MIN_LENGTH", int, 10, "Shortest local password.", check=positive),
-    Setting("LOGIN_MAX_FAILURES", int, 5, "Failed sign-ins before an account is locked.", check=positive),
-    Setting("LOGIN_LOCKOUT_MINUTES", int, 15, "How long a locked account stays locked.", check=positive),
+    Setting("LOGIN_FREE_FAILURES", int, 3, "Failed sign-ins of one e-mail from one client address before delays "
+            "start; each further failure doubles the wait before the next attempt from that address is checked "
+            "(2 s, 4 s, …). No account is ever locked, and other addresses (the owner's) are not slowed down.",
+            check=non_negative),
+    Setting("LOGIN_MAX_DELAY_S", int, 300, "Longest wait, in seconds, between sign-in attempts of one e-mail from "
+            "one client address.", check=positive),
+    Setting("SESSION_LIFETIME_DAYS", int, 14, "How long a sign-in lasts on a device. Sessions are kept on the "
+            "server: signing out, a password change, \"sign out everywhere\" and account deletion end them at once, "
+            "whatever copies of the cookie exist.", check=positive),
+    Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies (load balancer, ingress) in front of the app. "
+            "`X-Forwarded-For` (client address for rate limits and sign-in throttling) and `X-Forwarded-Proto` "
+            "(HSTS, `https://` external URLs) are believed from that many hops; `0` ignores both headers.",
+            check=non_negative),
     Setting("LOGIN_RATE_LIMIT", str, "10/minute", "Sign-in and sign-up attempts per client address.",
             check=rate_limit),
     Setting("WRITE_RATE_LIMIT", str, "60/minute;600/hour", "Every other write (POST/PUT/PATCH/DELETE) per "
@@ -104,6 +125,7 @@ def derived_config(values: dict[str, Any]) -> dict[str, Any]:
     return {
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": values["MAX_UPLOAD_MB"] * 1024 * 1024,
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=values["SESSION_LIFETIME_DAYS"]),
         "LANGUAGES": ["ko", "en"],
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         # Redis down must not take the whole site with it: writes stay allowed and the

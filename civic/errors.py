@@ -13,7 +13,7 @@ from collections.abc import Callable
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ def register_error_handlers(app: Flask) -> None:
         if errors:
             detail = "The request has invalid fields."
         headers = {}
-        if status == 405 and exc.valid_methods:
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             headers["Allow"] = ", ".join(exc.valid_methods)
         if status == 429:
             retry_after = getattr(exc, "retry_after", None)
@@ -189,9 +189,8 @@ def register_error_handlers(app: Flask) -> None:
         from redis.exceptions import ConnectionError as RedisConnectionError
         from redis.exceptions import TimeoutError as RedisTimeoutError
     except ImportError:  # pragma: no cover - redis is a pinned dependency
-        RedisConnectionError = RedisTimeoutError = None
-
-    if RedisConnectionError is not None:
+        pass
+    else:
         @app.errorhandler(RedisConnectionError)
         @app.errorhandler(RedisTimeoutError)
         def queue_unavailable(exc):

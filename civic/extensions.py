@@ -1,6 +1,8 @@
 """Extensions are created unbound here and bound to the app in ``create_app``. (The OpenID
 Connect client registry is per app: see ``civic.accounts.oidc``.)"""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -21,6 +23,22 @@ class CivicApi(Api):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    from typing import ClassVar
+
+    from flask_sqlalchemy.model import Model as _FSAModel
+    from sqlalchemy import Table
+
+    class Model(_FSAModel, Base):
+        """What ``db.Model`` is at run time (Base plus Flask-SQLAlchemy's mixins), as a name mypy
+        accepts as a base class: it can't follow a class through an instance attribute."""
+
+        __abstract__ = True
+        __table__: ClassVar[Table]      # every model names a __tablename__, so it maps a Table
+else:
+    Model = db.Model
+
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

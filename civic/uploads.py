@@ -11,6 +11,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Response, current_app, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -77,6 +78,8 @@ def save_image(stream, field: str = "photo") -> StoredImage:
     data = _read_limited(stream, field)
     image = _open_checked(data, field)
     source_format = image.format
+    if source_format is None or source_format not in FORMATS:      # never: _open_checked allows only these
+        raise ValidationFailed({field: "Only JPEG, PNG or WebP photos are accepted."})
     content_type, ext = FORMATS[source_format]
     image = ImageOps.exif_transpose(image)
     if image.mode not in ("RGB", "RGBA", "L"):
@@ -104,8 +107,9 @@ def save_image(stream, field: str = "photo") -> StoredImage:
 
 
 def _write(image: Image.Image, path: Path, fmt: str) -> int:
-    options = {"JPEG": {"quality": 85, "optimize": True}, "PNG": {"optimize": True},
-               "WEBP": {"quality": 85}}[fmt]
+    options_by_format: dict[str, dict[str, Any]] = {"JPEG": {"quality": 85, "optimize": True},
+                                                     "PNG": {"optimize": True}, "WEBP": {"quality": 85}}
+    options = options_by_format[fmt]
     buffer = io.BytesIO()
     image.save(buffer, fmt, **options)      # no exif= / icc_profile= given: metadata is dropped
     tmp = path.with_suffix(path.suffix + ".part")

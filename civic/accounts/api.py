@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from civic.accounts import service
-from civic.accounts.auth import current_user, login_required
+from civic.accounts.auth import current_user, login_required, signed_in_user
 from civic.accounts.schemas import DepartmentSchema
 from civic.api import make_blueprint
 
@@ -35,7 +35,22 @@ def me():
 def delete_me():
     """Delete the signed-in account: personal data is removed or anonymised; public reports and
     proposals stay, shown as anonymous, and petitions stay as records with an anonymous petitioner."""
-    service.delete_account(current_user())
+    service.delete_account(signed_in_user())
+    return ""
+
+
+@bp.route("/me/sessions", methods=["DELETE"])
+@bp.response(204)
+@bp.doc(security=[{"bearerAuth": []}])
+@login_required
+def delete_my_sessions():
+    """Sign out everywhere: every browser session of the account ends on the server (this one
+    too). Personal access tokens are not sessions; revoke them separately."""
+    from civic.accounts.auth import logout_session
+    from civic.accounts.sessions import sign_out_everywhere
+
+    sign_out_everywhere(signed_in_user())
+    logout_session()
     return ""
 
 

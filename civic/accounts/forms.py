@@ -18,3 +18,9 @@ class RegisterForm(FlaskForm):
 class DeleteAccountForm(FlaskForm):
     confirm = BooleanField(_l("I understand that my account and personal data are deleted for good"),
                            validators=[DataRequired(_l("Tick the box to confirm."))])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
+

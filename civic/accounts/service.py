@@ -1,11 +1,11 @@
-"""Account rules: sign-up, sign-in with lockout, OIDC linking, tokens and API clients."""
+"""Account rules: sign-up, sign-in with throttling, passwords, OIDC linking, tokens and API clients."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -94,38 +94,77 @@ def register_local(email: str, password: str, display_name: str = "") -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User:
-    """Check e-mail and password. Every failure raises the same generic error; after
-    ``LOGIN_MAX_FAILURES`` failures the account is locked for ``LOGIN_LOCKOUT_MINUTES``."""
-    config = current_app.config
+def authenticate(email: str, password: str, client_address: str | None = None) -> User:
+    """Check e-mail and password. Every failure raises the same generic error. Failures slow
+    down further attempts for this e-mail from this client address (``civic.accounts.throttle``);
+    nobody can lock someone else's account."""
+    from civic.accounts import throttle
+
     try:
         email = normalize_email(email)
     except ValidationFailed:
         raise InvalidCredentials("The e-mail or password is incorrect.") from None
+    key = throttle.throttle_key(email, client_address)
+    if throttle.blocked_until(key) is not None:
+        # Refused before any password is checked; same time and answer as a wrong password.
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise InvalidCredentials("The e-mail or password is incorrect.")
     user = find_user_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password or "")
-        raise InvalidCredentials("The e-mail or password is incorrect.")
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        check_password_hash(_DUMMY_HASH, password or "")
+        throttle.record_failure(key)
         raise InvalidCredentials("The e-mail or password is incorrect.")
     if not check_password_hash(user.password_hash, password or "") or not user.is_active:
-        with unit_of_work():
-            user.failed_logins += 1
-            if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-                user.locked_until = now + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
-                user.failed_logins = 0
+        throttle.record_failure(key)
         raise InvalidCredentials("The e-mail or password is incorrect.")
     with unit_of_work():
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
+        throttle.clear(key)
+        user.last_login_at = utcnow()
     return user
 
 
+def change_password(user: User, current_password: str, new_password: str,
+                    keep_session: str | None = None) -> None:
+    """Replace the password after checking the current one. Every other session of the
+    account ends (the one given in ``keep_session`` stays signed in)."""
+    from civic.accounts.sessions import end_all_sessions
+
+    errors = {}
+    if not user.password_hash or not check_password_hash(user.password_hash, current_password or ""):
+        errors["current_password"] = "The current password is incorrect."
+    try:
+        _check_password(new_password)
+    except ValidationFailed as exc:
+        errors["new_password"] = exc.errors["password"]
+    if errors:
+        raise ValidationFailed(errors)
+    with unit_of_work():
+        user.password_hash = generate_password_hash(new_password, method="scrypt")
+        end_all_sessions(user, keep_token=keep_session)
+
+
+def _verified_email(claims: dict) -> str | None:
+    if not claims.get("email") or claims.get("email_verified") not in (True, "true"):
+        return None
+    try:
+        return normalize_email(str(claims["email"]))
+    except ValidationFailed:
+        return None
+
+
+def merge_userinfo(id_claims: dict, userinfo: dict) -> dict:
+    """ID token claims completed with the UserInfo answer. UserInfo must be about the ID
+    token's subject (OIDC Core §5.3.2), or it is refused; the ID token's own claims win."""
+    if str(userinfo.get("sub") or "") != str(id_claims.get("sub") or ""):
+        raise ValidationFailed({"sub": "The provider's UserInfo is about another subject."})
+    merged = {key: value for key, value in userinfo.items() if value not in (None, "")}
+    merged.update({key: value for key, value in id_claims.items() if value not in (None, "")})
+    return merged
+
+
 def sign_in_oidc(provider: str, claims: dict) -> User:
-    """Find or create the account linked to ``provider`` + ``sub``."""
+    """Find or create the account linked to ``provider`` + ``sub``; a linked account's name and
+    (verified) e-mail follow the provider's on every sign-in."""
     subject = str(claims.get("sub") or "")
     if not subject:
         raise ValidationFailed({"sub": "The provider returned no subject."})
@@ -134,19 +173,22 @@ def sign_in_oidc(provider: str, claims: dict) -> User:
     )
     with unit_of_work():
         if identity is None:
-            email = None
-            if claims.get("email") and claims.get("email_verified"):
-                candidate = str(claims["email"]).lower()
-                # Never take over an existing local account by e-mail: only a verified, unused
-                # address is recorded on the new account.
-                if find_user_by_email(candidate) is None:
-                    email = candidate
-            user = User(email=email, display_name=str(claims.get("name") or "")[:100], role="citizen")
+            user = User(email=None, display_name="", role="citizen")
             db.session.add(user)
             db.session.flush()
             identity = OidcIdentity(provider=provider, subject=subject, user=user)
             db.session.add(identity)
         user = identity.user
+        email = _verified_email(claims)
+        # Never take over another account by e-mail: only a verified address nobody else uses
+        # is recorded.
+        if email and email != user.email:
+            holder = find_user_by_email(email)
+            if holder is None or holder.id == user.id:
+                user.email = email
+        name = str(claims.get("name") or "").strip()[:100]
+        if name:
+            user.display_name = name
         user.last_login_at = utcnow()
     return user
 
@@ -240,10 +282,10 @@ def require_role(user: User | None, role: str) -> User:
 
 # name -> hook(user); each feature registers one in its init_app, so accounts needs no
 # knowledge of the features' tables. Hooks run inside delete_account's unit of work.
-_deletion_hooks: dict[str, object] = {}
+_deletion_hooks: dict[str, Callable[[User], None]] = {}
 
 
-def register_deletion_hook(fn) -> None:
+def register_deletion_hook(fn: Callable[[User], None]) -> None:
     """``fn(user)`` removes or anonymises the feature's personal data of ``user``; it runs in
     the same transaction as the account's own anonymisation (never commits)."""
     _deletion_hooks[f"{fn.__module__}.{fn.__qualname__}"] = fn
@@ -253,9 +295,11 @@ def delete_account(user: User) -> None:
     """Remove the account's personal data for good. The row stays (anonymous, inactive, with
     no way to sign in) so that public content and legal records keep their author reference,
     shown as anonymous."""
+    from civic.accounts.sessions import end_all_sessions
     from civic.notifications.models import Notification
 
     with unit_of_work():
+        end_all_sessions(user)
         for hook in list(_deletion_hooks.values()):
             hook(user)
         for model in (ApiToken, OidcIdentity, Notification):
@@ -266,8 +310,6 @@ def delete_account(user: User) -> None:
         user.display_name = ""
         user.locale = None
         user.is_active = False
-        user.failed_logins = 0
-        user.locked_until = None
         user.last_login_at = None
         if user.role != "citizen":
             user.role = "citizen"

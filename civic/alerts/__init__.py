@@ -1,7 +1,7 @@
 """Disaster alerts (Seoul Safety Guardian): push subscriptions, officer workflow, fan-out, CAP 1.2.
 
-``init_app`` also registers Web Push as a channel of ``civic.notifications`` so a signed-in
-user's subscriptions receive their petition and report notifications too.
+Personal updates (petitions, reports) go to the devices an account links, in
+``civic.notifications``; alert subscriptions stay anonymous.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from civic.alerts import api, cli, keys, views
-    from civic.alerts.push_channel import push_notification
     from civic.api import register_api
-    from civic.notifications.service import register_channel
 
     keys.configure_keys(app)
     app.register_blueprint(views.bp)
@@ -23,4 +21,3 @@ def init_app(app: Flask) -> None:
 
     register_deletion_hook(forget_user)
     app.cli.add_command(cli.alerts_cli)
-    register_channel(push_notification)

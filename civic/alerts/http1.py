@@ -77,7 +77,7 @@ class Connection:
                 await self._open()
             reused = self.served > 0
             try:
-                self.writer.write(head + body)
+                self._streams()[1].write(head + body)
                 return await self._read_response()
             except (asyncio.IncompleteReadError, ConnectionError) as exc:
                 self.close()
@@ -89,8 +89,13 @@ class Connection:
                 raise
         raise ConnectionError("unreachable")
 
+    def _streams(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self.reader is None or self.writer is None:
+            raise ConnectionError("not connected")
+        return self.reader, self.writer
+
     async def _read_response(self) -> Response:
-        reader = self.reader
+        reader = self._streams()[0]
         try:
             raw = await reader.readuntil(b"\r\n\r\n")
         except asyncio.LimitOverrunError as exc:
@@ -131,21 +136,22 @@ class Connection:
         return Response(status, headers)
 
     async def _drain_chunked(self) -> None:
+        reader = self._streams()[0]
         total = 0
         while True:
-            size_line = await self.reader.readuntil(b"\r\n")
+            size_line = await reader.readuntil(b"\r\n")
             try:
                 size = int(size_line.split(b";", 1)[0].strip(), 16)
             except ValueError as exc:
                 raise ProtocolError("bad chunk size") from exc
             if size == 0:
-                while (await self.reader.readuntil(b"\r\n")) != b"\r\n":  # trailers
+                while (await reader.readuntil(b"\r\n")) != b"\r\n":  # trailers
                     pass
                 return
             total += size
             if total > MAX_BODY_BYTES:
                 raise ProtocolError("response body too large")
-            await self.reader.readexactly(size + 2)
+            await reader.readexactly(size + 2)
 
 
 def default_ssl_context() -> ssl.SSLContext:

@@ -4,9 +4,9 @@ are re-exported here, so every face calls one module."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from shapely.geometry import shape
@@ -14,7 +14,7 @@ from sqlalchemy import String, cast, select
 
 from civic import audit
 from civic.accounts.service import require_role
-from civic.alerts import fanout
+from civic.alerts import banner, fanout
 from civic.alerts.models import ALERT_TYPES, LEVELS, Alert
 from civic.alerts.subscriptions import (  # noqa: F401 - subscription rules, re-exported for every face
     endpoint_allowed,
@@ -30,6 +30,7 @@ from civic.db import unit_of_work, utcnow
 from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import validate_district_codes, validate_point
+from civic.json_input import loads_checked
 
 # --- alerts: officers ------------------------------------------------------------------------
 
@@ -65,7 +66,7 @@ def _validate_polygon(value, errors: dict) -> dict | None:
         return None
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = loads_checked(value, "polygon")  # no lone surrogate, no absurd nesting
         except ValueError:
             errors["polygon"] = "Must be a GeoJSON Polygon."
             return None
@@ -106,7 +107,7 @@ def validate_alert(data: dict) -> dict:
     except ValidationFailed as exc:
         errors.update(exc.errors)
     clean["polygon"] = _validate_polygon(data.get("polygon"), errors)
-    circle = {k: data.get(f"circle_{k}") for k in ("lat", "lon", "radius_m")}
+    circle: dict[str, Any] = {k: data.get(f"circle_{k}") for k in ("lat", "lon", "radius_m")}
     clean.update(circle_lat=None, circle_lon=None, circle_radius_m=None)
     if any(v not in (None, "") for v in circle.values()):
         try:
@@ -214,6 +215,7 @@ def send(officer, alert: Alert) -> Alert:
         alert.sent_by_id = officer.id
         audit.record(officer, "alert.send", "alert", alert.id, department_id=officer.department_id,
                      msg_type=alert.msg_type, references=alert.references_id)
+    banner.invalidate()
     fanout.start(alert.id)
     db.session.refresh(alert)
     return alert
@@ -238,6 +240,7 @@ def send_as_operator(data: dict, officer=None, approver=None) -> Alert:
         db.session.add(alert)
         db.session.flush()
         audit.record(None, "alert.send", "alert", alert.id, via="cli", level=alert.level)
+    banner.invalidate()
     fanout.start(alert.id)
     db.session.refresh(alert)
     return alert

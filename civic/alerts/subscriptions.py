@@ -112,7 +112,7 @@ def subscribe(data: dict, user=None) -> tuple[PushSubscription, bool]:
     with unit_of_work():
         sub = get_subscription(clean["endpoint"])
         created = sub is None
-        if created:
+        if sub is None:
             sub = PushSubscription(endpoint=clean["endpoint"])
             db.session.add(sub)
         for name in ("p256dh", "auth", "types", "lang", "lat", "lon"):

@@ -118,11 +118,17 @@ def generate_private_key_b64() -> str:
 def private_key_from_b64(text: str) -> ec.EllipticCurvePrivateKey:
     text = text.strip()
     if text.startswith("-----BEGIN"):
-        return serialization.load_pem_private_key(text.encode(), password=None)
+        return _ec_key(serialization.load_pem_private_key(text.encode(), password=None))
     raw = b64url_decode(text)
     if len(raw) == 32:
         return ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
-    return serialization.load_der_private_key(raw, password=None)
+    return _ec_key(serialization.load_der_private_key(raw, password=None))
+
+
+def _ec_key(key: object) -> ec.EllipticCurvePrivateKey:
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise ValueError("a VAPID private key is an elliptic-curve (P-256) key")
+    return key
 
 
 def public_key_b64(private_key: ec.EllipticCurvePrivateKey) -> str:

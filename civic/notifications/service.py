@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from sqlalchemy import event, func, select, update
 
 from civic.api.pagination import Page, paginate
-from civic.db import unit_of_work, utcnow
+from civic.db import rowcount, unit_of_work, utcnow
 from civic.errors import NotFound
 from civic.extensions import db
 from civic.notifications.models import Notification
@@ -79,4 +79,4 @@ def mark_read(user, notification_id: int | None = None) -> int:
         query = query.where(Notification.id == notification_id)
     with unit_of_work():
         result = db.session.execute(query.values(read_at=utcnow()))
-    return result.rowcount
+    return rowcount(result)

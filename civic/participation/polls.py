@@ -146,8 +146,8 @@ def cast_vote(user, poll_id: int, option_id) -> PollVote:
         db.session.execute(
             update(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id)
             .values(option_id=option_id, updated_at=utcnow()).execution_options(synchronize_session=False))
-    return db.session.scalar(select(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id)
-                             .execution_options(populate_existing=True))
+    return db.session.scalars(select(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id)
+                              .execution_options(populate_existing=True)).one()
 
 
 def my_vote(user, poll: Poll) -> int | None:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from civic import audit
 from civic.accounts.models import Department, User
-from civic.db import unit_of_work, utcnow
+from civic.db import rowcount, unit_of_work, utcnow
 from civic.errors import Conflict, Forbidden
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
@@ -46,7 +46,7 @@ def support(user, proposal_id: int) -> Proposal:
             counted = db.session.execute(
                 update(Proposal).where(Proposal.id == proposal.id, Proposal.status.in_(OPEN_STATUSES))
                 .values(supports_count=Proposal.supports_count + 1).execution_options(synchronize_session=False))
-            if counted.rowcount != 1:
+            if rowcount(counted) != 1:
                 raise Conflict(N_("This proposal is not open for support."))
             count, status = db.session.execute(
                 select(Proposal.supports_count, Proposal.status).where(Proposal.id == proposal.id)).one()
@@ -63,7 +63,7 @@ def _reach_threshold(proposal: Proposal) -> None:
     moved = db.session.execute(
         update(Proposal).where(Proposal.id == proposal.id, Proposal.status == PUBLISHED)
         .values(status=UNDER_REVIEW, threshold_reached_at=now).execution_options(synchronize_session=False))
-    if moved.rowcount != 1:
+    if rowcount(moved) != 1:
         return  # another transaction crossed it first
     department = _route(proposal)
     db.session.execute(
@@ -107,12 +107,12 @@ def withdraw_support(user, proposal_id: int) -> Proposal:
     with unit_of_work():
         removed = db.session.execute(delete(ProposalSupport).where(
             ProposalSupport.proposal_id == proposal.id, ProposalSupport.user_id == user.id))
-        if removed.rowcount != 1:
+        if rowcount(removed) != 1:
             raise Conflict(N_("You do not support this proposal."))
         counted = db.session.execute(
             update(Proposal).where(Proposal.id == proposal.id, Proposal.status.in_(OPEN_STATUSES))
             .values(supports_count=Proposal.supports_count - 1).execution_options(synchronize_session=False))
-        if counted.rowcount != 1:
+        if rowcount(counted) != 1:
             raise Conflict(N_("This proposal is no longer open; supports cannot be withdrawn."))
     db.session.refresh(proposal)
     return proposal
@@ -135,7 +135,7 @@ def expire_proposals(now=None) -> int:
             moved = db.session.execute(
                 update(Proposal).where(Proposal.id == proposal.id, Proposal.status == PUBLISHED)
                 .values(status=EXPIRED).execution_options(synchronize_session=False))
-            if moved.rowcount == 1:
+            if rowcount(moved) == 1:
                 expired += 1
                 audit.record(None, "proposal.expire", "proposal", proposal.id, supports=proposal.supports_count)
                 with in_locale_of(proposal.author):

@@ -206,6 +206,8 @@ def proposal_photo(proposal_id):
     if not proposal.photo_name:
         abort(404)
     name = proposal.photo_thumb_name if request.args.get("thumb") else proposal.photo_name
+    if not name:
+        abort(404)
     return send_upload(name, max_age=3600)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from marshmallow import ValidationError
 
-from civic.accounts.auth import current_user, login_required
+from civic.accounts.auth import current_user, login_required, signed_in_user
 from civic.api import make_blueprint
 from civic.api.pagination import page_headers
 from civic.errors import ValidationFailed, _flatten_messages
@@ -41,7 +41,7 @@ bp = make_blueprint("petitions_api", __name__, url_prefix="/petitions",
 staff_bp = make_blueprint("petitions_staff_api", __name__, url_prefix="/staff/petitions",
                           description="Staff triage of petitions routed to the caller's department")
 
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 @staff_bp.before_request
@@ -56,7 +56,7 @@ def _staff_only():
 def _body_and_files(schema) -> tuple[dict, list[Upload]]:
     """JSON, or multipart/form-data with image files in ``attachments``."""
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        data = request.form.to_dict()
+        data: dict | None = request.form.to_dict()
         uploads = [Upload(f.stream, f.filename or "") for f in request.files.getlist("attachments") if f]
     else:
         data = request.get_json(silent=True)
@@ -108,7 +108,7 @@ def create():
 @login_required
 def mine(args):
     """The caller's petitions, newest first."""
-    page = service.list_mine(current_user(), args["page"], args["per_page"], args.get("status"))
+    page = service.list_mine(signed_in_user(), args["page"], args["per_page"], args.get("status"))
     return [present.citizen_view(p) for p in page.items], 200, page_headers(page)
 
 

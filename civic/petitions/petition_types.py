@@ -49,7 +49,7 @@ def update_type(actor: User | None, code: str, *, name_ko: str, name_en: str, de
     required = list(dict.fromkeys(required_fields or []))
     if any(name not in REQUIRABLE_FIELDS for name in required):
         errors["required_fields"] = _l("Only %(names)s.", names=", ".join(REQUIRABLE_FIELDS))
-    if errors:
+    if errors or department is None:
         raise ValidationFailed(errors)
     with unit_of_work():
         ptype.name_ko, ptype.name_en = name_ko.strip(), name_en.strip()

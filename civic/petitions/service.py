@@ -98,7 +98,7 @@ def get_petition(user: User | None, receipt_no: str) -> Petition:
     """A petition the user may see (404 otherwise). Staff and admins opening someone's
     petition is recorded in the audit log, since it shows personal data."""
     petition = _visible(user, receipt_no)
-    if user.id != petition.petitioner_id:
+    if user is not None and user.id != petition.petitioner_id:
         with unit_of_work():
             audit.record(user, "petition.view", "petition", petition.receipt_no,
                          department_id=petition.department_id)
@@ -214,14 +214,14 @@ def attachment_rows(stored: list[StoredImage], kind: str) -> list[PetitionAttach
 
 
 def file_petition(user: User | None, *, type_code: str, title: str, body: str, district: str | None = None,
-                  lat=None, lon=None, contact_preference: str = "in_app", contact_phone: str | None = None,
+                  lat=None, lon=None, contact_preference: str | None = "in_app", contact_phone: str | None = None,
                   uploads: list[Upload] | None = None, client_token: str | None = None) -> Petition:
     """A signed-in user files a petition. It is routed, numbered and given its legal deadline;
     nothing is stored (no row, no file) unless all of it is. A ``client_token`` this user already
     filed with returns that petition instead of a second one (an offline draft sent twice)."""
     from civic.accounts.service import require_role
 
-    require_role(user, "citizen")
+    user = require_role(user, "citizen")
     client_token = (client_token or "").strip()[:64] or None
     if client_token:
         existing = _petition_by_client_token(client_token, user)
@@ -293,7 +293,7 @@ def _format_date(moment) -> str:
 
 def _own(user: User | None, receipt_no: str) -> Petition:
     petition = _visible(user, receipt_no)
-    if petition.petitioner_id != user.id:
+    if user is None or petition.petitioner_id != user.id:
         # Staff and admins may see it but only the petitioner acts on it as a citizen.
         raise NotFound("No such petition.")
     return petition
@@ -307,7 +307,7 @@ def withdraw(user: User | None, receipt_no: str, reason: str = "") -> Petition:
     with unit_of_work():
         petition.status = "withdrawn"
         petition.withdrawn_at = utcnow()
-        petition.events.append(PetitionEvent(kind="withdrawn", status="withdrawn", actor_id=user.id,
+        petition.events.append(PetitionEvent(kind="withdrawn", status="withdrawn", actor_id=petition.petitioner_id,
                                              body=(reason or "").strip()[:1000]))
         assignee = petition.assignee
         if assignee is not None and assignee.is_active:
@@ -341,7 +341,7 @@ def rate(user: User | None, receipt_no: str, score, comment: str = "") -> Petiti
         petition.rating = score
         petition.rating_comment = (comment or "").strip() or None
         petition.rated_at = utcnow()
-        petition.events.append(PetitionEvent(kind="rated", actor_id=user.id))
+        petition.events.append(PetitionEvent(kind="rated", actor_id=petition.petitioner_id))
     return petition
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from civic.accounts.auth import current_user, role_required, safe_next
+from civic.accounts.auth import current_user, role_required, safe_next, signed_in_user
 from civic.accounts.service import list_departments
 from civic.errors import Conflict, ValidationFailed
 from civic.forms import apply_errors
@@ -49,7 +49,7 @@ def _queue_filter() -> triage.QueueFilter:
 @bp.route("/staff/petitions")
 @role_required("staff")
 def index():
-    user = current_user()
+    user = signed_in_user()
     flt = _queue_filter()
     try:
         page = triage.queue(user, flt, request.args.get("page", 1, type=int))
@@ -174,7 +174,7 @@ def answer(receipt_no):
 @bp.route("/staff/petitions/workload", endpoint="workload")
 @role_required("department_admin")
 def workload_page():
-    user = current_user()
+    user = signed_in_user()
     department = request.args.get("department") or None
     try:
         load = workload.workload(user, department)

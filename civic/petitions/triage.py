@@ -137,7 +137,7 @@ def _filtered(user: User, flt: QueueFilter, now: datetime):
 
 def queue(user: User | None, flt: QueueFilter | None = None, page: int = 1, per_page: int = 20) -> Page:
     """The caller's department queue (admins: every department, or one chosen)."""
-    require_staff(user)
+    user = require_staff(user)
     flt = flt or QueueFilter()
     query, _department = _filtered(user, flt, utcnow())
     order = {
@@ -155,7 +155,7 @@ def queue(user: User | None, flt: QueueFilter | None = None, page: int = 1, per_
 
 def status_counts(user: User | None, department_code: str | None = None) -> dict[str, int]:
     """Petitions per status in the caller's scope, plus ``overdue`` and ``due_soon``."""
-    require_staff(user)
+    user = require_staff(user)
     now = utcnow()
     department = department_scope(user, department_code)
     scope = [] if department is None else [Petition.department_id == department.id]
@@ -224,6 +224,7 @@ def _assign_one(actor: User, petition: Petition, member: User) -> None:
 
 def assign(actor: User | None, receipt_no: str, user_id) -> Petition:
     """Assign a petition to a staff member of the handling department."""
+    actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
     member = _staff_member(petition, user_id)
     with unit_of_work():
@@ -233,7 +234,7 @@ def assign(actor: User | None, receipt_no: str, user_id) -> Petition:
 
 def bulk_assign(actor: User | None, receipt_nos: list[str], user_id) -> list[Petition]:
     """Assign several petitions at once; all of them or none."""
-    require_staff(actor)
+    actor = require_staff(actor)
     receipt_nos = list(dict.fromkeys(str(r) for r in receipt_nos or []))
     if not receipt_nos:
         raise ValidationFailed({"receipt_nos": _l("Choose at least one petition.")})
@@ -248,6 +249,7 @@ def bulk_assign(actor: User | None, receipt_nos: list[str], user_id) -> list[Pet
 
 
 def change_status(actor: User | None, receipt_no: str, status: str) -> Petition:
+    actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
     if status not in STATUSES:
         raise ValidationFailed({"status": _l("One of %(names)s.", names=", ".join(STATUSES))})
@@ -271,6 +273,7 @@ def change_status(actor: User | None, receipt_no: str, status: str) -> Petition:
 def transfer(actor: User | None, receipt_no: str, department_code: str, reason: str) -> Petition:
     """Hand the petition to another department, with a reason the petitioner also sees. The
     deadline continues or restarts (``PETITIONS_TRANSFER_DEADLINE``)."""
+    actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
     reason = (reason or "").strip()
     errors = {}
@@ -283,7 +286,7 @@ def transfer(actor: User | None, receipt_no: str, department_code: str, reason: 
         errors["reason"] = _l("Give the reason for the transfer.")
     elif len(reason) > 2000:
         errors["reason"] = _l(_l("Use at most %(n)d characters.", n=2000))
-    if errors:
+    if errors or target is None:
         raise ValidationFailed(errors)
     if not petition.is_open:
         raise Conflict("Only an open petition can be transferred.")
@@ -315,6 +318,7 @@ def transfer(actor: User | None, receipt_no: str, department_code: str, reason: 
 
 def add_note(actor: User | None, receipt_no: str, body: str) -> PetitionEvent:
     """An internal note for staff; never shown to the petitioner."""
+    actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
     body = (body or "").strip()
     if not body:
@@ -332,6 +336,7 @@ def add_note(actor: User | None, receipt_no: str, body: str) -> PetitionEvent:
 
 def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload] | None = None) -> Petition:
     """Answer the petition (text and optional images); the petitioner is notified."""
+    actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
     body = (body or "").strip()
     uploads = [u for u in (uploads or []) if u is not None]

@@ -98,11 +98,12 @@ def new():
 
 
 def _render_detail(petition, withdraw_form=None, rating_form=None, status=200):
+    user = current_user()
     return render_template(
         "petitions/detail.html", petition=petition, events=service.public_events(petition),
         withdraw_form=withdraw_form or WithdrawForm(prefix="withdraw"),
         rating_form=rating_form or RatingForm(prefix="rating"),
-        is_petitioner=current_user() is not None and current_user().id == petition.petitioner_id,
+        is_petitioner=user is not None and user.id == petition.petitioner_id,
         filed=request.args.get("filed") == "1",
     ), status
 

@@ -104,7 +104,7 @@ def moonlight_hours(row):
     hours = row.get("hours") or {}
     if not isinstance(hours, dict):
         return None
-    values = {}
+    values: dict[int | str, str] = {}
     for number, key in _WEEKDAY_KEYS.items():
         day = hours.get(key) or {}
         if not isinstance(day, dict):

@@ -85,7 +85,7 @@ def choose_format(kind: str, file_type: str, columns: list[str],
                   property_map: dict[str, str] | None = None) -> Format:
     if file_type == "geojson":
         fmt = geojson_format(kind, property_map)
-        missing = [c for c in fmt.required if c not in columns]
+        missing = [c if isinstance(c, str) else " / ".join(c) for c in fmt.required if c not in columns]
         if missing:
             raise ImportFailed(f"The GeoJSON features lack the property {', '.join(missing)}; "
                                "map it with --map name=PROPERTY.")

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Float, Index, Integer, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civic.db import IdMixin, utcnow
-from civic.extensions import db
+from civic.extensions import Model
 from civic.places.matching import dial_number
 
 # Rows are grouped in latitude bands of 0.01° (about 1.1 km): the nearby query reads a few
@@ -41,7 +41,7 @@ def serialise_properties(values: dict, updated_at: datetime) -> str:
     return json.dumps(properties, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-class Place(IdMixin, db.Model):
+class Place(IdMixin, Model):
     """A public facility. ``category`` is free text checked against ``PLACES_CATEGORIES``, so a
     new category needs configuration, not code."""
 
@@ -75,9 +75,10 @@ class Place(IdMixin, db.Model):
     def is_approximate(self) -> bool:
         return self.location_precision != "exact"
 
-    def refresh_properties(self) -> None:
-        self.properties_json = serialise_properties(
+    def refresh_properties(self) -> str:
+        self.properties_json = properties = serialise_properties(
             {name: getattr(self, name) for name in STATIC_PROPERTIES}, self.updated_at)
+        return properties
 
     def __repr__(self) -> str:
         return f"<Place {self.id} {self.category} {self.name!r}>"

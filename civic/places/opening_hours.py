@@ -76,7 +76,7 @@ def _day_set(spec: str | None) -> list[int | str]:
     first = DAY_NAMES[parts[0]]
     last = DAY_NAMES[parts[-1]]
     if last < first:
-        return list(range(first, 8)) + list(range(1, last + 1))
+        return [*range(first, 8), *range(1, last + 1)]
     return list(range(first, last + 1))
 
 
@@ -97,15 +97,17 @@ def _parse_cached(text: str) -> dict | None:
     if any(word in text for word in ALWAYS_WORDS) and not _INTERVAL.search(text):
         return always_open(text)
     if text == "업무시간":
-        days = {str(d): [[540, 1080]] if d <= 5 else [] for d in WEEKDAYS}
+        days: dict[str, list] = {str(d): [[540, 1080]] if d <= 5 else [] for d in WEEKDAYS}
         return {"24h": False, "days": days, "holiday": [], "text": text}
-    days: dict[str, list] = {}
+    days = {}
     holiday: list | None = None
     found = False
     weekdays_only = "평일만" in text
     for match in _SEGMENT.finditer(text):
         found = True
         m = _INTERVAL.search(match.group("interval"))
+        if m is None:   # never: _SEGMENT's interval is _INTERVAL's pattern
+            continue
         start = _minutes(m.group(1), m.group(2))
         end = _minutes(m.group(4), m.group(5))
         if m.group(3):  # 익일 = the next day

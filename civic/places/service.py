@@ -216,8 +216,9 @@ def nearest_rows(lat, lon, categories: list[str] | str | None = None, limit: int
         properties = row.properties_json
         if properties is None:  # a row written before the column existed
             place = db.session.get(Place, place_id)
-            place.refresh_properties()
-            properties = place.properties_json
+            if place is None:   # deleted since the query above
+                continue
+            properties = place.refresh_properties()
         found.append(NearbyRow(place_id, row.lat, row.lon, properties, distance, open_at(hours, at, tz)))
     return found
 
@@ -318,7 +319,8 @@ def add_place(category: str, name: str, lat, lon, *, address: str = "", phone: s
 
     lat, lon = validate_point(lat, lon)
     validate_categories([category])
-    attribute_names = validate_attributes([k for k, v in (attributes or {}).items() if v is not None])
+    attributes = attributes or {}
+    attribute_names = validate_attributes([k for k, v in attributes.items() if v is not None])
     if not (name or "").strip():
         raise ValidationFailed({"name": "Required."})
     district = district_at(lat, lon)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, current_app, render_template, request, url_for
@@ -160,7 +161,8 @@ def index():
 
 def _other_categories(form: SearchForm, offered: list[str]) -> list[tuple[str, str]]:
     """One-tap links to the other categories (those with data) around the same point."""
-    keep = {name: value for name, value in request.args.items() if name in {"near", "lat", "lon"} and value}
+    keep: dict[str, Any] = {name: value for name, value in request.args.items()
+                            if name in {"near", "lat", "lon"} and value}
     return [(category_label(code), url_for("places.index", category=code, **keep))
             for code in offered if code != form.category.data]
 

@@ -6,7 +6,7 @@ from flask import request, url_for
 from marshmallow import ValidationError
 
 from civic import geo
-from civic.accounts.auth import current_user, login_required
+from civic.accounts.auth import current_user, login_required, signed_in_user
 from civic.api import make_blueprint
 from civic.api.pagination import PageArgs, page_headers
 from civic.errors import ValidationFailed
@@ -37,14 +37,14 @@ def _load(schema, data) -> dict:
     try:
         return schema.load(data)
     except ValidationError as exc:
-        errors = {k: (v[0] if isinstance(v, list) else str(v)) for k, v in exc.messages.items()}
+        errors = {k: (v[0] if isinstance(v, list) else str(v)) for k, v in exc.messages_dict.items()}
         raise ValidationFailed(errors) from None
 
 
 def _form_or_json(schema) -> tuple[dict, list]:
     """JSON body, or multipart form fields plus uploaded files."""
     if request.mimetype == "multipart/form-data" or request.mimetype == "application/x-www-form-urlencoded":
-        raw = {k: v for k, v in request.form.items() if v != ""}
+        raw: dict[str, str | dict[str, str]] = {k: v for k, v in request.form.items() if v != ""}
         attributes = {k[10:-1]: v for k, v in request.form.items() if k.startswith("attribute[") and k.endswith("]")}
         if attributes:
             raw["attributes"] = attributes
@@ -114,9 +114,9 @@ def follow(report_id):
     """Follow (POST) or stop following (DELETE) a report's updates."""
     report = service.get_report(report_id)
     if request.method == "DELETE":
-        service.unfollow(current_user(), report)
+        service.unfollow(signed_in_user(), report)
     else:
-        service.follow(current_user(), report)
+        service.follow(signed_in_user(), report)
     return "", 204
 
 
@@ -128,7 +128,7 @@ def follow(report_id):
 def post_update(args, report_id):
     """Staff of the routed department: public update text and/or status change."""
     report = service.get_report(report_id)
-    handling.post_update(current_user(), report, args["text"], args.get("status"), args.get("close_reason"))
+    handling.post_update(signed_in_user(), report, args["text"], args.get("status"), args.get("close_reason"))
     return report_feature(report, with_updates=True), 201
 
 
@@ -160,7 +160,7 @@ def add_point(slug):
     """Add a point (JSON or multipart with one `photo`)."""
     cmap = maps.get_map(slug)
     data, files = _form_or_json(PointInput())
-    point = maps.add_point(current_user(), cmap, category=data["category"], name=data["name"], lat=data["lat"],
+    point = maps.add_point(signed_in_user(), cmap, category=data["category"], name=data["name"], lat=data["lat"],
                            lon=data["lon"], note=data["note"], photo=files[0].stream if files else None)
     return geo.point_feature(point.lon, point.lat, {"name": point.name, "category": point.category,
                                                     "note": point.note, "state": point.state}, id=point.id), 201

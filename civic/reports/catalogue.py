@@ -77,7 +77,7 @@ def upsert_service(actor: User | None, code: str, **fields) -> Service:
     with unit_of_work():
         service = db.session.scalar(select(Service).where(Service.code == code))
         created = service is None
-        if created:
+        if service is None:
             if not fields.get("name_ko") or not fields.get("name_en"):
                 raise ValidationFailed({"name_ko": "A new service needs Korean and English names."})
             service = Service(code=code)

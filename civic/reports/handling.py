@@ -40,7 +40,7 @@ def can_manage(user: User | None, report: Report) -> bool:
 
 
 def _require_manager(user: User | None, report: Report) -> User:
-    require_role(user, "staff")
+    user = require_role(user, "staff")
     if not can_manage(user, report):
         raise Forbidden("Only staff of the department handling this report can change it.")
     return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from civic.accounts.auth import current_user, login_required
+from civic.accounts.auth import current_user, login_required, signed_in_user
 from civic.errors import DomainError, ValidationFailed
 from civic.forms import apply_errors
 from civic.reports import maps
@@ -27,7 +27,7 @@ def new():
     form = MapForm()
     if form.validate_on_submit():
         try:
-            cmap = maps.create_map(current_user(), form.slug.data, form.title.data, form.description.data,
+            cmap = maps.create_map(signed_in_user(), form.slug.data, form.title.data, form.description.data,
                                    form.categories.data, form.contribution.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -67,7 +67,7 @@ def point_new(slug):
     if form.validate_on_submit():
         photo = form.photo.data if form.photo.data and form.photo.data.filename else None
         try:
-            point = maps.add_point(current_user(), cmap, category=form.category.data, name=form.name.data,
+            point = maps.add_point(signed_in_user(), cmap, category=form.category.data, name=form.name.data,
                                    lat=form.lat.data, lon=form.lon.data, note=form.note.data,
                                    photo=photo.stream if photo else None)
         except ValidationFailed as exc:
@@ -86,7 +86,7 @@ def point_new(slug):
 @login_required
 def point_moderate(slug, point_id):
     cmap = maps.get_map(slug)
-    maps.moderate_point(current_user(), cmap, point_id, request.form.get("state", ""))
+    maps.moderate_point(signed_in_user(), cmap, point_id, request.form.get("state", ""))
     flash(_("The point was updated."), "success")
     return redirect(url_for("maps.detail", slug=cmap.slug))
 
@@ -98,7 +98,7 @@ def invite(slug):
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            maps.invite(current_user(), cmap, form.email.data)
+            maps.invite(signed_in_user(), cmap, form.email.data)
         except DomainError as exc:
             flash(next(iter(exc.errors.values()), exc.detail), "error")
         else:

@@ -137,6 +137,7 @@ def definition_json(svc: Service, locale: str) -> dict:
 
 def request_json(report: Report, locale: str) -> dict:
     notes = next((u.text for u in reversed(report.updates) if u.text), None)
+    media: str | None
     if report.photos:
         media = url_for("reports.photo", name=report.photos[0].name, _external=True)
     else:

@@ -175,7 +175,8 @@ def nearby_open_reports(service_code: str, lat: float, lon: float, radius_m: flo
                     Report.lat.between(min_lat, max_lat), Report.lon.between(min_lon, max_lon)))
     if exclude_id:
         query = query.where(Report.id != exclude_id)
-    found = [(geo.haversine_m(lat, lon, r.lat, r.lon), r) for r in db.session.scalars(query)]
+    found = [(geo.haversine_m(lat, lon, r.lat, r.lon), r) for r in db.session.scalars(query)
+             if r.lat is not None and r.lon is not None]      # always: the query bounds both
     return [r for d, r in sorted(found, key=lambda x: x[0]) if d <= radius_m]
 
 

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic import geo
-from civic.accounts.auth import current_user, role_required
+from civic.accounts.auth import current_user, role_required, signed_in_user
 from civic.accounts.service import list_departments
 from civic.errors import Forbidden, ValidationFailed
 from civic.forms import apply_errors
@@ -26,7 +26,7 @@ def index():
         status = "open_any"
     filters = service.ReportFilters(status=None if status == "all" else status,
                                     service_code=request.args.get("service") or None)
-    page = handling.staff_reports(current_user(), filters, request.args.get("page", 1, type=int))
+    page = handling.staff_reports(signed_in_user(), filters, request.args.get("page", 1, type=int))
     return render_template("reports/staff_index.html", page=page, status=status, statuses=STATUSES,
                            services=service.list_services())
 
@@ -42,7 +42,7 @@ def transfer(report_id):
         form.department_code.data = report.department.code
     if form.validate_on_submit():
         try:
-            handling.transfer_report(current_user(), report, form.department_code.data, form.reason.data)
+            handling.transfer_report(signed_in_user(), report, form.department_code.data, form.reason.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:

@@ -3,12 +3,14 @@ photos. Themed maps (map_views) and the staff pages (staff_views) have blueprint
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic import geo, uploads
-from civic.accounts.auth import current_user, login_required
+from civic.accounts.auth import current_user, login_required, signed_in_user
 from civic.errors import ValidationFailed
 from civic.forms import apply_errors
 from civic.reports import handling, labels, service
@@ -38,7 +40,7 @@ def index():
     filters = service.ReportFilters(status=status, service_code=args.get("service") or None,
                                     district_code=args.get("district") or None)
     page = service.list_reports(filters, args.get("page", 1, type=int))
-    api_args = {"service_code": filters.service_code, "district_code": filters.district_code,
+    api_args: dict[str, Any] = {"service_code": filters.service_code, "district_code": filters.district_code,
                 "status": status if status in STATUSES else None}
     geojson_url = url_for("reports_api.list_reports", per_page=100, **{k: v for k, v in api_args.items() if v})
     return render_template("reports/index.html", page=page, services=service.list_services(), geojson_url=geojson_url,
@@ -48,7 +50,7 @@ def index():
 @bp.route("/reports/mine")
 @login_required
 def mine():
-    page = service.my_reports(current_user(), request.args.get("page", 1, type=int))
+    page = service.my_reports(signed_in_user(), request.args.get("page", 1, type=int))
     return render_template("reports/mine.html", page=page)
 
 
@@ -88,7 +90,7 @@ def new():
     if request.method == "GET":
         form.process(data={**where, "service_code": code})
     duplicates = (service.nearby_open_reports(svc.code, location.lat, location.lon)
-                  if location.lat is not None else [])
+                  if location.lat is not None and location.lon is not None else [])
     attribute_values = {k[10:-1]: request.form.getlist(k) for k in request.form if k.startswith("attribute[")}
     attribute_errors: dict[str, str] = {}
     if request.method == "POST" and form.validate_on_submit():
@@ -137,10 +139,10 @@ def _update_choices(form: UpdateForm) -> None:
 def follow(report_id):
     report = service.get_report(report_id)
     if request.form.get("action") == "unfollow":
-        service.unfollow(current_user(), report)
+        service.unfollow(signed_in_user(), report)
         flash(_("You no longer follow this report."), "success")
     else:
-        service.follow(current_user(), report)
+        service.follow(signed_in_user(), report)
         flash(_("You will be notified of updates to this report."), "success")
     return redirect(url_for("reports.detail", report_id=report.id))
 
@@ -153,7 +155,7 @@ def post_update(report_id):
     _update_choices(form)
     if form.validate_on_submit():
         try:
-            handling.post_update(current_user(), report, form.text.data, form.status.data or None,
+            handling.post_update(signed_in_user(), report, form.text.data, form.status.data or None,
                                 form.close_reason.data or None)
         except ValidationFailed as exc:
             apply_errors(form, localized(exc))

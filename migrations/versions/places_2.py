@@ -1,7 +1,7 @@
 """places: location_precision and the pre-serialised feature properties
 
 Revision ID: places_2
-Revises: mobile_1
+Revises: sec_1
 Create Date: 2026-11-30 21:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'places_2'
-down_revision = 'mobile_1'
+down_revision = 'sec_1'
 branch_labels = None
 depends_on = None
 

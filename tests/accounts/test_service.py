@@ -1,11 +1,9 @@
-from datetime import timedelta
 
 import pytest
 from werkzeug.security import check_password_hash
 
 from civic.accounts import service
 from civic.accounts.models import OidcIdentity, User
-from civic.db import utcnow
 from civic.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 from tests.factories import PASSWORD, make_user
 
@@ -40,22 +38,6 @@ def test_authenticate_gives_one_generic_error(app):
         service.authenticate("nobody@example.org", PASSWORD)
     assert wrong_password.value.detail == unknown.value.detail
     assert service.authenticate("A@example.org", PASSWORD).email == "a@example.org"
-
-
-def test_repeated_failures_lock_the_account(app, db):
-    app.config.update(LOGIN_MAX_FAILURES=3, LOGIN_LOCKOUT_MINUTES=15)
-    user = service.register_local("a@example.org", PASSWORD)
-    for _ in range(3):
-        with pytest.raises(service.InvalidCredentials):
-            service.authenticate("a@example.org", "wrong password!")
-    assert user.locked_until is not None and user.locked_until > utcnow()
-    # Even the right password is refused while locked, with the same generic error.
-    with pytest.raises(service.InvalidCredentials):
-        service.authenticate("a@example.org", PASSWORD)
-    user.locked_until = utcnow() - timedelta(seconds=1)
-    db.session.commit()
-    assert service.authenticate("a@example.org", PASSWORD) == user
-    assert user.failed_logins == 0
 
 
 def test_tokens_are_stored_hashed_and_revocable(app, db):

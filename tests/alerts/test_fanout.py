@@ -14,9 +14,7 @@ from civic import jobs
 from civic.alerts import fanout, service
 from civic.alerts.models import Delivery, PushSubscription
 from civic.db import unit_of_work, utcnow
-from civic.notifications.service import notify
 from tests.alerts.helpers import GANGNAM, JONGNO, alert_data, send_alert, subscribe
-from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -215,30 +213,6 @@ def test_a_failing_batch_hands_its_rows_back_for_the_retry(app, db, officers, pu
     monkeypatch.undo()
     fanout.send_batch(row.alert_id, row.id, row.id)  # the job's retry
     assert len(device.received) == 1
-
-
-def test_user_notifications_also_go_to_their_push_subscriptions(app, db, push_service):
-    user = make_user()
-    device, _ = subscribe(push_service, user=user)
-    stranger, _ = subscribe(push_service)
-    with unit_of_work():
-        notify(user, "petition.answered", "민원 답변이 등록되었습니다", "답변을 확인하세요.", "/petitions/2026-000001")
-    deadline = time.monotonic() + 20  # delivered off the request thread
-    while not device.received and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert device.received == [{"title": "민원 답변이 등록되었습니다", "body": "답변을 확인하세요.",
-                                "url": "/petitions/2026-000001", "tag": device.received[0]["tag"],
-                                "kind": "petition.answered"}]
-    assert stranger.received == []
-
-
-def test_user_notifications_are_pushed_by_a_job_with_redis(app, db, push_service, redis_url):
-    app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
-    user = make_user()
-    subscribe(push_service, user=user)
-    with unit_of_work():
-        notify(user, "report.updated", "제보 처리 상태가 바뀌었습니다")
-    assert jobs.get_queue("alerts").count == 1
 
 
 def test_test_notification(app, push_service):
