@@ -17,6 +17,8 @@ from flask import Flask, Response, request
 from flask_compress import Compress
 from werkzeug.routing import IntegerConverter
 
+from civic.errors import N_
+
 compress = Compress()
 
 YEAR = 365 * 24 * 3600
@@ -93,17 +95,17 @@ def init_http_policy(app: Flask) -> None:
         from civic.errors import ValidationFailed
 
         if "\x00" in request.path or "\x00" in request.query_string.decode("latin-1"):
-            raise ValidationFailed({"url": "The address contains a NUL character."})
+            raise ValidationFailed({"url": N_("The address contains a NUL character.")})
         if "%00" in request.query_string.decode("latin-1"):
-            raise ValidationFailed({"url": "The address contains a NUL character."})
+            raise ValidationFailed({"url": N_("The address contains a NUL character.")})
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
                 if any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True)):
-                    raise ValidationFailed({"form": "A field contains a NUL character."})
+                    raise ValidationFailed({"form": N_("A field contains a NUL character.")})
             elif request.is_json:
                 raw = request.get_data(cache=True)
                 if b"\\u0000" in raw or b"\x00" in raw:
-                    raise ValidationFailed({"body": "The body contains a NUL character."})
+                    raise ValidationFailed({"body": N_("The body contains a NUL character.")})
 
     # Registered after Compress, so this runs first: the ETag is of the uncompressed page and a
     # 304 is decided before any compression work.

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
@@ -55,18 +53,3 @@ def get_str(name: str) -> str:
 def category_departments() -> dict[str, str]:
     value = current_app.config["PROPOSAL_CATEGORY_DEPARTMENTS"]
     return json.loads(value) if isinstance(value, str) else dict(value)
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Seoul")
-
-
-def to_utc(value: datetime) -> datetime:
-    """Aware datetimes are converted; naive ones are wall-clock times in the city (Asia/Seoul)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=local_zone())
-    return value.astimezone(UTC)
-
-
-def to_local(value: datetime) -> datetime:
-    return value.astimezone(local_zone())

@@ -23,7 +23,7 @@ from civic.extensions import db
 from civic.geo import district_at
 from civic.places import opening_hours
 from civic.places.mappings import KINDS, Format, geojson_format, value
-from civic.places.models import Place, lat_band
+from civic.places.models import Place
 from civic.places.readers import ImportFailed, read_records
 
 SKIP_NO_NAME = "no name"
@@ -32,7 +32,7 @@ SKIP_OUTSIDE = "outside the city"
 SKIP_DUPLICATE = "duplicate of an earlier row in the file"
 FIX_SWAPPED = "latitude and longitude were swapped"
 
-COMPARED = ("category", "name", "address", "district_code", "lat", "lon", "lat_band", "phone",
+COMPARED = ("category", "name", "address", "district_code", "lat", "lon", "phone",
             "hours", "attributes", "details")
 
 
@@ -153,7 +153,6 @@ def _row(fmt: Format, kind: str, record: dict, transformer, summary: ImportSumma
         "district_code": district.code,
         "lat": lat,
         "lon": lon,
-        "lat_band": lat_band(lat),
         "phone": str(value(record, fmt.phone) or "")[:60],
         "hours": hours,
         "attributes": attributes,

@@ -4,7 +4,7 @@ import math
 from datetime import datetime
 
 from sqlalchemy import JSON, Float, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from civic.db import IdMixin, utcnow
 from civic.extensions import db
@@ -17,6 +17,11 @@ BAND_PER_DEGREE = 100
 
 def lat_band(lat: float) -> int:
     return math.floor(lat * BAND_PER_DEGREE)
+
+
+def _lat_band_on_insert(context) -> int:
+    # Rows written by a bulk ``insert(Place)`` (the importer) get their band here.
+    return lat_band(context.get_current_parameters()["lat"])
 
 
 class Place(IdMixin, db.Model):
@@ -37,7 +42,9 @@ class Place(IdMixin, db.Model):
     district_code: Mapped[str | None] = mapped_column(String(5), index=True)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
-    lat_band: Mapped[int] = mapped_column(Integer)
+    # Derived from ``lat``, never set by hand: on insert by the column default, on every change
+    # of ``lat`` through the ORM by ``_set_lat_band``.
+    lat_band: Mapped[int] = mapped_column(Integer, default=_lat_band_on_insert)
     phone: Mapped[str] = mapped_column(String(60), default="")
     hours: Mapped[dict | None] = mapped_column(JSON)
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -45,6 +52,11 @@ class Place(IdMixin, db.Model):
     source: Mapped[str] = mapped_column(String(60))
     source_id: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @validates("lat")
+    def _set_lat_band(self, _key: str, lat: float) -> float:
+        self.lat_band = lat_band(lat)
+        return lat
 
     def __repr__(self) -> str:
         return f"<Place {self.id} {self.category} {self.name!r}>"
