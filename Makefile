@@ -57,8 +57,10 @@ services:
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; PYTHONPATH=. $(BIN)/python $$script || exit 1; done
 
+# ruff (style and likely bugs) and mypy (types, None misuse) over civic/, as CI runs them first.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Re-extract the core catalog after changing texts (features: see README, Translations).
 translations: $(STAMP)

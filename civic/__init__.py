@@ -47,16 +47,18 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def configure(app: Flask, instance_path: Path, overrides: dict) -> None:
-    from civic.config import load_config, normalize_database_url
+    """Every declared setting, typed and checked (a bad value stops here), then what follows
+    from them, then overrides of Flask's own keys (tests)."""
+    from civic.config import derived_config
+    from civic.settings import declared_settings, load_settings
 
     instance_path.mkdir(parents=True, exist_ok=True)
-    app.config.update(load_config(instance_path))
-    app.config.update(overrides)
-    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if "JOBS_INLINE" not in overrides:
-        app.config["JOBS_INLINE"] = not app.config.get("REDIS_URL")
-    if "RATELIMIT_STORAGE_URI" not in overrides and app.config.get("REDIS_URL"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    settings = declared_settings(installed_features())
+    values = load_settings(settings, os.environ, overrides, instance_path)
+    app.config.update(values)
+    app.config.update(derived_config(values))
+    app.config.update({key: value for key, value in overrides.items() if key not in values})
+    app.extensions["civic_settings"] = settings
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
 
@@ -160,6 +162,24 @@ def register_commands(app: Flask) -> None:
                 continue
             added = importlib.import_module(f"civic.{name}.seed").seed()
             click.echo(f"{name}: {added} added")
+
+    @app.cli.group("settings")
+    def settings_group():
+        """The settings registry: every environment variable civic reads."""
+
+    @settings_group.command("table")
+    def settings_table_command():
+        """The README's configuration table (Markdown)."""
+        from civic.settings import markdown_table
+
+        click.echo(markdown_table(app.extensions["civic_settings"]), nl=False)
+
+    @settings_group.command("env-example")
+    def settings_env_command():
+        """The contents of .env.example."""
+        from civic.settings import env_example
+
+        click.echo(env_example(app.extensions["civic_settings"]), nl=False)
 
     @app.cli.group("i18n")
     def i18n_group():

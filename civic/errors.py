@@ -38,8 +38,9 @@ class Message(str):
         return message
 
 
-def N_(msgid: str, **params) -> Message:
-    """Mark a service message for the catalogs; it is translated where it is shown."""
+def N_(msgid: str, **params) -> str:
+    """Mark a service message for the catalogs; it is translated where it is shown. (Typed as
+    ``str``: a ``Message`` goes wherever a message string goes.)"""
     return Message(msgid, **params)
 
 

@@ -2,7 +2,7 @@
 
 Times are stored in UTC; the city's zone (setting ``CIVIC_TIMEZONE``, held by Flask-Babel as
 ``BABEL_DEFAULT_TIMEZONE``) turns them into wall-clock times and back, and the holiday country
-(setting ``PETITIONS_HOLIDAY_COUNTRY``) says which days are public holidays. Readable dates for
+(setting ``CIVIC_HOLIDAY_COUNTRY``) says which days are public holidays. Readable dates for
 pages are Flask-Babel's ``format_datetime``/``format_date``, which use the same zone.
 """
 
@@ -28,7 +28,7 @@ def _zone(name: str) -> ZoneInfo:
 
 def holiday_country() -> str:
     """The country whose public holidays count (an ISO code of the ``holidays`` package)."""
-    return current_app.config["PETITIONS_HOLIDAY_COUNTRY"]
+    return current_app.config["CIVIC_HOLIDAY_COUNTRY"]
 
 
 def local_now() -> datetime:

@@ -58,7 +58,7 @@ def test_no_other_convention_is_left():
 
 def test_a_message_is_english_text_that_remembers_its_id():
     message = N_("Use at most %(n)d characters.", n=2000)
-    assert message == "Use at most 2000 characters." and isinstance(message, str)
+    assert message == "Use at most 2000 characters." and isinstance(message, Message)
     assert (message.msgid, message.params) == ("Use at most %(n)d characters.", {"n": 2000})
     assert str(ValidationFailed({"body": message}).errors["body"]) == "Use at most 2000 characters."
 

@@ -19,7 +19,7 @@ LANGS = ("ko", "en")
 LOCATION_DECIMALS = 3
 
 
-def endpoint_allowed(endpoint: str, allowlist: str | None = None) -> bool:
+def endpoint_allowed(endpoint: str, allowlist: list[str] | None = None) -> bool:
     """https push-service origins from ``PUSH_SERVICE_ALLOWLIST`` (``*.`` wildcards allowed);
     plain http only for an origin listed explicitly with ``http://`` (loopback tests)."""
     try:
@@ -30,7 +30,7 @@ def endpoint_allowed(endpoint: str, allowlist: str | None = None) -> bool:
     if parts.scheme not in ("https", "http") or not host or parts.username or parts.password:
         return False
     allowlist = allowlist if allowlist is not None else current_app.config["PUSH_SERVICE_ALLOWLIST"]
-    for entry in allowlist.replace(",", " ").split():
+    for entry in allowlist:
         allowed = urlsplit(entry)
         if allowed.scheme != parts.scheme or allowed.port != port:
             continue

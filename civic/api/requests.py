@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from flask import request
 from marshmallow import Schema, ValidationError
@@ -34,8 +35,9 @@ def read_body(schema: Schema, *, files: tuple[str, ...] = (),
     """The request body loaded with ``schema``: a JSON object, or form fields (multipart or
     url-encoded; empty fields count as absent) plus the uploaded files of the ``files`` fields.
     ``form_extra`` turns form fields that JSON sends nested (``attribute[code]``) into values."""
+    data: Any
     if request.mimetype in FORM_TYPES:
-        data: dict = {key: value for key, value in request.form.items() if value != ""}
+        data = {key: value for key, value in request.form.items() if value != ""}
         if form_extra is not None:
             data.update(form_extra(request.form))
         uploaded = [f for name in files for f in request.files.getlist(name) if f and f.filename]

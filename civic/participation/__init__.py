@@ -6,9 +6,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from civic.api import register_api
-    from civic.participation import api, cli, settings, staff_views, views
+    from civic.participation import api, cli, staff_views, views
 
-    settings.set_defaults(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(staff_views.bp)
     register_api(app, api.bp)

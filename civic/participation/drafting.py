@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -17,7 +18,6 @@ from civic.geo import validate_district_codes
 from civic.notifications.service import in_locale_of, notify
 from civic.participation.models import DRAFT, HIDDEN, PUBLISHED, SUBMITTED, UNDER_REVIEW, Proposal
 from civic.participation.proposals import _proposal_url, _require_user, categories, get_proposal
-from civic.participation.settings import get_int
 
 
 def _validate_fields(title, body, category, district_code) -> dict:
@@ -124,7 +124,7 @@ def publish_proposal(actor, proposal_id: int) -> Proposal:
         proposal.status = PUBLISHED
         proposal.hidden_reason = None
         proposal.published_at = proposal.published_at or now
-        proposal.expires_at = proposal.expires_at or now + timedelta(days=get_int("PROPOSAL_SUPPORT_DAYS"))
+        proposal.expires_at = proposal.expires_at or now + timedelta(days=current_app.config["PROPOSAL_SUPPORT_DAYS"])
         audit.record(actor, "proposal.publish", "proposal", proposal.id, department_id=actor.department_id)
         with in_locale_of(proposal.author):
             notify(proposal.author, "proposal.published", _("Your proposal was published"),

@@ -4,6 +4,7 @@ comments.py."""
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from civic.accounts.models import User
@@ -18,17 +19,16 @@ from civic.participation.models import (
     ProposalComment,
     ProposalSupport,
 )
-from civic.participation.settings import category_departments, get_int
 
 SORTS = ("newest", "supports", "near_threshold")
 
 
 def categories() -> list[str]:
-    return list(category_departments())
+    return list(current_app.config["PROPOSAL_CATEGORY_DEPARTMENTS"])
 
 
 def threshold() -> int:
-    return get_int("PROPOSAL_SUPPORT_THRESHOLD")
+    return current_app.config["PROPOSAL_SUPPORT_THRESHOLD"]
 
 
 def _require_user(user) -> User:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,6 @@ from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
 from civic.participation.models import EXPIRED, OPEN_STATUSES, PUBLISHED, UNDER_REVIEW, Proposal, ProposalSupport
 from civic.participation.proposals import _proposal_url, _require_user, get_proposal, threshold
-from civic.participation.settings import category_departments, get_int, get_str
 
 
 def _check_may_support(user, proposal: Proposal) -> None:
@@ -25,7 +25,7 @@ def _check_may_support(user, proposal: Proposal) -> None:
         raise Conflict(N_("You cannot support your own proposal."))
     if proposal.status not in OPEN_STATUSES:
         raise Conflict(N_("This proposal is not open for support."))
-    wait_hours = get_int("PARTICIPATION_MIN_ACCOUNT_AGE_HOURS")
+    wait_hours = current_app.config["PARTICIPATION_MIN_ACCOUNT_AGE_HOURS"]
     if wait_hours and user.created_at > utcnow() - timedelta(hours=wait_hours):
         raise Forbidden(N_("New accounts can support proposals %(n)d hours after sign-up.", n=wait_hours))
 
@@ -68,7 +68,7 @@ def _reach_threshold(proposal: Proposal) -> None:
     db.session.execute(
         update(Proposal).where(Proposal.id == proposal.id)
         .values(department_id=department.id if department else None,
-                response_due_at=now + timedelta(days=get_int("PROPOSAL_RESPONSE_DAYS")))
+                response_due_at=now + timedelta(days=current_app.config["PROPOSAL_RESPONSE_DAYS"]))
         .execution_options(synchronize_session=False))
     audit.record(None, "proposal.threshold_reached", "proposal", proposal.id,
                  department_id=department.id if department else None, threshold=threshold())
@@ -88,7 +88,8 @@ def _reach_threshold(proposal: Proposal) -> None:
 
 def _route(proposal: Proposal) -> Department | None:
     """The department answering a proposal, by category (configuration), else the default one."""
-    codes = [category_departments().get(proposal.category), get_str("PROPOSAL_DEFAULT_DEPARTMENT")]
+    config = current_app.config
+    codes = [config["PROPOSAL_CATEGORY_DEPARTMENTS"].get(proposal.category), config["PROPOSAL_DEFAULT_DEPARTMENT"]]
     for code in codes:
         if code:
             department = db.session.scalar(select(Department).where(Department.code == code))

@@ -1,5 +1,5 @@
 """Legal deadlines in working days: weekends and public holidays (``civic.timezone``: the
-``holidays`` package, country ``PETITIONS_HOLIDAY_COUNTRY``) do not count."""
+``holidays`` package, country ``CIVIC_HOLIDAY_COUNTRY``) do not count."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def due_at(received_at: datetime, days: int) -> datetime:
     (``PETITIONS_DUE_TIME``, local) of the ``days``-th working day after the day of receipt."""
     zone = local_zone()
     local_day = received_at.astimezone(zone).date()
-    hour, minute = (int(part) for part in str(current_app.config["PETITIONS_DUE_TIME"]).split(":"))
+    hour, minute = (int(part) for part in current_app.config["PETITIONS_DUE_TIME"].split(":"))
     due_day = add_working_days(local_day, days)
     return datetime.combine(due_day, time(hour, minute), tzinfo=zone).astimezone(UTC)
 

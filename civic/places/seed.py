@@ -23,9 +23,9 @@ def seed() -> int:
     how many places were added. Idempotent: a second run adds nothing."""
     from civic.places.importer import import_file
 
-    configured = current_app.config.get("PLACES_SEED_FILES") or ""
+    configured = current_app.config["PLACES_SEED_FILES"]
     if configured:
-        files = [tuple(item.rsplit(":", 1)) for item in configured.split(",") if item.strip()]
+        files = [tuple(item.rsplit(":", 1)) for item in configured]
     else:
         files = [(str(DATA / name), kind) for name, kind in BUNDLED]
     added = 0

@@ -91,7 +91,7 @@ def test_retries_are_bounded(app, db, officers, push_service):
 
 
 def test_retry_after_longer_than_the_bound_gives_up(app, db, officers, push_service):
-    app.config["PUSH_RETRY_MAX_DELAY_S"] = "0.5"  # the service asks for 1 s
+    app.config["PUSH_RETRY_MAX_DELAY_S"] = 0.5  # the service asks for 1 s
     flaky, sub = subscribe(push_service, "flaky", failures=1)
     alert = send_alert(officers[0])
     assert flaky.requests == 1
@@ -250,7 +250,7 @@ def test_test_notification(app, push_service):
 def worker_env(app, redis_url, **extra):
     env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                INSTANCE_PATH=app.instance_path, SECRET_KEY="test", PYTHONPATH=str(ROOT),
-               PUSH_SERVICE_ALLOWLIST=app.config["PUSH_SERVICE_ALLOWLIST"], PUSH_BATCH_SIZE="4",
+               PUSH_SERVICE_ALLOWLIST=" ".join(app.config["PUSH_SERVICE_ALLOWLIST"]), PUSH_BATCH_SIZE="4",
                VAPID_PRIVATE_KEY=app.config["VAPID_PRIVATE_KEY"])
     env.update(extra)
     return env

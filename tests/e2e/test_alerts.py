@@ -35,7 +35,7 @@ FAKE_PUSH_MANAGER = """
 @pytest.fixture
 def push_service(live_app):
     with LoopbackPushService() as push:
-        live_app.config["PUSH_SERVICE_ALLOWLIST"] += " " + push.origin
+        live_app.config["PUSH_SERVICE_ALLOWLIST"] = [*live_app.config["PUSH_SERVICE_ALLOWLIST"], push.origin]
         yield push
 
 

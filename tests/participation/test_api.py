@@ -78,7 +78,7 @@ def test_results_export_json_and_csv_counts_only(client, departments):
 
 
 def test_proposal_lifecycle_over_the_api(client, app, departments, db):
-    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = "2"
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 2
     author, staff = make_user(), make_staff()
     body = {"title": "따릉이 대여소를 늘려 주세요", "body": "우리 동네에는 공공자전거 대여소가 너무 멀리 있습니다.",
             "category": "transport", "district_code": "11680"}
