@@ -84,3 +84,17 @@ def test_pages_show_service_messages_in_korean(app, client):
     with app.test_request_context(), force_locale("ko"):
         assert translate(NotFound(N_("No such proposal.")).detail) != "No such proposal."
     assert isinstance(N_("x"), Message)
+
+
+def test_every_message_gets_exactly_its_parameters():
+    """A placeholder without its parameter would fail only when the error is raised."""
+    import re
+
+    wrong = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_" \
+                    and node.args and isinstance(node.args[0], ast.Constant):
+                if set(re.findall(r"%\((\w+)\)", node.args[0].value)) != {k.arg for k in node.keywords}:
+                    wrong.append(f"{path.name}:{node.lineno}")
+    assert wrong == []

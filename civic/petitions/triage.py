@@ -346,7 +346,7 @@ def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload]
     if errors:
         raise ValidationFailed(errors)
     if not petition.is_open:
-        raise Conflict(N_("A %(current)s petition cannot be answered.", value=petition.status))
+        raise Conflict(N_("A %(current)s petition cannot be answered.", current=petition.status))
     stored = store_uploads(uploads)
     try:
         with unit_of_work():
