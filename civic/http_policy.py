@@ -18,6 +18,7 @@ from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from civic.errors import N_
 from civic.json_input import JsonRejected, loads_checked
 
 compress = Compress()
@@ -123,17 +124,17 @@ def init_http_policy(app: Flask) -> None:
         from civic.errors import ValidationFailed
 
         if "\x00" in request.path or "\x00" in request.query_string.decode("latin-1"):
-            raise ValidationFailed({"url": "The address contains a NUL character."})
+            raise ValidationFailed({"url": N_("The address contains a NUL character.")})
         if "%00" in request.query_string.decode("latin-1"):
-            raise ValidationFailed({"url": "The address contains a NUL character."})
+            raise ValidationFailed({"url": N_("The address contains a NUL character.")})
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
                 if any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True)):
-                    raise ValidationFailed({"form": "A field contains a NUL character."})
+                    raise ValidationFailed({"form": N_("A field contains a NUL character.")})
             elif request.is_json:
                 raw = request.get_data(cache=True)
                 if b"\\u0000" in raw or b"\x00" in raw:
-                    raise ValidationFailed({"body": "The body contains a NUL character."})
+                    raise ValidationFailed({"body": N_("The body contains a NUL character.")})
 
     @app.before_request
     def _reject_unprocessable_json() -> None:

@@ -10,10 +10,16 @@ from sqlalchemy import text
 
 from civic.accounts.auth import safe_next
 from civic.extensions import db
+from civic.geo import district_name
 
 bp = Blueprint("site", __name__)
 
 MOBILE_WEB = Path(__file__).resolve().parent.parent / "mobile_web"
+
+
+@bp.app_context_processor
+def _site_helpers():
+    return {"district_name": district_name}
 
 
 @bp.route("/")

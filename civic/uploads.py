@@ -16,7 +16,7 @@ from typing import Any
 from flask import Response, current_app, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from civic.errors import ValidationFailed
+from civic.errors import N_, ValidationFailed
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000          # ~ 7,700 x 5,200; anything bigger is refused as a possible bomb
@@ -44,9 +44,9 @@ def upload_dir() -> Path:
 def _read_limited(stream, field: str) -> bytes:
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ValidationFailed({field: f"Each photo must be at most {MAX_BYTES // (1024 * 1024)} MB."})
+        raise ValidationFailed({field: N_("Each photo must be at most %(n)d MB.", n=MAX_BYTES // (1024 * 1024))})
     if not data:
-        raise ValidationFailed({field: "The file is empty."})
+        raise ValidationFailed({field: N_("The file is empty.")})
     return data
 
 
@@ -54,17 +54,17 @@ def _open_checked(data: bytes, field: str) -> Image.Image:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in FORMATS:
-                raise ValidationFailed({field: "Only JPEG, PNG or WebP photos are accepted."})
+                raise ValidationFailed({field: N_("Only JPEG, PNG or WebP photos are accepted.")})
             width, height = probe.size
             if width * height > MAX_PIXELS:
-                raise ValidationFailed({field: "The photo has too many pixels."})
+                raise ValidationFailed({field: N_("The photo has too many pixels.")})
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
     except ValidationFailed:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationFailed({field: "The file is not a readable JPEG, PNG or WebP image."}) from None
+        raise ValidationFailed({field: N_("The file is not a readable JPEG, PNG or WebP image.")}) from None
     return image
 
 
@@ -102,7 +102,7 @@ def save_image(stream, field: str = "photo") -> StoredImage:
         for path in written:
             path.unlink(missing_ok=True)
         (directory / name).unlink(missing_ok=True)
-        raise ValidationFailed({field: "The photo could not be stored. Please try again later."}) from None
+        raise ValidationFailed({field: N_("The photo could not be stored. Please try again later.")}) from None
     return StoredImage(name, thumb_name, content_type, image.width, image.height, size)
 
 

@@ -7,7 +7,7 @@ from functools import wraps
 from flask import g, redirect, request, session, url_for
 
 from civic.accounts.models import User
-from civic.errors import Forbidden, Unauthorized
+from civic.errors import N_, Forbidden, Unauthorized
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -21,7 +21,7 @@ def load_current_user() -> None:
 
         user = user_for_token(header[7:].strip())
         if user is None:
-            raise Unauthorized("The access token is invalid or revoked.")
+            raise Unauthorized(N_("The access token is invalid or revoked."))
         g.user, g.auth_method = user, "token"
         return
     if "uid" in session:
@@ -121,7 +121,7 @@ def login_required(view):
         mark_private()
         if current_user() is None:
             if _is_api():
-                raise Unauthorized("Sign in or send a bearer token.")
+                raise Unauthorized(N_("Sign in or send a bearer token."))
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
@@ -136,10 +136,10 @@ def role_required(role: str):
             user = current_user()
             if user is None:
                 if _is_api():
-                    raise Unauthorized("Sign in or send a bearer token.")
+                    raise Unauthorized(N_("Sign in or send a bearer token."))
                 return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
             if not user.has_role(role):
-                raise Forbidden("Your account does not have the required role.")
+                raise Forbidden(N_("Your account does not have the required role."))
             return view(*args, **kwargs)
 
         return wrapper

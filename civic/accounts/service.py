@@ -9,13 +9,12 @@ from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from civic.accounts.models import ROLES, ApiClient, ApiToken, Department, OidcIdentity, User
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, DomainError, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, DomainError, NotFound, ValidationFailed
 from civic.extensions import db
 
 # Compared against when the e-mail is unknown, so both failures take the same time.
@@ -35,15 +34,15 @@ def normalize_email(raw: str | None, field: str = "email") -> str:
     try:
         return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise ValidationFailed({field: _l("Enter a valid e-mail address.")}) from None
+        raise ValidationFailed({field: N_("Enter a valid e-mail address.")}) from None
 
 
 def _check_password(password: str | None) -> str:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if not password or len(password) < minimum:
-        raise ValidationFailed({"password": _l("Use at least %(n)d characters.", n=minimum)})
+        raise ValidationFailed({"password": N_("Use at least %(n)d characters.", n=minimum)})
     if len(password) > 1024:
-        raise ValidationFailed({"password": _l("Use at most %(n)d characters.", n=1024)})
+        raise ValidationFailed({"password": N_("Use at most %(n)d characters.", n=1024)})
     return password
 
 
@@ -54,7 +53,7 @@ def find_user_by_email(email: str) -> User | None:
 def get_department(code: str) -> Department:
     department = db.session.scalar(select(Department).where(Department.code == code))
     if department is None:
-        raise NotFound(f"Unknown department {code!r}.")
+        raise NotFound(N_("Unknown department %(code)s.", code=code))
     return department
 
 
@@ -91,11 +90,11 @@ def register_local(email: str, password: str, display_name: str = "", *,
     except ValidationFailed as exc:
         errors.update(exc.errors)
     if len(display_name or "") > 100:
-        errors["display_name"] = _l("Use at most %(n)d characters.", n=100)
+        errors["display_name"] = N_("Use at most %(n)d characters.", n=100)
     if errors:
         raise ValidationFailed(errors)
     if find_user_by_email(email):
-        raise ValidationFailed({"email": _l("An account with this e-mail already exists.")})
+        raise ValidationFailed({"email": N_("An account with this e-mail already exists.")})
     with unit_of_work():
         user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"),
                     display_name=(display_name or "").strip(), role="citizen")
@@ -178,7 +177,7 @@ def sign_in_oidc(provider: str, claims: dict) -> User:
     (verified) e-mail follow the provider's on every sign-in."""
     subject = str(claims.get("sub") or "")
     if not subject:
-        raise ValidationFailed({"sub": "The provider returned no subject."})
+        raise ValidationFailed({"sub": N_("The provider returned no subject.")})
     identity = db.session.scalar(
         select(OidcIdentity).where(OidcIdentity.provider == provider, OidcIdentity.subject == subject)
     )
@@ -207,14 +206,14 @@ def sign_in_oidc(provider: str, claims: dict) -> User:
 def create_user(email: str, password: str, role: str = "citizen", department_code: str | None = None,
                 display_name: str = "") -> User:
     if role not in ROLES:
-        raise ValidationFailed({"role": f"One of {', '.join(ROLES)}."})
+        raise ValidationFailed({"role": N_("One of %(values)s.", values=", ".join(ROLES))})
     email = normalize_email(email)
     _check_password(password)
     if find_user_by_email(email):
-        raise Conflict("An account with this e-mail already exists.")
+        raise Conflict(N_("An account with this e-mail already exists."))
     department = get_department(department_code) if department_code else None
     if role in ("staff", "department_admin") and department is None:
-        raise ValidationFailed({"department": "Staff need a department."})
+        raise ValidationFailed({"department": N_("Staff need a department.")})
     with unit_of_work():
         user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"),
                     role=role, department=department, display_name=display_name)
@@ -224,7 +223,7 @@ def create_user(email: str, password: str, role: str = "citizen", department_cod
 
 def set_locale(user: User, locale: str) -> None:
     if locale not in current_app.config["LANGUAGES"]:
-        raise ValidationFailed({"locale": "Unsupported language."})
+        raise ValidationFailed({"locale": N_("Unsupported language.")})
     with unit_of_work():
         user.locale = locale
 
@@ -260,7 +259,7 @@ def revoke_tokens(user: User, prefix: str | None = None) -> int:
 def create_api_client(name: str) -> tuple[ApiClient, str]:
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise ValidationFailed({"name": "Give the client a name of 1 to 100 characters."})
+        raise ValidationFailed({"name": N_("Give the client a name of 1 to 100 characters.")})
     key = "key_" + secrets.token_urlsafe(32)
     with unit_of_work():
         client = ApiClient(name=name, key_hash=hash_secret(key), prefix=key[:12])
@@ -283,9 +282,9 @@ def require_role(user: User | None, role: str) -> User:
     from civic.errors import Forbidden, Unauthorized
 
     if user is None:
-        raise Unauthorized("Sign in to continue.")
+        raise Unauthorized(N_("Sign in to continue."))
     if not user.has_role(role):
-        raise Forbidden("Your account does not have the required role.")
+        raise Forbidden(N_("Your account does not have the required role."))
     return user
 
 

@@ -16,8 +16,8 @@ from civic.alerts.labels import LEVEL_LABELS, MSG_TYPE_LABELS, STATE_LABELS, STA
 from civic.alerts.models import ALERT_TYPES, LEVELS
 from civic.alerts.targeting import effective_districts
 from civic.errors import Conflict, Forbidden, ValidationFailed
-from civic.forms import apply_errors
-from civic.geo import all_districts, district_index, validate_point
+from civic.forms import apply_errors, district_choices
+from civic.geo import district_index, validate_point
 
 bp = Blueprint("alerts", __name__)
 
@@ -34,7 +34,7 @@ def labels():
 
 def _area_label(codes: list[str]) -> str:
     """Where an alert applies, short: "강남구, 서초구 외 3곳", or every district."""
-    names = dict(_districts())
+    names = dict(district_choices())
     if codes and set(names) <= set(codes):
         return _("All districts")
     shown = [names.get(code, code) for code in codes[:2]]
@@ -52,13 +52,8 @@ def _alerts_for_device() -> dict:
         return {"mine": [], "others": [], "districts": []}
     codes = banner.parse_districts(request.cookies.get(banner.DISTRICTS_COOKIE))
     mine, others = banner.for_districts(items, codes)
-    names = dict(_districts())
+    names = dict(district_choices())
     return {"mine": mine, "others": others, "districts": [names[c] for c in codes]}
-
-
-def _districts():
-    locale = str(get_locale())
-    return [(d.code, d.name(locale)) for d in all_districts()]
 
 
 # --- citizens --------------------------------------------------------------------------------
@@ -73,7 +68,7 @@ def index():
         args = dict.fromkeys(args)
         page = service.history(page=1, per_page=HISTORY_PER_PAGE)
     return render_template("alerts/index.html", page=page, active=service.active_alerts(), filters=args,
-                           districts=_districts(), types=ALERT_TYPES, levels=LEVELS,
+                           districts=district_choices(), types=ALERT_TYPES, levels=LEVELS,
                            vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
 
 
@@ -139,14 +134,14 @@ def show(alert_id: int):
     where = where or _centre(alert)
     places = nearby_places_hook(*where) if where else []
     return render_template("alerts/show.html", alert=alert, followups=service.followups(alert), places=places,
-                           district_names=dict(_districts()), lang=str(get_locale()))
+                           district_names=dict(district_choices()), lang=str(get_locale()))
 
 
 # --- officers --------------------------------------------------------------------------------
 
 def _form(alert=None) -> AlertForm:
     form = AlertForm(obj=alert) if request.method == "GET" and alert is not None else AlertForm()
-    form.districts.choices = _districts()
+    form.districts.choices = district_choices()
     if request.method == "GET" and alert is not None:
         form.polygon.data = json.dumps(alert.polygon) if alert.polygon else ""
         form.expires_in_min.data = None
@@ -222,7 +217,7 @@ def staff_show(alert_id: int):
     alert = service.staff_get(officer, alert_id)
     preview = service.preview(officer, alert) if alert.status == "draft" else None
     return render_template("alerts/staff_show.html", alert=alert, preview=preview,
-                           progress=service.progress(officer, alert), district_names=dict(_districts()),
+                           progress=service.progress(officer, alert), district_names=dict(district_choices()),
                            area_districts=sorted(effective_districts(alert)))
 
 

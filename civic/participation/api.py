@@ -221,7 +221,7 @@ def report_comment(data, comment_id):
 @staff_bp.doc(security=BEARER)
 @role_required("staff")
 def create_poll(data):
-    """Create a poll (staff). Times without an offset are Asia/Seoul."""
+    """Create a poll (staff). Times without an offset are the city's wall-clock time (CIVIC_TIMEZONE)."""
     user = current_user()
     data["question_ko"] = data.pop("question")
     poll = service.create_poll(user, **data)

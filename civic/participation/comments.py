@@ -9,11 +9,10 @@ from civic import audit
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.participation.models import ANSWERED, PUBLISHED, UNDER_REVIEW, CommentReport, ProposalComment
 from civic.participation.proposals import _require_user, get_proposal
-from civic.participation.texts import N_
 
 
 def add_comment(user, proposal_id: int, body: str) -> ProposalComment:

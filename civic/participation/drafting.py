@@ -12,13 +12,12 @@ from civic import audit
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, Forbidden, ValidationFailed
+from civic.errors import N_, Conflict, Forbidden, ValidationFailed
 from civic.extensions import db
 from civic.geo import validate_district_codes
 from civic.notifications.service import in_locale_of, notify
 from civic.participation.models import DRAFT, HIDDEN, PUBLISHED, SUBMITTED, UNDER_REVIEW, Proposal
 from civic.participation.proposals import _proposal_url, _require_user, categories, get_proposal
-from civic.participation.texts import N_
 
 
 def _validate_fields(title, body, category, district_code) -> dict:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from civic.accounts.models import User
 from civic.api.pagination import Page, paginate
-from civic.errors import NotFound, Unauthorized, ValidationFailed
+from civic.errors import N_, NotFound, Unauthorized, ValidationFailed
 from civic.extensions import db
 from civic.participation.models import (
     EXPIRED,
@@ -19,7 +19,6 @@ from civic.participation.models import (
     ProposalComment,
     ProposalSupport,
 )
-from civic.participation.texts import N_
 
 SORTS = ("newest", "supports", "near_threshold")
 
@@ -88,7 +87,7 @@ def list_proposals(sort: str = "newest", status: str | None = None, district: st
             query = query.order_by(Proposal.published_at.desc(), Proposal.id.desc())
     if status:
         if status not in PUBLIC_STATUSES:
-            raise ValidationFailed({"status": f"One of {', '.join(PUBLIC_STATUSES)}."})
+            raise ValidationFailed({"status": N_("One of %(values)s.", values=", ".join(PUBLIC_STATUSES))})
         query = query.where(Proposal.status == status)
     if district:
         query = query.where(Proposal.district_code == district)

@@ -10,12 +10,11 @@ from civic.accounts.models import User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, Forbidden, ValidationFailed
+from civic.errors import N_, Conflict, Forbidden, ValidationFailed
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
 from civic.participation.models import ANSWERED, OUTCOMES, UNDER_REVIEW, Proposal, ProposalSupport
 from civic.participation.proposals import _proposal_url, get_proposal, may_respond
-from civic.participation.texts import N_
 
 
 def review_queue(actor, page: int = 1, per_page: int = 20) -> Page:
@@ -37,7 +36,7 @@ def respond(actor, proposal_id: int, outcome: str, body: str) -> Proposal:
         raise Forbidden(N_("Only the department the proposal was routed to can respond."))
     errors = {}
     if outcome not in OUTCOMES:
-        errors["outcome"] = f"One of {', '.join(OUTCOMES)}."
+        errors["outcome"] = N_("One of %(values)s.", values=", ".join(OUTCOMES))
     body = (body or "").strip()
     if len(body) < 10:
         errors["body"] = N_("Write a response of at least 10 characters.")

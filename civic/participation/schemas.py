@@ -20,7 +20,8 @@ class PollCreateSchema(Schema):
     question_en = fields.String(load_default="")
     description = fields.String(load_default="")
     options = fields.List(fields.String(), required=True, metadata={"description": "2 to 10 option labels"})
-    opens_at = fields.DateTime(required=True, metadata={"description": "ISO 8601; without offset = Asia/Seoul"})
+    opens_at = fields.DateTime(required=True,
+                               metadata={"description": "ISO 8601; no offset: the city's time (CIVIC_TIMEZONE)"})
     closes_at = fields.DateTime(required=True)
     district_code = fields.String(load_default=None, allow_none=True)
     results_visibility = fields.String(load_default="after_vote", validate=validate.OneOf(RESULTS_VISIBILITY))

@@ -3,11 +3,6 @@ and proposals."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
-from flask import current_app
-
 from civic.settings import Setting, json_value, non_negative, positive, rate_limit
 
 # Proposal category -> department code that answers proposals of that category once they reach
@@ -52,18 +47,3 @@ SETTINGS = [
     Setting("PARTICIPATION_SUBMIT_RATE_LIMIT", str, "5/hour;20/day", "Proposal submissions per account.",
             check=rate_limit),
 ]
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def to_utc(value: datetime) -> datetime:
-    """Aware datetimes are converted; naive ones are wall-clock times in the city."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=local_zone())
-    return value.astimezone(UTC)
-
-
-def to_local(value: datetime) -> datetime:
-    return value.astimezone(local_zone())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,8 +12,7 @@ from civic.errors import DomainError, ValidationFailed
 from civic.forms import apply_errors, district_choices, refuse
 from civic.participation import service
 from civic.participation.forms import HideForm, PollForm, RespondForm
-from civic.participation.settings import to_local
-from civic.participation.views import _translated
+from civic.timezone import local_now
 
 bp = Blueprint("participation_staff", __name__)
 
@@ -35,7 +34,7 @@ def new_poll():
     form = PollForm()
     form.district_code.choices = district_choices(_("Whole city"))
     if request.method == "GET":
-        start = to_local(datetime.now().astimezone()).replace(second=0, microsecond=0, tzinfo=None)
+        start = local_now().replace(second=0, microsecond=0, tzinfo=None)
         form.opens_at.data = form.opens_at.data or start
         form.closes_at.data = form.closes_at.data or start + timedelta(days=7)
     if form.validate_on_submit():
@@ -47,7 +46,7 @@ def new_poll():
                 district_code=form.district_code.data or None, results_visibility=form.results_visibility.data,
                 allow_vote_change=form.allow_vote_change.data)
         except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
+            apply_errors(form, exc)
         else:
             flash(_("The poll has been created."), "success")
             return redirect(url_for("participation.poll_detail", poll_id=poll.id))
@@ -95,7 +94,7 @@ def hide(proposal_id):
         try:
             service.hide_proposal(current_user(), proposal_id, form.reason.data)
         except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
+            apply_errors(form, exc)
         except DomainError as exc:
             return refuse(exc, "participation_staff.proposal", proposal_id=proposal_id)
         else:
@@ -112,7 +111,7 @@ def respond(proposal_id):
         try:
             service.respond(current_user(), proposal_id, form.outcome.data, form.body.data)
         except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
+            apply_errors(form, exc)
         except DomainError as exc:
             return refuse(exc, "participation_staff.proposal", proposal_id=proposal_id)
         else:

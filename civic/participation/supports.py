@@ -13,12 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from civic import audit
 from civic.accounts.models import Department, User
 from civic.db import rowcount, unit_of_work, utcnow
-from civic.errors import Conflict, Forbidden
+from civic.errors import N_, Conflict, Forbidden
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
 from civic.participation.models import EXPIRED, OPEN_STATUSES, PUBLISHED, UNDER_REVIEW, Proposal, ProposalSupport
 from civic.participation.proposals import _proposal_url, _require_user, get_proposal, threshold
-from civic.participation.texts import N_
 
 
 def _check_may_support(user, proposal: Proposal) -> None:
@@ -28,7 +27,7 @@ def _check_may_support(user, proposal: Proposal) -> None:
         raise Conflict(N_("This proposal is not open for support."))
     wait_hours = current_app.config["PARTICIPATION_MIN_ACCOUNT_AGE_HOURS"]
     if wait_hours and user.created_at > utcnow() - timedelta(hours=wait_hours):
-        raise Forbidden(f"New accounts can support proposals {wait_hours} hours after sign-up.")
+        raise Forbidden(N_("New accounts can support proposals %(n)d hours after sign-up.", n=wait_hours))
 
 
 def support(user, proposal_id: int) -> Proposal:

@@ -6,18 +6,14 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, login_required
-from civic.errors import DomainError, Forbidden, ValidationFailed
+from civic.errors import DomainError, Forbidden, ValidationFailed, translate
 from civic.forms import apply_errors, district_choices, refuse
-from civic.geo import get_district
-from civic.participation import service
+from civic.participation import labels, service
 from civic.participation.api import results_csv_response
 from civic.participation.forms import (
-    CATEGORY_LABELS,
-    OUTCOME_LABELS,
     CommentForm,
     ProposalForm,
     VoteForm,
@@ -30,19 +26,7 @@ bp = Blueprint("participation", __name__)
 
 @bp.app_context_processor
 def _helpers():
-    return {"category_label": lambda c: CATEGORY_LABELS.get(c, c),
-            "outcome_label": lambda o: OUTCOME_LABELS.get(o, o),
-            "district_name": _district_name}
-
-
-def _district_name(code: str | None) -> str:
-    district = get_district(code) if code else None
-    return district.name(str(get_locale())) if district else (code or "")
-
-
-def _translated(exc: ValidationFailed) -> ValidationFailed:
-    """The service's English field messages in the page's language."""
-    return ValidationFailed({name: _(message) for name, message in exc.errors.items()})
+    return labels.TEMPLATE_HELPERS
 
 
 # --- hub ----------------------------------------------------------------------------------------
@@ -95,7 +79,7 @@ def vote(poll_id):
     try:
         service.cast_vote(current_user(), poll_id, form.option_id.data)
     except ValidationFailed as exc:
-        apply_errors(form, _translated(exc))
+        apply_errors(form, exc)
         return _render_poll(poll_id, form, 422)
     except DomainError as exc:
         return refuse(exc, "participation.poll_detail", poll_id=poll_id)
@@ -135,7 +119,7 @@ def my_proposals():
 
 
 def _proposal_form(form: ProposalForm) -> ProposalForm:
-    form.category.choices = [("", _("Choose…"))] + [(c, CATEGORY_LABELS.get(c, c)) for c in service.categories()]
+    form.category.choices = [("", _("Choose…"))] + [(c, labels.category_label(c)) for c in service.categories()]
     form.district_code.choices = district_choices(_("Whole city"))
     return form
 
@@ -153,7 +137,7 @@ def new_proposal():
                 district_code=form.district_code.data or None, photo=photo.stream if photo else None,
                 submit=request.form.get("action") != "draft")
         except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
+            apply_errors(form, exc)
         else:
             flash(_("Your draft has been saved.") if proposal.status == "draft"
                   else _("Thank you! Your proposal will be public once a moderator has checked it."), "success")
@@ -175,7 +159,7 @@ def edit_proposal(proposal_id):
                                  category=form.category.data, district_code=form.district_code.data or None,
                                  submit=request.form.get("action") != "draft")
         except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
+            apply_errors(form, exc)
         except DomainError as exc:
             return refuse(exc, "participation.proposal_detail", proposal_id=proposal_id)
         else:
@@ -248,7 +232,7 @@ def comment(proposal_id):
         try:
             service.add_comment(current_user(), proposal_id, form.body.data)
         except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
+            apply_errors(form, exc)
         except DomainError as exc:
             return refuse(exc, "participation.proposal_detail", proposal_id=proposal_id)
         else:
@@ -267,7 +251,7 @@ def report_comment(comment_id):
         proposal_id = comment.proposal_id
         flash(_("Thank you. A moderator will look at this comment."), "success")
     except DomainError as exc:
-        flash(_(exc.detail), "error")
+        flash(translate(exc.detail), "error")
     if proposal_id is None:
         return redirect(url_for("participation.proposals"))
     return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id) + "#comments")

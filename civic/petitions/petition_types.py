@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from civic import audit
 from civic.accounts.models import Department, User
 from civic.accounts.service import district_office, require_role
 from civic.db import unit_of_work
-from civic.errors import NotFound, ValidationFailed
+from civic.errors import N_, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.petitions.models import REQUIRABLE_FIELDS, PetitionType
 
@@ -26,7 +25,7 @@ def list_types(include_inactive: bool = False) -> list[PetitionType]:
 def get_type(code: str) -> PetitionType:
     ptype = db.session.scalar(select(PetitionType).where(PetitionType.code == code))
     if ptype is None:
-        raise NotFound("Unknown petition type.")
+        raise NotFound(N_("Unknown petition type."))
     return ptype
 
 
@@ -38,17 +37,17 @@ def update_type(actor: User | None, code: str, *, name_ko: str, name_en: str, de
     ptype = get_type(code)
     errors = {}
     if not (name_ko or "").strip() or len(name_ko) > 200:
-        errors["name_ko"] = _l("Enter a name of 1 to 200 characters.")
+        errors["name_ko"] = N_("Enter a name of 1 to 200 characters.")
     if not (name_en or "").strip() or len(name_en) > 200:
-        errors["name_en"] = _l("Enter a name of 1 to 200 characters.")
+        errors["name_en"] = N_("Enter a name of 1 to 200 characters.")
     department = db.session.scalar(select(Department).where(Department.code == department_code))
     if department is None:
-        errors["department"] = _l("Unknown department.")
+        errors["department"] = N_("Unknown department.")
     if not isinstance(deadline_days, int) or not 1 <= deadline_days <= 90:
-        errors["deadline_days"] = _l("Between 1 and 90 working days.")
+        errors["deadline_days"] = N_("Between 1 and 90 working days.")
     required = list(dict.fromkeys(required_fields or []))
     if any(name not in REQUIRABLE_FIELDS for name in required):
-        errors["required_fields"] = _l("Only %(names)s.", names=", ".join(REQUIRABLE_FIELDS))
+        errors["required_fields"] = N_("Only %(names)s.", names=", ".join(REQUIRABLE_FIELDS))
     if errors or department is None:
         raise ValidationFailed(errors)
     with unit_of_work():

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,7 +20,7 @@ from civic import audit
 from civic.accounts.models import User
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import district_at, get_district, validate_point
 from civic.notifications.service import in_locale_of, notify
@@ -42,13 +41,6 @@ log = logging.getLogger(__name__)
 
 TITLE_MAX = 200
 BODY_MAX = 10_000
-# The messages of civic.uploads, listed here so that petition pages show them translated.
-UPLOAD_MESSAGES = (
-    _l("Each photo must be at most 8 MB."), _l("The file is empty."),
-    _l("Only JPEG, PNG or WebP photos are accepted."), _l("The photo has too many pixels."),
-    _l("The file is not a readable JPEG, PNG or WebP image."),
-    _l("The photo could not be stored. Please try again later."),
-)
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 
 
@@ -90,7 +82,7 @@ def _visible(user: User | None, receipt_no: str) -> Petition:
     petition = find(receipt_no)
     if petition is None or not can_view(user, petition):
         # The same answer whether it does not exist or is someone else's: no existence leak.
-        raise NotFound("No such petition.")
+        raise NotFound(N_("No such petition."))
     return petition
 
 
@@ -110,7 +102,7 @@ def get_attachment(user: User | None, receipt_no: str, attachment_id: int) -> Pe
     for attachment in petition.attachments:
         if attachment.id == attachment_id:
             return attachment
-    raise NotFound("No such attachment.")
+    raise NotFound(N_("No such attachment."))
 
 
 def public_events(petition: Petition) -> list[PetitionEvent]:
@@ -144,15 +136,15 @@ def _validate_filing(ptype, title, body, district, lat, lon, contact_preference,
                      uploads) -> tuple[str | None, tuple[float, float] | None]:
     errors: dict[str, str] = {}
     if not title:
-        errors["title"] = _l("Enter a title.")
+        errors["title"] = N_("Enter a title.")
     elif len(title) > TITLE_MAX:
-        errors["title"] = _l("Use at most %(n)d characters.", n=TITLE_MAX)
+        errors["title"] = N_("Use at most %(n)d characters.", n=TITLE_MAX)
     if not body:
-        errors["body"] = _l("Describe your petition.")
+        errors["body"] = N_("Describe your petition.")
     elif len(body) > BODY_MAX:
-        errors["body"] = _l("Use at most %(n)d characters.", n=BODY_MAX)
+        errors["body"] = N_("Use at most %(n)d characters.", n=BODY_MAX)
     if district and get_district(district) is None:
-        errors["district"] = _l("Choose a district of the city.")
+        errors["district"] = N_("Choose a district of the city.")
     point = None
     if lat not in (None, "") or lon not in (None, ""):
         try:
@@ -162,29 +154,29 @@ def _validate_filing(ptype, title, body, district, lat, lon, contact_preference,
         else:
             found = district_at(*point)
             if found is None:
-                errors["lat"] = _l("The location is outside the city's service area.")
+                errors["lat"] = N_("The location is outside the city's service area.")
             elif district and found.code != district:
-                errors["district"] = _l("The location is not in the chosen district.")
+                errors["district"] = N_("The location is not in the chosen district.")
             else:
                 district = found.code
     if contact_preference not in CONTACT_PREFERENCES:
-        errors["contact_preference"] = _l("Choose how we should contact you.")
+        errors["contact_preference"] = N_("Choose how we should contact you.")
     if contact_phone and not PHONE_RE.match(contact_phone):
-        errors["contact_phone"] = _l("Enter a phone number of digits, spaces or dashes.")
+        errors["contact_phone"] = N_("Enter a phone number of digits, spaces or dashes.")
     elif contact_preference == "phone" and not contact_phone:
-        errors["contact_phone"] = _l("Enter the phone number to call.")
+        errors["contact_phone"] = N_("Enter the phone number to call.")
     limit = current_app.config["PETITIONS_MAX_ATTACHMENTS"]
     if len(uploads) > limit:
-        errors["attachments"] = _l("Attach at most %(n)d files.", n=limit)
+        errors["attachments"] = N_("Attach at most %(n)d files.", n=limit)
     required = set(ptype.required_fields or []) if ptype is not None else set()
     if "location" in required and not district and point is None:
-        errors.setdefault("district", _l("This type of petition needs a district or a location."))
+        errors.setdefault("district", N_("This type of petition needs a district or a location."))
     if "point" in required and point is None:
-        errors.setdefault("lat", _l("This type of petition needs a location on the map."))
+        errors.setdefault("lat", N_("This type of petition needs a location on the map."))
     if "attachment" in required and not uploads:
-        errors.setdefault("attachments", _l("This type of petition needs a photo."))
+        errors.setdefault("attachments", N_("This type of petition needs a photo."))
     if "contact_phone" in required and not contact_phone:
-        errors.setdefault("contact_phone", _l("This type of petition needs a phone number."))
+        errors.setdefault("contact_phone", N_("This type of petition needs a phone number."))
     if errors:
         raise ValidationFailed(errors)
     return district or None, point
@@ -223,14 +215,15 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
 
     user = require_role(user, "citizen")
     client_token = (client_token or "").strip()[:64] or None
+    title, body = (title or "").strip(), (body or "").strip()
+    sent = (type_code or "", title, body)
     if client_token:
-        existing = _petition_by_client_token(client_token, user)
+        existing = _petition_by_client_token(client_token, user, sent)
         if existing is not None:
             return existing
     uploads = [u for u in (uploads or []) if u is not None]
     ptype = db.session.scalar(select(PetitionType).where(PetitionType.code == (type_code or ""),
                                                          PetitionType.is_active.is_(True)))
-    title, body = (title or "").strip(), (body or "").strip()
     contact_phone = (contact_phone or "").strip() or None
     district = (district or "").strip() or None
     try:
@@ -238,10 +231,10 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
                                            contact_preference or "in_app", contact_phone, uploads)
     except ValidationFailed as exc:
         if ptype is None:
-            exc.errors["type"] = _l("Choose a type of petition.")
+            exc.errors["type"] = N_("Choose a type of petition.")
         raise
     if ptype is None:
-        raise ValidationFailed({"type": _l("Choose a type of petition.")})
+        raise ValidationFailed({"type": N_("Choose a type of petition.")})
 
     stored = store_uploads(uploads)
     try:
@@ -268,7 +261,7 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
     except BaseException as exc:
         discard(stored)
         if client_token and isinstance(exc, IntegrityError):
-            existing = _petition_by_client_token(client_token, user)  # the same draft sent twice at once
+            existing = _petition_by_client_token(client_token, user, sent)  # the same draft sent twice at once
             if existing is not None:
                 return existing
         raise
@@ -276,10 +269,15 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
     return petition
 
 
-def _petition_by_client_token(client_token: str, user: User) -> Petition | None:
+def _petition_by_client_token(client_token: str, user: User, sent: tuple[str, str, str]) -> Petition | None:
+    """The petition filed with this token, when it is the same petition sent again."""
     petition = db.session.scalar(select(Petition).where(Petition.client_token == client_token))
-    if petition is not None and petition.petitioner_id != user.id:
-        raise Conflict("This form was already used. Reload the page and send again.")
+    if petition is None:
+        return None
+    if petition.petitioner_id != user.id:
+        raise Conflict(N_("This form was already used. Reload the page and send again."))
+    if (petition.type.code, petition.title, petition.body) != sent:
+        raise Conflict(N_("This key was already used for a different request."))
     return petition
 
 
@@ -295,7 +293,7 @@ def _own(user: User | None, receipt_no: str) -> Petition:
     petition = _visible(user, receipt_no)
     if user is None or petition.petitioner_id != user.id:
         # Staff and admins may see it but only the petitioner acts on it as a citizen.
-        raise NotFound("No such petition.")
+        raise NotFound(N_("No such petition."))
     return petition
 
 
@@ -303,7 +301,7 @@ def withdraw(user: User | None, receipt_no: str, reason: str = "") -> Petition:
     """The petitioner withdraws the petition, only while it has no answer."""
     petition = _own(user, receipt_no)
     if petition.status not in OPEN_STATUSES:
-        raise Conflict("Only a petition without an answer can be withdrawn.")
+        raise Conflict(N_("Only a petition without an answer can be withdrawn."))
     with unit_of_work():
         petition.status = "withdrawn"
         petition.withdrawn_at = utcnow()
@@ -323,18 +321,18 @@ def rate(user: User | None, receipt_no: str, score, comment: str = "") -> Petiti
     """The petitioner rates the answer (1-5, with an optional comment), once."""
     petition = _own(user, receipt_no)
     if petition.status not in ("answered", "closed") or petition.answered_at is None:
-        raise Conflict("The answer can be rated once it has been given.")
+        raise Conflict(N_("The answer can be rated once it has been given."))
     if petition.rating is not None:
-        raise Conflict("This answer has already been rated.")
+        raise Conflict(N_("This answer has already been rated."))
     try:
         score = int(score)
     except (TypeError, ValueError):
         score = 0
     errors = {}
     if not 1 <= score <= 5:
-        errors["score"] = _l("Choose from 1 to 5.")
+        errors["score"] = N_("Choose from 1 to 5.")
     if len(comment or "") > 2000:
-        errors["comment"] = _l(_l("Use at most %(n)d characters.", n=2000))
+        errors["comment"] = N_("Use at most %(n)d characters.", n=2000)
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():

@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, role_required, safe_next, signed_in_user
 from civic.accounts.service import list_departments
-from civic.errors import Conflict, ValidationFailed
-from civic.forms import apply_errors
+from civic.errors import Conflict, ValidationFailed, translate
+from civic.forms import apply_errors, district_choices
 from civic.petitions import present, service, triage, workload
 from civic.petitions.forms import AnswerForm, AssignForm, NoteForm, StatusForm, TransferForm, TypeForm
+from civic.petitions.labels import status_label
 from civic.petitions.models import STATUSES
 from civic.petitions.service import Upload
-from civic.petitions.views import district_choices, localized, status_label
 
 bp = Blueprint("petitions_staff", __name__)
 
@@ -73,7 +73,7 @@ def bulk_assign():
     try:
         done = triage.bulk_assign(current_user(), receipt_nos, request.form.get("user"))
     except ValidationFailed as exc:
-        flash(_("Choose petitions and a staff member.") if exc.errors else exc.detail, "error")
+        flash(_("Choose petitions and a staff member.") if exc.errors else translate(exc.detail), "error")
     except Conflict:
         flash(_("Only open petitions can be assigned."), "error")
     else:
@@ -116,7 +116,7 @@ def _staff_action(receipt_no, key, form, action, done_message):
         try:
             action(form)
         except ValidationFailed as exc:
-            apply_errors(form, localized(exc))
+            apply_errors(form, exc)
         except Conflict:
             flash(_("That action is not possible in the petition's current state."), "error")
             return redirect(url_for("petitions_staff.detail", receipt_no=receipt_no))
@@ -211,7 +211,7 @@ def type_edit(code):
                 answer_template=form.answer_template.data or "", is_active=form.is_active.data,
             )
         except ValidationFailed as exc:
-            apply_errors(form, localized(exc))
+            apply_errors(form, exc)
         else:
             flash(_("The petition type was saved."), "success")
             return redirect(url_for("petitions_staff.types"))

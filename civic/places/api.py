@@ -8,7 +8,7 @@ from flask import current_app, g, url_for
 
 from civic.api import make_blueprint
 from civic.api.pagination import page_headers, paginate
-from civic.geo import feature_collection, point_feature
+from civic.geo import feature_collection, parse_bbox, point_feature
 from civic.places import service
 from civic.places.models import Place
 from civic.places.schemas import BboxArgs, FeatureCollectionSchema, FeatureSchema, NearbyArgs
@@ -73,7 +73,7 @@ def nearby(args):
 @bp.response(200, FeatureCollectionSchema)
 def in_bbox(args):
     """Places inside a bounding box (for a map view), paginated with `Link` headers."""
-    bbox = service.parse_bbox(args["bbox"])
+    bbox = parse_bbox(args["bbox"], required=True)
     page = paginate(service.places_in_bbox(bbox, _split(args["category"])), args["page"], args["per_page"])
     body = feature_collection([to_feature(p, open_now=service.open_now(p)) for p in page.items])
     return body, 200, page_headers(page)

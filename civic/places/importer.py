@@ -25,7 +25,7 @@ from civic.places import opening_hours
 from civic.places.dongs import dong_of_address
 from civic.places.mappings import ANY_KIND, KINDS, Format, geojson_format, value
 from civic.places.matching import Matcher, clean_phone
-from civic.places.models import Place, lat_band, serialise_properties
+from civic.places.models import Place, serialise_properties
 from civic.places.readers import ImportFailed, read_records
 
 SKIP_NO_NAME = "no name"
@@ -37,7 +37,7 @@ SKIP_EXACT_KNOWN = "already placed exactly by another source"
 SHOWN_ROWS = 10
 FIX_SWAPPED = "latitude and longitude were swapped"
 
-COMPARED = ("category", "name", "address", "district_code", "lat", "lon", "lat_band", "location_precision",
+COMPARED = ("category", "name", "address", "district_code", "lat", "lon", "location_precision",
             "phone", "hours", "attributes", "details")
 
 
@@ -201,7 +201,6 @@ def _row(fmt: Format, kind: str, record: dict, number: int, transformer, summary
         "district_code": district.code,
         "lat": lat,
         "lon": lon,
-        "lat_band": lat_band(lat),
         "location_precision": precision,
         "phone": clean_phone(value(record, fmt.phone)),
         "hours": hours,

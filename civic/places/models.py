@@ -5,7 +5,7 @@ import math
 from datetime import datetime
 
 from sqlalchemy import JSON, Float, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from civic.db import IdMixin, utcnow
 from civic.extensions import Model
@@ -41,6 +41,11 @@ def serialise_properties(values: dict, updated_at: datetime) -> str:
     return json.dumps(properties, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+def _lat_band_on_insert(context) -> int:
+    # Rows written by a bulk ``insert(Place)`` (the importer) get their band here.
+    return lat_band(context.get_current_parameters()["lat"])
+
+
 class Place(IdMixin, Model):
     """A public facility. ``category`` is free text checked against ``PLACES_CATEGORIES``, so a
     new category needs configuration, not code."""
@@ -59,7 +64,9 @@ class Place(IdMixin, Model):
     district_code: Mapped[str | None] = mapped_column(String(5), index=True)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
-    lat_band: Mapped[int] = mapped_column(Integer)
+    # Derived from ``lat``, never set by hand: on insert by the column default, on every change
+    # of ``lat`` through the ORM by ``_set_lat_band``.
+    lat_band: Mapped[int] = mapped_column(Integer, default=_lat_band_on_insert)
     location_precision: Mapped[str] = mapped_column(String(8), default="exact", server_default="exact")
     phone: Mapped[str] = mapped_column(String(60), default="")
     hours: Mapped[dict | None] = mapped_column(JSON)
@@ -79,6 +86,11 @@ class Place(IdMixin, Model):
         self.properties_json = properties = serialise_properties(
             {name: getattr(self, name) for name in STATIC_PROPERTIES}, self.updated_at)
         return properties
+
+    @validates("lat")
+    def _set_lat_band(self, _key: str, lat: float) -> float:
+        self.lat_band = lat_band(lat)
+        return lat
 
     def __repr__(self) -> str:
         return f"<Place {self.id} {self.category} {self.name!r}>"

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-import holidays
+from civic.timezone import is_public_holiday
 
 DAY = 24 * 60
 WEEKDAYS = range(1, 8)
@@ -201,31 +200,23 @@ def derived_attributes(hours: dict | None) -> dict[str, bool]:
     return derived
 
 
-@lru_cache(maxsize=8)
-def _kr_holidays(year: int):
-    return holidays.country_holidays("KR", years=year)
-
-
-def is_public_holiday(day: date) -> bool:
-    return day in _kr_holidays(day.year)
-
-
-def _spans_on(hours: dict, day: date) -> list | None:
-    if is_public_holiday(day) and hours.get("holiday") is not None:
+def _spans_on(hours: dict, day: date, country: str) -> list | None:
+    if hours.get("holiday") is not None and is_public_holiday(day, country):
         return hours["holiday"]
     return hours.get("days", {}).get(str(day.isoweekday()))
 
 
-def open_at(hours: dict | None, moment: datetime, tz: str = "Asia/Seoul") -> bool | None:
-    """True / False, or None when the hours are unknown for that moment."""
+def open_at(hours: dict | None, moment: datetime, zone: tzinfo, country: str) -> bool | None:
+    """True / False, or None when the hours are unknown for that moment. ``zone`` and
+    ``country`` are the city's (``civic.timezone.local_zone()`` and ``holiday_country()``)."""
     if not hours:
         return None
     if hours.get("24h"):
         return True
-    local = moment.astimezone(ZoneInfo(tz))
+    local = moment.astimezone(zone)
     minute = local.hour * 60 + local.minute
-    today = _spans_on(hours, local.date())
-    yesterday = _spans_on(hours, local.date() - timedelta(days=1))
+    today = _spans_on(hours, local.date(), country)
+    yesterday = _spans_on(hours, local.date() - timedelta(days=1), country)
     if yesterday and any(start <= minute + DAY < end for start, end in yesterday):
         return True
     if today is None:

@@ -14,7 +14,8 @@ class NearbyArgs(Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(1, 100))
     radius_m = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
                               metadata={"description": "search radius in metres (default 2000)"})
-    open_now = fields.Boolean(load_default=False, metadata={"description": "only places open now (Asia/Seoul)"})
+    open_now = fields.Boolean(load_default=False,
+                              metadata={"description": "only places open now (the city's time zone, CIVIC_TIMEZONE)"})
     attrs = fields.String(load_default="", metadata={"description": "required attributes, comma-separated, "
                                                                     "e.g. wheelchair,baby_changing"})
 

@@ -12,13 +12,13 @@ from civic.accounts.models import Department, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Forbidden, ValidationFailed
+from civic.errors import N_, Forbidden, ValidationFailed
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
 from civic.reports.labels import close_reason_label, status_label
 from civic.reports.models import CLOSE_REASONS, STATUSES, Report, ReportFollower, ReportUpdate
 from civic.reports.service import MAX_DESCRIPTION, ReportFilters, _filtered
-from civic.reports.text import N_, plain_text
+from civic.reports.text import plain_text
 
 
 def staff_reports(user: User, filters: ReportFilters, page: int = 1, per_page: int = 20) -> Page:
@@ -26,7 +26,7 @@ def staff_reports(user: User, filters: ReportFilters, page: int = 1, per_page: i
     require_role(user, "staff")
     if not user.has_role("admin"):
         if user.department_id is None:
-            raise Forbidden("Your account has no department.")
+            raise Forbidden(N_("Your account has no department."))
         filters.department_id = user.department_id
     return paginate(_filtered(filters), page, per_page)
 
@@ -42,7 +42,7 @@ def can_manage(user: User | None, report: Report) -> bool:
 def _require_manager(user: User | None, report: Report) -> User:
     user = require_role(user, "staff")
     if not can_manage(user, report):
-        raise Forbidden("Only staff of the department handling this report can change it.")
+        raise Forbidden(N_("Only staff of the department handling this report can change it."))
     return user
 
 
@@ -55,9 +55,9 @@ def post_update(actor: User, report: Report, text: str = "", status: str | None 
     status = status or None
     errors = {}
     if len(text) > MAX_DESCRIPTION:
-        errors["text"] = f"Use at most {MAX_DESCRIPTION} characters."
+        errors["text"] = N_("Use at most %(n)d characters.", n=MAX_DESCRIPTION)
     if status is not None and status not in STATUSES:
-        errors["status"] = f"One of {', '.join(STATUSES)}."
+        errors["status"] = N_("One of %(values)s.", values=", ".join(STATUSES))
     if status == "closed" and close_reason not in CLOSE_REASONS:
         errors["close_reason"] = N_("Choose why the report is closed.")
     if status == report.status and status != "closed":
@@ -85,10 +85,10 @@ def transfer_report(actor: User, report: Report, department_code: str, reason: s
     _require_manager(actor, report)
     reason = plain_text(reason)
     if not reason:
-        raise ValidationFailed({"reason": "Give a reason for the transfer."})
+        raise ValidationFailed({"reason": N_("Give a reason for the transfer.")})
     department = db.session.scalar(select(Department).where(Department.code == department_code))
     if department is None:
-        raise ValidationFailed({"department_code": "Unknown department."})
+        raise ValidationFailed({"department_code": N_("Unknown department.")})
     with unit_of_work():
         old = report.department.code
         report.department = department

@@ -16,3 +16,6 @@ def status_label(status: str) -> str:
 def close_reason_label(reason: str | None) -> str:
     return {"fixed": _("Fixed"), "duplicate": _("Duplicate"), "not_responsible": _("Not our responsibility"),
             "no_action": _("No action needed")}.get(reason or "", reason or "")
+
+
+TEMPLATE_HELPERS = {"report_status_label": status_label, "report_close_reason_label": close_reason_label}

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, login_required, signed_in_user
-from civic.errors import DomainError, ValidationFailed
+from civic.errors import DomainError, ValidationFailed, translate
 from civic.forms import apply_errors
 from civic.reports import maps
 from civic.reports.forms import InviteForm, MapForm, PointForm
@@ -100,7 +100,7 @@ def invite(slug):
         try:
             maps.invite(signed_in_user(), cmap, form.email.data)
         except DomainError as exc:
-            flash(next(iter(exc.errors.values()), exc.detail), "error")
+            flash(translate(next(iter(exc.errors.values()), exc.detail)), "error")
         else:
             flash(_("The contributor was invited."), "success")
     return redirect(url_for("maps.detail", slug=cmap.slug))

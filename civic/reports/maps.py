@@ -17,7 +17,7 @@ from civic.accounts.models import User
 from civic.accounts.service import find_user_by_email, require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work
-from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.reports.models import CONTRIBUTION_MODES, POINT_STATES, CommunityMap, MapContributor, MapPoint
 from civic.reports.text import plain_text
@@ -57,17 +57,17 @@ def create_map(owner: User, slug: str | None, title: str, description: str = "",
     categories = _clean_categories(categories)
     errors = {}
     if slug and (not SLUG.fullmatch(slug) or slug.isdigit() or re.fullmatch(r"map-\d+", slug)):
-        errors["slug"] = "Use 3-60 lowercase letters, digits and hyphens."
+        errors["slug"] = N_("Use 3-60 lowercase letters, digits and hyphens.")
     if not title or len(title) > 200:
-        errors["title"] = "Give a title of 1 to 200 characters."
+        errors["title"] = N_("Give a title of 1 to 200 characters.")
     if len(plain_text(description)) > 4000:
-        errors["description"] = "Use at most 4000 characters."
+        errors["description"] = N_("Use at most %(n)d characters.", n=4000)
     if not categories or len(categories) > 20:
-        errors["categories"] = "Give 1 to 20 categories."
+        errors["categories"] = N_("Give 1 to 20 categories.")
     if contribution not in CONTRIBUTION_MODES:
-        errors["contribution"] = "Choose open or invite-only."
+        errors["contribution"] = N_("Choose open or invite-only.")
     if slug and not errors.get("slug") and db.session.scalar(select(CommunityMap.id).where(CommunityMap.slug == slug)):
-        errors["slug"] = "This address is taken."
+        errors["slug"] = N_("This address is taken.")
     if errors:
         raise ValidationFailed(errors)
     slug = slug or _slug_from_title(title)
@@ -89,7 +89,7 @@ def get_map(ref: str) -> CommunityMap:
     if cmap is None and ref.isdigit() and len(ref) < 10:
         cmap = db.session.get(CommunityMap, int(ref))
     if cmap is None:
-        raise NotFound("No such map.")
+        raise NotFound(N_("No such map."))
     return cmap
 
 
@@ -127,15 +127,15 @@ def add_point(user: User, cmap: CommunityMap, *, category: str, name: str, lat, 
               photo=None) -> MapPoint:
     require_role(user, "citizen")
     if not can_contribute(user, cmap):
-        raise Forbidden("This map takes points from invited contributors only.")
+        raise Forbidden(N_("This map takes points from invited contributors only."))
     name, note = plain_text(name), plain_text(note)
     errors = {}
     if category not in cmap.categories:
-        errors["category"] = "Choose one of the map's categories."
+        errors["category"] = N_("Choose one of the map's categories.")
     if not name or len(name) > 200:
-        errors["name"] = "Give a name of 1 to 200 characters."
+        errors["name"] = N_("Give a name of 1 to 200 characters.")
     if len(note) > 2000:
-        errors["note"] = "Use at most 2000 characters."
+        errors["note"] = N_("Use at most %(n)d characters.", n=2000)
     try:
         lat, lon = geo.validate_point(lat, lon)
     except ValidationFailed as exc:
@@ -160,14 +160,14 @@ def add_point(user: User, cmap: CommunityMap, *, category: str, name: str, lat, 
 def moderate_point(user: User, cmap: CommunityMap, point_id: int, state: str) -> MapPoint:
     """Publish, hide (or with ``state="deleted"`` remove) a point: the owner and staff only."""
     if user is None:
-        raise Forbidden("Sign in to moderate.")
+        raise Forbidden(N_("Sign in to moderate."))
     if not can_moderate(user, cmap):
-        raise Forbidden("Only the map's owner and staff moderate its points.")
+        raise Forbidden(N_("Only the map's owner and staff moderate its points."))
     point = db.session.get(MapPoint, int(point_id))
     if point is None or point.map_id != cmap.id:
-        raise NotFound("No such point.")
+        raise NotFound(N_("No such point."))
     if state not in POINT_STATES and state != "deleted":
-        raise ValidationFailed({"state": "Choose published, hidden or deleted."})
+        raise ValidationFailed({"state": N_("Choose published, hidden or deleted.")})
     photo_name, thumb_name = point.photo_name, point.photo_thumb_name
     with unit_of_work():
         if state == "deleted":
@@ -183,12 +183,12 @@ def moderate_point(user: User, cmap: CommunityMap, point_id: int, state: str) ->
 
 def invite(owner: User, cmap: CommunityMap, email: str) -> MapContributor:
     if not can_moderate(owner, cmap):
-        raise Forbidden("Only the map's owner and staff invite contributors.")
+        raise Forbidden(N_("Only the map's owner and staff invite contributors."))
     user = find_user_by_email((email or "").strip())
     if user is None:
-        raise ValidationFailed({"email": "No account uses this e-mail address."})
+        raise ValidationFailed({"email": N_("No account uses this e-mail address.")})
     if is_contributor(user, cmap):
-        raise Conflict("Already a contributor.")
+        raise Conflict(N_("Already a contributor."))
     with unit_of_work():
         row = MapContributor(map_id=cmap.id, user_id=user.id)
         db.session.add(row)
@@ -217,5 +217,5 @@ def point_photo(name: str) -> MapPoint:
     point = db.session.scalar(select(MapPoint).where(
         or_(MapPoint.photo_name == name, MapPoint.photo_thumb_name == name)))
     if point is None or point.state != "published":
-        raise NotFound("No such photo.")
+        raise NotFound(N_("No such photo."))
     return point

@@ -22,7 +22,7 @@ from civic.accounts.models import ApiClient, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.reports.catalogue import (  # noqa: F401  (the faces use them through this module)
     check_attributes,
@@ -41,7 +41,7 @@ from civic.reports.models import (
     ReportPhoto,
     Service,
 )
-from civic.reports.text import N_, plain_text  # noqa: F401
+from civic.reports.text import plain_text
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 3
@@ -95,24 +95,26 @@ def create_report(*, service_code: str, location: Location, description: str = "
                   client_token: str | None = None) -> Report:
     """File a report. Photos are stored first; if anything after that fails they are deleted,
     so no half-made report and no orphan file remains. A ``client_token`` already used by this
-    reporter returns that report instead of filing a second one (a draft sent twice)."""
+    reporter returns that report instead of filing a second one (a draft sent twice, an API
+    ``Idempotency-Key`` resent); the same token with a different report is a Conflict."""
     if reporter is None and client is None:
-        raise Forbidden("Sign in to report a problem.")
+        raise Forbidden(N_("Sign in to report a problem."))
     client_token = (client_token or "").strip()[:64] or None
+    description = plain_text(description)
+    sent = (service_code, description, location.lat, location.lon)
     if client_token:
-        existing = _report_by_client_token(client_token, reporter, client)
+        existing = _report_by_client_token(client_token, reporter, client, sent)
         if existing is not None:
             return existing
     service = get_service(service_code)
-    description = plain_text(description)
     errors = {}
     if len(description) > MAX_DESCRIPTION:
-        errors["description"] = f"Use at most {MAX_DESCRIPTION} characters."
+        errors["description"] = N_("Use at most %(n)d characters.", n=MAX_DESCRIPTION)
     photos = [p for p in photos if p is not None]
     if len(photos) > MAX_PHOTOS:
-        errors["photos"] = f"Attach at most {MAX_PHOTOS} photos."
+        errors["photos"] = N_("Attach at most %(n)d photos.", n=MAX_PHOTOS)
     if media_url and not re.match(r"https?://", media_url):
-        errors["media_url"] = "Must be an http(s) URL."
+        errors["media_url"] = N_("Must be an http(s) URL.")
     if errors:
         raise ValidationFailed(errors)
     answers = check_attributes(service, attributes)
@@ -145,22 +147,32 @@ def create_report(*, service_code: str, location: Location, description: str = "
         for image in stored:
             uploads.delete_image(image.name, image.thumb_name)
         if client_token and isinstance(exc, IntegrityError):
-            existing = _report_by_client_token(client_token, reporter, client)  # lost a race with itself
+            existing = _report_by_client_token(client_token, reporter, client, sent)  # lost a race with itself
             if existing is not None:
                 return existing
         raise
     return report
 
 
-def _report_by_client_token(client_token: str, reporter: User | None, client: ApiClient | None) -> Report | None:
+def _report_by_client_token(client_token: str, reporter: User | None, client: ApiClient | None,
+                            sent: tuple) -> Report | None:
+    """The report filed with this token, when it is the same report sent again."""
     report = db.session.scalar(select(Report).where(Report.client_token == client_token))
     if report is None:
         return None
     same_owner = (reporter is not None and report.reporter_id == reporter.id) or \
                  (reporter is None and client is not None and report.api_client_id == client.id)
     if not same_owner:
-        raise Conflict("This form was already used. Reload the page and send again.")
+        raise Conflict(N_("This form was already used. Reload the page and send again."))
+    service_code, description, lat, lon = sent
+    if (report.service.code, report.description, _point(report.lat, report.lon)) != \
+            (service_code, description, _point(lat, lon)):
+        raise Conflict(N_("This key was already used for a different request."))
     return report
+
+
+def _point(lat: float | None, lon: float | None) -> tuple | None:
+    return None if lat is None or lon is None else (round(lat, 6), round(lon, 6))
 
 
 def nearby_open_reports(service_code: str, lat: float, lon: float, radius_m: float | None = None,
@@ -168,11 +180,11 @@ def nearby_open_reports(service_code: str, lat: float, lon: float, radius_m: flo
     """Open reports of the same service within ``radius_m`` (default 50 m), nearest first."""
     radius_m = radius_m or current_app.config["REPORTS_DUPLICATE_RADIUS_M"]
     lat, lon = geo.validate_point(lat, lon)
-    min_lon, min_lat, max_lon, max_lat = geo.bbox_around(lat, lon, radius_m)
+    box = geo.BBox.around(lat, lon, radius_m)
     service = get_service(service_code, active_only=False)
     query = (select(Report)
              .where(Report.service_id == service.id, Report.status != "closed",
-                    Report.lat.between(min_lat, max_lat), Report.lon.between(min_lon, max_lon)))
+                    Report.lat.between(box.min_lat, box.max_lat), Report.lon.between(box.min_lon, box.max_lon)))
     if exclude_id:
         query = query.where(Report.id != exclude_id)
     found = [(geo.haversine_m(lat, lon, r.lat, r.lon), r) for r in db.session.scalars(query)
@@ -188,14 +200,14 @@ def get_report(report_id) -> Report:
     except (TypeError, ValueError):
         report = None
     if report is None:
-        raise NotFound("No such report.")
+        raise NotFound(N_("No such report."))
     return report
 
 
 def report_by_token(token: str) -> Report:
     report = db.session.scalar(select(Report).where(Report.token == str(token)))
     if report is None:
-        raise NotFound("No report for this token.")
+        raise NotFound(N_("No report for this token."))
     return report
 
 
@@ -204,23 +216,9 @@ class ReportFilters:
     status: str | None = None          # one of STATUSES, or "open_any" for not closed
     service_code: str | None = None
     district_code: str | None = None
-    bbox: tuple[float, float, float, float] | None = None
+    bbox: geo.BBox | None = None
     department_id: int | None = None
     reporter_id: int | None = None
-
-
-def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
-    if not raw:
-        return None
-    try:
-        min_lon, min_lat, max_lon, max_lat = (float(v) for v in raw.split(","))
-    except ValueError:
-        raise ValidationFailed({"bbox": "Use minLon,minLat,maxLon,maxLat."}) from None
-    geo.validate_point(min_lat, min_lon, field_lat="bbox", field_lon="bbox")
-    geo.validate_point(max_lat, max_lon, field_lat="bbox", field_lon="bbox")
-    if min_lon > max_lon or min_lat > max_lat:
-        raise ValidationFailed({"bbox": "The minimum corner must come first."})
-    return min_lon, min_lat, max_lon, max_lat
 
 
 def _filtered(filters: ReportFilters):
@@ -229,15 +227,15 @@ def _filtered(filters: ReportFilters):
         query = query.where(Report.status != "closed")
     elif filters.status:
         if filters.status not in STATUSES:
-            raise ValidationFailed({"status": f"One of {', '.join(STATUSES)}."})
+            raise ValidationFailed({"status": N_("One of %(values)s.", values=", ".join(STATUSES))})
         query = query.where(Report.status == filters.status)
     if filters.service_code:
         query = query.join(Service).where(Service.code == filters.service_code)
     if filters.district_code:
         query = query.where(Report.district_code == filters.district_code)
     if filters.bbox:
-        min_lon, min_lat, max_lon, max_lat = filters.bbox
-        query = query.where(Report.lat.between(min_lat, max_lat), Report.lon.between(min_lon, max_lon))
+        box = filters.bbox
+        query = query.where(Report.lat.between(box.min_lat, box.max_lat), Report.lon.between(box.min_lon, box.max_lon))
     if filters.department_id:
         query = query.where(Report.department_id == filters.department_id)
     if filters.reporter_id:
@@ -295,7 +293,7 @@ def photo_by_name(name: str) -> tuple[ReportPhoto, bool]:
     photo = db.session.scalar(select(ReportPhoto).where(
         or_(ReportPhoto.name == name, ReportPhoto.thumb_name == name)))
     if photo is None:
-        raise NotFound("No such photo.")
+        raise NotFound(N_("No such photo."))
     return photo, photo.thumb_name == name
 
 

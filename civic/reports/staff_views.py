@@ -6,11 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from civic import geo
 from civic.accounts.auth import current_user, role_required, signed_in_user
 from civic.accounts.service import list_departments
 from civic.errors import Forbidden, ValidationFailed
-from civic.forms import apply_errors
+from civic.forms import apply_errors, district_choices
 from civic.reports import handling, service
 from civic.reports.forms import RoutingForm, TransferForm
 from civic.reports.models import STATUSES
@@ -60,7 +59,7 @@ def routing():
     form = RoutingForm()
     form.service_code.choices = [("", _("Any service"))] + [
         (s.code, s.name(locale)) for s in service.list_services(active_only=False)]
-    form.district_code.choices = [("", _("Any district"))] + [(d.code, d.name(locale)) for d in geo.all_districts()]
+    form.district_code.choices = district_choices(_("Any district"))
     form.department_code.choices = [("", _("(delete the rule)"))] + [
         (d.code, d.name(locale)) for d in list_departments()]
     if form.validate_on_submit():

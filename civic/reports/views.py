@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 
 from civic import geo, uploads
 from civic.accounts.auth import current_user, login_required, signed_in_user
-from civic.errors import ValidationFailed
+from civic.errors import ValidationFailed, translate_errors
 from civic.forms import apply_errors
 from civic.reports import handling, labels, service
+from civic.reports.catalogue import attributes_from_form
 from civic.reports.forms import ReportDetailsForm, UpdateForm
 from civic.reports.models import STATUSES
 
@@ -22,13 +23,7 @@ bp = Blueprint("reports", __name__)
 
 @bp.app_context_processor
 def _helpers():
-    return {"status_label": labels.status_label, "close_reason_label": labels.close_reason_label,
-            "district_name": _district_name}
-
-
-def _district_name(code: str | None) -> str:
-    district = geo.get_district(code) if code else None
-    return district.name(str(get_locale())) if district else ""
+    return labels.TEMPLATE_HELPERS
 
 
 @bp.route("/reports")
@@ -54,11 +49,6 @@ def mine():
     return render_template("reports/mine.html", page=page)
 
 
-def localized(exc: ValidationFailed) -> ValidationFailed:
-    """Service messages are English msgids; show them in the page's language."""
-    return ValidationFailed({field: _(message) for field, message in exc.errors.items()})
-
-
 def _where_args() -> dict:
     return {k: request.values.get(k, "").strip() for k in ("lat", "lon", "address", "district_code")}
 
@@ -78,7 +68,7 @@ def new():
                                             where["district_code"] or None)
     except ValidationFailed as exc:
         return render_template("reports/new_where.html", where=where, districts=districts,
-                               errors=exc.errors), 422
+                               errors=translate_errors(exc.errors)), 422
     services = service.list_services()
     code = request.values.get("service_code", "")
     if step == "2" or not code:
@@ -98,14 +88,15 @@ def new():
         try:
             report = service.create_report(
                 service_code=svc.code, location=location, description=form.description.data,
-                attributes={k: (v if len(v) > 1 else v[0]) for k, v in attribute_values.items() if v},
+                attributes=attributes_from_form(request.form),
                 photos=[f.stream for f in photos], reporter=current_user(),
                 show_name=form.show_name.data, public_name=form.public_name.data,
                 client_token=form.client_token.data)
         except ValidationFailed as exc:
-            attribute_errors = {k[10:-1]: v for k, v in exc.errors.items() if k.startswith("attribute[")}
-            apply_errors(form, localized(ValidationFailed({k: v for k, v in exc.errors.items()
-                                                           if not k.startswith("attribute[")})))
+            errors = translate_errors(exc.errors)
+            attribute_errors = {k[10:-1]: v for k, v in errors.items() if k.startswith("attribute[")}
+            apply_errors(form, ValidationFailed({k: v for k, v in exc.errors.items()
+                                                 if not k.startswith("attribute[")}))
         else:
             flash(_("Thank you. Your report #%(id)s was sent to %(department)s.", id=report.id,
                     department=report.department.name(str(get_locale()))), "success")
@@ -158,7 +149,7 @@ def post_update(report_id):
             handling.post_update(signed_in_user(), report, form.text.data, form.status.data or None,
                                 form.close_reason.data or None)
         except ValidationFailed as exc:
-            apply_errors(form, localized(exc))
+            apply_errors(form, exc)
         else:
             flash(_("The update was published."), "success")
             return redirect(url_for("reports.detail", report_id=report.id))
