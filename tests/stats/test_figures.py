@@ -49,6 +49,7 @@ def make_petitions(world):
 
 
 def make_reports(world):
+    from civic.reports import handling
     from civic.reports import service as reports
 
     staff = make_user("department_admin", "ROADS")
@@ -59,8 +60,8 @@ def make_reports(world):
         made.append(reports.create_report(service_code="pothole", location=location, reporter=reporter,
                                           attributes={"SIZE": "small"}))
     for report in made[:5]:
-        reports.post_update(staff, db.session.get(Report, report.id), status="closed", close_reason="fixed")
-    reports.post_update(staff, db.session.get(Report, made[5].id), status="in_progress")
+        handling.post_update(staff, db.session.get(Report, report.id), status="closed", close_reason="fixed")
+    handling.post_update(staff, db.session.get(Report, made[5].id), status="in_progress")
     return made
 
 
