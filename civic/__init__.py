@@ -156,14 +156,28 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
 
     @app.cli.command("seed")
-    def seed_command():
+    @click.option("--demo", is_flag=True, help="Also load demo content and one demo account per role "
+                  "(refused on a database with real accounts).")
+    @click.option("--quiet", "-q", is_flag=True, help="Print only what concerns the demo content.")
+    def seed_command(demo, quiet):
         """Load default data (departments and every feature's defaults). Idempotent."""
         for name in installed_features():
             spec = importlib.util.find_spec(f"civic.{name}.seed")
             if spec is None:
                 continue
             added = importlib.import_module(f"civic.{name}.seed").seed()
-            click.echo(f"{name}: {added} added")
+            if not quiet:
+                click.echo(f"{name}: {added} added")
+        if demo:
+            from civic.demo import account_lines, load_demo
+
+            result = load_demo()
+            if not result.loaded:
+                click.echo(f"demo content skipped: {result.reason}")
+                return
+            click.echo("demo: " + (", ".join(f"{n} {k}" for k, n in result.added.items()) or "already loaded"))
+            for line in account_lines():
+                click.echo(line)
 
     @app.cli.group("settings")
     def settings_group():

@@ -7,7 +7,7 @@ import pytest
 
 from civic import create_app
 from civic.extensions import db
-from tests.conftest import FreshContextClient, make_config
+from tests.conftest import FreshContextClient, _empty_tables, make_config
 
 HTTPS = {"X-Forwarded-Proto": "https"}
 
@@ -27,6 +27,7 @@ def make_app(tmp_path):
     for app in made:
         with app.app_context():
             db.session.remove()
+            _empty_tables()
             db.engine.dispose()
 
 

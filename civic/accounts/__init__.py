@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     register_api(app, api.bp)
     app.cli.add_command(cli.users_cli)
     app.cli.add_command(cli.clients_cli)
+    app.cli.add_command(cli.departments_cli)
     app.after_request(sync_drafts_owner_cookie)
 
     @app.context_processor

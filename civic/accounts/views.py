@@ -91,7 +91,9 @@ def change_password():
             service.change_password(signed_in_user(), form.current_password.data, form.new_password.data,
                                     keep_session=current_session_token())
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            # (service messages are English msgids; "Use at least N characters." is shared with
+            # sign-up and translated with it)
+            apply_errors(form, ValidationFailed({name: _(message) for name, message in exc.errors.items()}))
         else:
             flash(_("Your password has been changed. Other devices are signed out."), "success")
             return redirect(url_for("accounts.account"))

@@ -14,7 +14,7 @@ from sqlalchemy import String, cast, select
 
 from civic import audit
 from civic.accounts.service import require_role
-from civic.alerts import fanout
+from civic.alerts import banner, fanout
 from civic.alerts.models import ALERT_TYPES, LEVELS, Alert
 from civic.alerts.subscriptions import (  # noqa: F401 - subscription rules, re-exported for every face
     endpoint_allowed,
@@ -215,6 +215,7 @@ def send(officer, alert: Alert) -> Alert:
         alert.sent_by_id = officer.id
         audit.record(officer, "alert.send", "alert", alert.id, department_id=officer.department_id,
                      msg_type=alert.msg_type, references=alert.references_id)
+    banner.invalidate()
     fanout.start(alert.id)
     db.session.refresh(alert)
     return alert
@@ -239,6 +240,7 @@ def send_as_operator(data: dict, officer=None, approver=None) -> Alert:
         db.session.add(alert)
         db.session.flush()
         audit.record(None, "alert.send", "alert", alert.id, via="cli", level=alert.level)
+    banner.invalidate()
     fanout.start(alert.id)
     db.session.refresh(alert)
     return alert

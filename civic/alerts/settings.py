@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from civic.settings import Setting, positive
+from civic.settings import Setting, non_negative, positive
 
 DEFAULT_PUSH_SERVICES = [
     "https://fcm.googleapis.com",
@@ -48,4 +48,7 @@ SETTINGS = [
     Setting("ALERTS_CAP_SENDER", str, "safety-alerts@example.org", "CAP `<sender>`."),
     Setting("ALERTS_DEFAULT_EXPIRY_MIN", int, 360, "Alert expiry, in minutes, when none is given.",
             check=positive),
+    Setting("ALERTS_BANNER_CACHE_S", float, 15.0, "How long the active-alert list under every page's header "
+            "is kept (never past an expiry; sending drops it at once); 0 reads it on every request.",
+            check=non_negative),
 ]

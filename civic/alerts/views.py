@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, role_required
-from civic.alerts import service
+from civic.alerts import banner, service
 from civic.alerts.forms import AlertForm
 from civic.alerts.labels import LEVEL_LABELS, MSG_TYPE_LABELS, STATE_LABELS, STATUS_LABELS, TYPE_LABELS
 from civic.alerts.models import ALERT_TYPES, LEVELS
@@ -21,12 +21,39 @@ from civic.geo import all_districts, district_index, validate_point
 
 bp = Blueprint("alerts", __name__)
 
+HISTORY_PER_PAGE = 10  # a phone screen or two; older alerts are a page away
+
 
 @bp.app_context_processor
 def labels():
     return {"alert_type_labels": TYPE_LABELS, "alert_level_labels": LEVEL_LABELS,
             "alert_msg_type_labels": MSG_TYPE_LABELS, "alert_status_labels": STATUS_LABELS,
-            "alert_state_labels": STATE_LABELS}
+            "alert_state_labels": STATE_LABELS, "active_alert_banner": banner.for_page,
+            "alerts_for_device": _alerts_for_device, "alert_area_label": _area_label}
+
+
+def _area_label(codes: list[str]) -> str:
+    """Where an alert applies, short: "강남구, 서초구 외 3곳", or every district."""
+    names = dict(_districts())
+    if codes and set(names) <= set(codes):
+        return _("All districts")
+    shown = [names.get(code, code) for code in codes[:2]]
+    if len(codes) > 2:
+        return _("%(names)s and %(count)s more", names=", ".join(shown), count=len(codes) - 2)
+    return ", ".join(shown)
+
+
+def _alerts_for_device() -> dict:
+    """The home page's lead: active alerts for this device's districts (from the cookie its
+    subscription set) and the others, with the names of those districts."""
+    try:
+        items = banner.active_summaries()
+    except Exception:  # noqa: BLE001 - same failure rule as the banner
+        return {"mine": [], "others": [], "districts": []}
+    codes = banner.parse_districts(request.cookies.get(banner.DISTRICTS_COOKIE))
+    mine, others = banner.for_districts(items, codes)
+    names = dict(_districts())
+    return {"mine": mine, "others": others, "districts": [names[c] for c in codes]}
 
 
 def _districts():
@@ -40,10 +67,11 @@ def _districts():
 def index():
     args = {k: (request.args.get(k) or None) for k in ("type", "level", "district")}
     try:
-        page = service.history(args["type"], args["level"], args["district"], request.args.get("page", 1, type=int))
+        page = service.history(args["type"], args["level"], args["district"], request.args.get("page", 1, type=int),
+                               per_page=HISTORY_PER_PAGE)
     except ValidationFailed:
         args = dict.fromkeys(args)
-        page = service.history(page=1)
+        page = service.history(page=1, per_page=HISTORY_PER_PAGE)
     return render_template("alerts/index.html", page=page, active=service.active_alerts(), filters=args,
                            districts=_districts(), types=ALERT_TYPES, levels=LEVELS,
                            vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])

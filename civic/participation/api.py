@@ -100,6 +100,28 @@ def list_proposals(args):
     return page.items, page_headers(page)
 
 
+@bp.route("/proposals/categories")
+@bp.response(200, schemas.ProposalCategorySchema(many=True))
+def proposal_categories():
+    """The categories a proposal is filed under (`category` of `POST /proposals`), with their
+    Korean and English names and the department that answers proposals of each."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from civic.participation.forms import CATEGORY_LABELS
+
+    departments = current_app.config["PROPOSAL_CATEGORY_DEPARTMENTS"]
+    rows = []
+    for code in service.categories():
+        label = CATEGORY_LABELS.get(code, code)
+        with force_locale("ko"):
+            name_ko = str(label)
+        with force_locale("en"):
+            name_en = str(label)
+        rows.append({"code": code, "name_ko": name_ko, "name_en": name_en, "department": departments.get(code)})
+    return rows
+
+
 @bp.route("/proposals", methods=["POST"])
 @limited("PARTICIPATION_SUBMIT_RATE_LIMIT")
 @bp.arguments(schemas.ProposalCreateSchema, location="json")

@@ -156,3 +156,11 @@ class HideSchema(Schema):
 class RespondSchema(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     body = fields.String(required=True)
+
+
+class ProposalCategorySchema(Schema):
+    code = fields.String(metadata={"description": "the value of `category` when filing a proposal"})
+    name_ko = fields.String()
+    name_en = fields.String()
+    department = fields.String(allow_none=True,
+                               metadata={"description": "code of the department that answers proposals of it"})

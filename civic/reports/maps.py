@@ -8,6 +8,7 @@ invited contributors and staff may add points.
 from __future__ import annotations
 
 import re
+import uuid
 
 from sqlalchemy import select
 
@@ -35,14 +36,27 @@ def _clean_categories(raw) -> list[str]:
     return cats
 
 
-def create_map(owner: User, slug: str, title: str, description: str = "", categories=(),
+def _slug_from_title(title: str) -> str:
+    """An address from the title's Latin letters and digits ("Safe toilets 2" -> safe-toilets-2),
+    or "" when it has too few of them (a Korean title): the map is then addressed by its id."""
+    candidate = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
+    if not SLUG.fullmatch(candidate) or candidate.isdigit():
+        return ""
+    if db.session.scalar(select(CommunityMap.id).where(CommunityMap.slug == candidate)):
+        return ""
+    return candidate
+
+
+def create_map(owner: User, slug: str | None, title: str, description: str = "", categories=(),
                contribution: str = "open") -> CommunityMap:
+    """A new themed map. The web address (``slug``) is optional: without one it is derived from
+    the title, or is ``map-<id>``."""
     require_role(owner, "citizen")
     slug = (slug or "").strip().lower()
     title = plain_text(title)
     categories = _clean_categories(categories)
     errors = {}
-    if not SLUG.fullmatch(slug):
+    if slug and (not SLUG.fullmatch(slug) or slug.isdigit() or re.fullmatch(r"map-\d+", slug)):
         errors["slug"] = "Use 3-60 lowercase letters, digits and hyphens."
     if not title or len(title) > 200:
         errors["title"] = "Give a title of 1 to 200 characters."
@@ -52,19 +66,28 @@ def create_map(owner: User, slug: str, title: str, description: str = "", catego
         errors["categories"] = "Give 1 to 20 categories."
     if contribution not in CONTRIBUTION_MODES:
         errors["contribution"] = "Choose open or invite-only."
-    if not errors.get("slug") and db.session.scalar(select(CommunityMap.id).where(CommunityMap.slug == slug)):
+    if slug and not errors.get("slug") and db.session.scalar(select(CommunityMap.id).where(CommunityMap.slug == slug)):
         errors["slug"] = "This address is taken."
     if errors:
         raise ValidationFailed(errors)
+    slug = slug or _slug_from_title(title)
     with unit_of_work():
-        cmap = CommunityMap(slug=slug, title=title, description=plain_text(description),
-                            categories=categories, contribution=contribution, owner=owner)
+        cmap = CommunityMap(slug=slug or f"new-{uuid.uuid4().hex[:12]}", title=title,
+                            description=plain_text(description), categories=categories,
+                            contribution=contribution, owner=owner)
         db.session.add(cmap)
+        if not slug:
+            db.session.flush()
+            cmap.slug = f"map-{cmap.id}"
     return cmap
 
 
-def get_map(slug: str) -> CommunityMap:
-    cmap = db.session.scalar(select(CommunityMap).where(CommunityMap.slug == str(slug)))
+def get_map(ref: str) -> CommunityMap:
+    """A map by its address, or by its id (every map answers at /maps/<id> too)."""
+    ref = str(ref)
+    cmap = db.session.scalar(select(CommunityMap).where(CommunityMap.slug == ref))
+    if cmap is None and ref.isdigit() and len(ref) < 10:
+        cmap = db.session.get(CommunityMap, int(ref))
     if cmap is None:
         raise NotFound("No such map.")
     return cmap

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from civic.accounts.models import UserSession
 from civic.db import utcnow
-from tests.conftest import FreshContextClient, csrf_token_from, login, make_config
+from tests.conftest import FreshContextClient, _empty_tables, csrf_token_from, login, make_config
 from tests.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -96,6 +96,7 @@ def test_sign_out_everywhere_is_a_form_with_a_csrf_token(tmp_path):
             assert not signed_in(client)
         finally:
             db.session.remove()
+            _empty_tables()
             db.engine.dispose()
 
 

@@ -71,6 +71,7 @@ def test_subscribe_test_and_unsubscribe_on_a_phone(live_server, live_app, phone,
     expect(status).to_contain_text("꺼져")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
+    phone.locator("#choose-districts summary").click()
     phone.get_by_label("강남구").check()
     phone.get_by_label("호우").check()
     phone.get_by_role("button", name="알림 켜기").click()
