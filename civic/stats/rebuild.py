@@ -31,7 +31,8 @@ def _petitions(deltas: Counter, open_rows: list) -> None:
     for row in _stream(query):
         deltas[(m.PETITION_RECEIVED, local_day(row.created_at), str(row.department_id), "", "")] += 1
         if row.answered_at is not None:
-            deltas.update(petition_answer_deltas(row, row.department_id))
+            for key, n in petition_answer_deltas(row, row.department_id).items():
+                deltas[key] += n
         if row.status in OPEN_STATUSES:
             open_rows.append({"petition_id": row.id, "department_id": row.department_id, "due_at": row.due_at})
 
@@ -45,9 +46,11 @@ def _reports(deltas: Counter) -> None:
                     Report.close_reason, Report.updated_at, fixed_at.c.fixed_at)
              .outerjoin(fixed_at, fixed_at.c.report_id == Report.id))
     for row in _stream(query):
-        deltas.update(report_count_deltas(row, row.status))
+        for key, n in report_count_deltas(row, row.status).items():
+            deltas[key] += n
         if row.status == "closed" and row.close_reason == "fixed":
-            deltas.update(report_fix_deltas(row, row.fixed_at or row.updated_at))
+            for key, n in report_fix_deltas(row, row.fixed_at or row.updated_at).items():
+                deltas[key] += n
 
 
 def _participation(deltas: Counter) -> None:

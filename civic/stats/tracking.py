@@ -30,7 +30,7 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def local_day(moment: datetime) -> date:
-    return moment.astimezone(_zone(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Seoul")).date()
+    return moment.astimezone(_zone(current_app.config["BABEL_DEFAULT_TIMEZONE"] or "Asia/Seoul")).date()
 
 
 @lru_cache(maxsize=4096)

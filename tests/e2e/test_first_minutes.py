@@ -167,7 +167,6 @@ def test_demo_content_after_make_run(live_app, live_server, browser, lang):
         main = page.locator("main")
         expect(main).to_contain_text("어린이보호구역 횡단보도에 옐로카펫을 설치해 주세요")
         expect(main).to_contain_text("27/50")                   # collecting supports
-        expect(main).to_contain_text("답변 완료" if korean else "Answered")
         page.goto(live_server + "/proposals?status=answered")
         expect(page.locator("main")).to_contain_text("공원 산책로에 야간 조명을 설치해 주세요")
         page.goto(live_server + "/maps")

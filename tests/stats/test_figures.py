@@ -69,7 +69,7 @@ def make_participation(app):
     from civic.participation import service as participation
     from tests.participation.builders import make_poll, make_proposal
 
-    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = "1"
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 1
     proposal = make_proposal()
     participation.support(make_user(), proposal.id)
     db.session.expire_all()
