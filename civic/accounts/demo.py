@@ -29,7 +29,7 @@ NEIGHBOUR_NAMES = ("김", "이", "박", "최", "정", "강", "조", "윤", "장"
 
 
 def is_demo_email(email: str | None) -> bool:
-    return bool(email) and (email.endswith("@demo.civic.example") or email.endswith("@" + NEIGHBOUR_DOMAIN))
+    return email is not None and (email.endswith("@demo.civic.example") or email.endswith("@" + NEIGHBOUR_DOMAIN))
 
 
 def has_real_accounts() -> bool:

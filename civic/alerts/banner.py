@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 
@@ -35,7 +36,7 @@ def _summaries(now: datetime) -> list[dict]:
     from civic.alerts.service import active_alerts
     from civic.alerts.targeting import effective_districts
 
-    items = []
+    items: list[dict[str, Any]] = []
     for alert in active_alerts(now):
         if alert.msg_type == "Cancel":  # a cancellation ends the hazard; it is no banner
             continue

@@ -10,7 +10,8 @@ from civic.reports import handling, maps, service
 from civic.reports.models import CommunityMap
 
 # service, (lat, lon), address, description, attributes, [(status, update text, close reason)]
-REPORTS = (
+DemoReport = tuple[str, tuple[float, float], str, str, dict[str, str], list[tuple[str, str, str | None]]]
+REPORTS: tuple[DemoReport, ...] = (
     ("pothole", (37.4981, 127.0276), "강남대로 강남역 버스정류장 앞",
      "버스정류장 바로 앞 차도가 움푹 패어 있어 버스가 설 때마다 물이 튑니다.", {"SIZE": "medium", "ONROAD": "yes"},
      []),
