@@ -10,7 +10,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Literal, NamedTuple, overload
 
 import geojson
 from shapely import STRtree, prepare
@@ -67,9 +67,13 @@ class BBox(NamedTuple):
         return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
 
 
-BBOX_FORMAT = "Must be four numbers: minLon,minLat,maxLon,maxLat."
+BBOX_FORMAT = N_("Must be four numbers: minLon,minLat,maxLon,maxLat.")
 
 
+@overload
+def parse_bbox(raw: str | None, field: str = ..., *, required: Literal[True]) -> BBox: ...
+@overload
+def parse_bbox(raw: str | None, field: str = ..., *, required: bool = ...) -> BBox | None: ...
 def parse_bbox(raw: str | None, field: str = "bbox", *, required: bool = False) -> BBox | None:
     """The ``bbox`` query parameter ('minLon,minLat,maxLon,maxLat'), checked for range, order
     and size (at most ``PLACES_BBOX_MAX_DEG`` degrees a side, on every face); None when absent."""

@@ -108,7 +108,7 @@ def proposal_categories():
     from flask import current_app
     from flask_babel import force_locale
 
-    from civic.participation.forms import CATEGORY_LABELS
+    from civic.participation.labels import CATEGORY_LABELS
 
     departments = current_app.config["PROPOSAL_CATEGORY_DEPARTMENTS"]
     rows = []
