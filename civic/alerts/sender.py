@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from civic.alerts.http1 import Connection, Origin, ProtocolError, default_ssl_context
-from civic.alerts.webpush import VapidSigner, b64url_decode, encrypt, origin_of
+from civic.alerts.http1 import Connection, Origin, ProtocolError, Proxy, default_ssl_context, proxy_for
+from civic.alerts.webpush import VapidSigner, encrypt, origin_of
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,9 @@ class PushSender:
                         worker.cancel()
                     return
 
+        # The proxy of each origin, from the standard environment (a bad HTTPS_PROXY fails here,
+        # before anything is sent).
+        proxies = {origin: proxy_for(Origin.of(origin)) for origin in by_origin}
         workers = []
         for origin, group in by_origin.items():
             queue: asyncio.Queue = asyncio.Queue()
@@ -141,7 +144,7 @@ class PushSender:
                 queue.put_nowait((message, 1, None))
             count = min(self.settings.concurrency, len(group))
             state = {"open": len(group), "workers": count}
-            workers += [asyncio.ensure_future(self._worker(origin, queue, state, finished, flush))
+            workers += [asyncio.ensure_future(self._worker(origin, proxies[origin], queue, state, finished, flush))
                         for _ in range(count)]
         flusher = asyncio.ensure_future(flush_periodically())
         try:
@@ -158,12 +161,12 @@ class PushSender:
             raise failure[0]
         flush()
 
-    async def _worker(self, origin_url: str, queue: asyncio.Queue, state: dict, finished: list,
-                      flush: Callable[[], None]) -> None:
+    async def _worker(self, origin_url: str, proxy: Proxy | None, queue: asyncio.Queue, state: dict,
+                      finished: list, flush: Callable[[], None]) -> None:
         origin = Origin.of(origin_url)
         if origin.scheme == "https" and self._ssl is None:
             self._ssl = default_ssl_context()
-        connection = Connection(origin, self._ssl)
+        connection = Connection(origin, self._ssl, proxy)
         loop = asyncio.get_running_loop()
         try:
             while True:
@@ -207,14 +210,17 @@ class PushSender:
         """One POST. Returns (result, body, None) when decided, or (None, body, delay) to retry."""
         if body is None:
             try:
-                body = encrypt(message.payload, b64url_decode(message.p256dh), b64url_decode(message.auth))
+                body = encrypt(message.payload, message.p256dh, message.auth)
             except ValueError as exc:
                 return PushResult(message.key, "failed", None, 0, f"encryption: {exc}"[:200]), None, None
+        try:
+            headers = self._headers(origin_url, message)
+        except ValueError as exc:  # py-vapid refused the claims
+            return PushResult(message.key, "failed", None, 0, str(exc)[:200]), None, None
         status, retry_after, error = None, None, ""
         try:
             async with asyncio.timeout(self.settings.timeout_s):
-                response = await connection.post(message.endpoint[len(origin_url):] or "/",
-                                                 self._headers(origin_url, message), body)
+                response = await connection.post(message.endpoint[len(origin_url):] or "/", headers, body)
             status = response.status
             retry_after = retry_after_seconds(response.headers.get("retry-after"))
         except TimeoutError:
