@@ -109,32 +109,32 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
         self.served = 0
 
-    async def _open(self) -> None:
-        tls = self.origin.scheme == "https"
-        if tls and self.ssl_context is None:
-            self.ssl_context = default_ssl_context()
+    async def _open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        context = None
+        if self.origin.scheme == "https":
+            context = self.ssl_context = self.ssl_context or default_ssl_context()
         if self.proxy is None:
-            self.reader, self.writer = await asyncio.open_connection(
-                self.origin.host, self.origin.port, ssl=self.ssl_context if tls else None,
-                server_hostname=self.origin.host if tls else None, limit=MAX_HEADER_BYTES)
+            reader, writer = await asyncio.open_connection(
+                self.origin.host, self.origin.port, ssl=context,
+                server_hostname=self.origin.host if context else None, limit=MAX_HEADER_BYTES)
         else:
-            self.reader, self.writer = await asyncio.open_connection(
-                self.proxy.host, self.proxy.port, limit=MAX_HEADER_BYTES)
+            reader, writer = await asyncio.open_connection(self.proxy.host, self.proxy.port, limit=MAX_HEADER_BYTES)
             try:
-                await self._tunnel()
-                if tls:  # TLS with the push service inside the tunnel: the proxy sees only bytes
-                    await self.writer.start_tls(self.ssl_context, server_hostname=self.origin.host)
+                await self._tunnel(self.proxy, reader, writer)
+                if context:  # TLS with the push service inside the tunnel: the proxy sees only bytes
+                    await writer.start_tls(context, server_hostname=self.origin.host)
             except BaseException:
-                self.close()
+                writer.close()
                 raise
-        self.served = 0
+        self.reader, self.writer, self.served = reader, writer, 0
+        return reader, writer
 
-    async def _tunnel(self) -> None:
+    async def _tunnel(self, proxy: Proxy, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         lines = [f"CONNECT {self.origin.authority} HTTP/1.1", f"Host: {self.origin.authority}"]
-        if self.proxy.authorization:
-            lines.append(f"Proxy-Authorization: {self.proxy.authorization}")
-        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        status, _version, _headers = await self._read_final_head()
+        if proxy.authorization:
+            lines.append(f"Proxy-Authorization: {proxy.authorization}")
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        status, _version, _headers = await _read_final_head(reader)
         if not 200 <= status < 300:
             raise ProxyError(f"proxy answered {status} to CONNECT {self.origin.authority}")
 
@@ -148,12 +148,14 @@ class Connection:
         head = (f"POST {target} HTTP/1.1\r\nHost: {self.origin.host_header}\r\n"
                 f"Content-Length: {len(body)}\r\n{headers}\r\n").encode("latin-1")
         for reuse_attempt in (True, False):
-            if self.writer is None or self.writer.is_closing():
-                await self._open()
+            if self.reader is None or self.writer is None or self.writer.is_closing():
+                reader, writer = await self._open()
+            else:
+                reader, writer = self.reader, self.writer
             reused = self.served > 0
             try:
-                self.writer.write(head + body)
-                return await self._read_response()
+                writer.write(head + body)
+                return await self._read_response(reader)
             except (asyncio.IncompleteReadError, ConnectionError) as exc:
                 self.close()
                 # A kept-alive connection the server closed while idle: try once on a fresh one.
@@ -164,43 +166,11 @@ class Connection:
                 raise
         raise ConnectionError("unreachable")
 
-    async def _read_head(self) -> tuple[int, str, dict[str, str]]:
-        try:
-            raw = await self.reader.readuntil(b"\r\n\r\n")
-        except asyncio.LimitOverrunError as exc:
-            raise ProtocolError("response headers too large") from exc
-        lines = raw.decode("latin-1").split("\r\n")
-        version, _, rest = lines[0].partition(" ")
-        if not version.startswith("HTTP/1."):
-            raise ProtocolError("not an HTTP/1.x response")
-        try:
-            status = int(rest[:3])
-        except ValueError as exc:
-            raise ProtocolError("bad status line") from exc
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            if line:
-                name, _, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
-        return status, version, headers
-
-    async def _read_final_head(self) -> tuple[int, str, dict[str, str]]:
-        """The final answer's head: 1xx answers (100 Continue, 103 Early Hints) are interim and
-        carry no body, so they are read and skipped."""
-        for _ in range(MAX_INTERIM_ANSWERS):
-            status, version, headers = await self._read_head()
-            if status == 101:
-                raise ProtocolError("unexpected 101 Switching Protocols")
-            if not 100 <= status < 200:
-                return status, version, headers
-        raise ProtocolError("too many interim (1xx) answers")
-
-    async def _read_response(self) -> Response:
-        reader = self.reader
-        status, version, headers = await self._read_final_head()
+    async def _read_response(self, reader: asyncio.StreamReader) -> Response:
+        status, version, headers = await _read_final_head(reader)
         keep_alive = headers.get("connection", "").lower() != "close" and version == "HTTP/1.1"
         if "chunked" in headers.get("transfer-encoding", "").lower():
-            await self._drain_chunked()
+            await _drain_chunked(reader)
         elif "content-length" in headers:
             try:
                 length = int(headers["content-length"])
@@ -220,22 +190,56 @@ class Connection:
             self.close()
         return Response(status, headers)
 
-    async def _drain_chunked(self) -> None:
-        total = 0
-        while True:
-            size_line = await self.reader.readuntil(b"\r\n")
-            try:
-                size = int(size_line.split(b";", 1)[0].strip(), 16)
-            except ValueError as exc:
-                raise ProtocolError("bad chunk size") from exc
-            if size == 0:
-                while (await self.reader.readuntil(b"\r\n")) != b"\r\n":  # trailers
-                    pass
-                return
-            total += size
-            if total > MAX_BODY_BYTES:
-                raise ProtocolError("response body too large")
-            await self.reader.readexactly(size + 2)
+
+async def _read_head(reader: asyncio.StreamReader) -> tuple[int, str, dict[str, str]]:
+    try:
+        raw = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.LimitOverrunError as exc:
+        raise ProtocolError("response headers too large") from exc
+    lines = raw.decode("latin-1").split("\r\n")
+    version, _, rest = lines[0].partition(" ")
+    if not version.startswith("HTTP/1."):
+        raise ProtocolError("not an HTTP/1.x response")
+    try:
+        status = int(rest[:3])
+    except ValueError as exc:
+        raise ProtocolError("bad status line") from exc
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        if line:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+    return status, version, headers
+
+
+async def _read_final_head(reader: asyncio.StreamReader) -> tuple[int, str, dict[str, str]]:
+    """The final answer's head: 1xx answers (100 Continue, 103 Early Hints) are interim and carry
+    no body, so they are read and skipped."""
+    for _ in range(MAX_INTERIM_ANSWERS):
+        status, version, headers = await _read_head(reader)
+        if status == 101:
+            raise ProtocolError("unexpected 101 Switching Protocols")
+        if not 100 <= status < 200:
+            return status, version, headers
+    raise ProtocolError("too many interim (1xx) answers")
+
+
+async def _drain_chunked(reader: asyncio.StreamReader) -> None:
+    total = 0
+    while True:
+        size_line = await reader.readuntil(b"\r\n")
+        try:
+            size = int(size_line.split(b";", 1)[0].strip(), 16)
+        except ValueError as exc:
+            raise ProtocolError("bad chunk size") from exc
+        if size == 0:
+            while (await reader.readuntil(b"\r\n")) != b"\r\n":  # trailers
+                pass
+            return
+        total += size
+        if total > MAX_BODY_BYTES:
+            raise ProtocolError("response body too large")
+        await reader.readexactly(size + 2)
 
 
 def default_ssl_context() -> ssl.SSLContext:

@@ -112,7 +112,7 @@ class PushSender:
     def __init__(self, signer: VapidSigner, settings: SenderSettings):
         self.signer = signer
         self.settings = settings
-        self._ssl = None
+        self._ssl: ssl.SSLContext | None = None
         self._header_blocks: dict[tuple, str] = {}
 
     def send_all(self, messages: Iterable[PushMessage],
