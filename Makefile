@@ -11,19 +11,23 @@ export FLASK_APP := app.py
 TEST_PG_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run test test-sqlite test-scaleout browser bench lint translations services
+.PHONY: setup prepare run test test-sqlite test-scaleout browser bench lint translations services
 
-setup: $(STAMP)
+setup: prepare
+	@$(BIN)/flask seed >/dev/null
+
+prepare: $(STAMP)
 	@$(BIN)/flask i18n compile >/dev/null
 	@$(BIN)/flask db upgrade >/dev/null
-	@$(BIN)/flask seed >/dev/null
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	@touch $(STAMP)
 
-run: setup
+# Demo content and accounts on a new database (never next to real accounts); prints the accounts.
+run: prepare
+	@$(BIN)/flask seed --demo --quiet
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded) and
@@ -57,8 +61,10 @@ services:
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; PYTHONPATH=. $(BIN)/python $$script || exit 1; done
 
+# ruff (style and likely bugs) and mypy (types, None misuse) over civic/, as CI runs them first.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Re-extract the core catalog after changing texts (features: see README, Translations).
 translations: $(STAMP)

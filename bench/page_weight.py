@@ -43,9 +43,10 @@ def main() -> int:
                 importlib.import_module(f"civic.{name}.seed").seed()
             except ModuleNotFoundError:
                 pass
+        from civic.accounts.consent import CURRENT_VERSION
         from civic.accounts.service import register_local
 
-        register_local("weight@example.org", "a long enough password")
+        register_local("weight@example.org", "a long enough password", privacy_consent=CURRENT_VERSION)
     client = app.test_client()
     signed_in = app.test_client()
     signed_in.post("/login", data={"email": "weight@example.org", "password": "a long enough password"})

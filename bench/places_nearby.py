@@ -6,6 +6,8 @@
    ``/api/v1/places/nearby`` against ``/healthz`` measured in the same run.
 
 SQLite always; PostgreSQL too when ``BENCH_PG_URL`` is set (its ``places`` table is replaced).
+``BENCH_ONLY=sqlite|postgresql`` runs one of the two; ``BENCH_REUSE=1`` keeps a PostgreSQL table
+loaded by an earlier run (same ``BENCH_PLACES``) instead of loading it again.
     PYTHONPATH=. .venv/bin/python bench/places_nearby.py
 """
 
@@ -44,11 +46,15 @@ def load(app, rng: random.Random) -> int:
 
     from civic.extensions import db
     from civic.geo import district_index
-    from civic.places.models import Place, lat_band
+    from civic.places.models import Place, lat_band, serialise_properties
     from civic.places.opening_hours import parse_text
     from civic.places.seed import seed
 
     with app.app_context():
+        if os.environ.get("BENCH_REUSE") and db.inspect(db.engine).has_table("places"):
+            found = db.session.scalar(select(func.count()).select_from(Place).where(Place.source == "bench"))
+            if found == SYNTHETIC:  # the table of an earlier run (BENCH_REUSE=1 saves the load)
+                return db.session.scalar(select(func.count()).select_from(Place))
         Place.__table__.drop(db.engine, checkfirst=True)
         db.create_all()
         seed()
@@ -57,10 +63,12 @@ def load(app, rng: random.Random) -> int:
         now = datetime.now(UTC)
         batch = []
         for i, (lat, lon) in enumerate(random_points(rng, SYNTHETIC, index)):
-            batch.append({"category": rng.choice(CATEGORIES), "name": f"synthetic {i}", "address": "", "lat": lat,
-                          "lon": lon, "lat_band": lat_band(lat), "district_code": index.district_at(lat, lon).code,
-                          "phone": "", "hours": rng.choice(hours), "attributes": {"wheelchair": rng.random() < .3},
-                          "details": {}, "source": "bench", "source_id": str(i), "updated_at": now})
+            row = {"category": rng.choice(CATEGORIES), "name": f"synthetic {i}", "address": "", "lat": lat,
+                   "lon": lon, "lat_band": lat_band(lat), "district_code": index.district_at(lat, lon).code,
+                   "location_precision": "exact", "phone": "", "hours": rng.choice(hours),
+                   "attributes": {"wheelchair": rng.random() < .3}, "details": {}, "source": "bench",
+                   "source_id": str(i), "updated_at": now}
+            batch.append({**row, "properties_json": serialise_properties(row, now)})
             if len(batch) == 5000:
                 db.session.execute(insert(Place), batch)
                 batch = []
@@ -183,7 +191,10 @@ def run(label: str, database_url: str, instance: str) -> None:
         n50, n99, nrps = hammer(port, nearby)
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
     print(f"[{label}] HTTP, gunicorn -w 2, {CONCURRENCY} clients, {REQUESTS} requests each:")
     print(f"[{label}]   /healthz        p50 {h50 * 1000:6.1f} ms  p99 {h99 * 1000:6.1f} ms  {hrps:7.0f} req/s")
     print(f"[{label}]   /places/nearby  p50 {n50 * 1000:6.1f} ms  p99 {n99 * 1000:6.1f} ms  {nrps:7.0f} req/s")
@@ -192,9 +203,11 @@ def run(label: str, database_url: str, instance: str) -> None:
 
 
 def main() -> None:
+    only = os.environ.get("BENCH_ONLY", "")  # "sqlite" or "postgresql": one database of the two
     with tempfile.TemporaryDirectory() as tmp:
-        run("sqlite", f"sqlite:///{tmp}/bench.db", tmp)
-        if os.environ.get("BENCH_PG_URL"):
+        if only != "postgresql":
+            run("sqlite", f"sqlite:///{tmp}/bench.db", tmp)
+        if os.environ.get("BENCH_PG_URL") and only != "sqlite":
             run("postgresql", os.environ["BENCH_PG_URL"], tmp)
 
 

@@ -10,9 +10,10 @@ import importlib.util
 import logging
 import os
 from pathlib import Path
+from typing import cast
 
 import click
-from flask import Flask, g, url_for
+from flask import Blueprint, Flask, g, url_for
 from werkzeug.routing import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # ``__init__.py`` defines ``init_app(app)``; a missing one is skipped, so features land
 # independently.
 FEATURES = ("accounts", "places", "reports", "petitions", "participation", "alerts",
-            "notifications", "staff")
+            "notifications", "stats", "staff")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -47,16 +48,18 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def configure(app: Flask, instance_path: Path, overrides: dict) -> None:
-    from civic.config import load_config, normalize_database_url
+    """Every declared setting, typed and checked (a bad value stops here), then what follows
+    from them, then overrides of Flask's own keys (tests)."""
+    from civic.config import derived_config
+    from civic.settings import declared_settings, load_settings
 
     instance_path.mkdir(parents=True, exist_ok=True)
-    app.config.update(load_config(instance_path))
-    app.config.update(overrides)
-    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if "JOBS_INLINE" not in overrides:
-        app.config["JOBS_INLINE"] = not app.config.get("REDIS_URL")
-    if "RATELIMIT_STORAGE_URI" not in overrides and app.config.get("REDIS_URL"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    settings = declared_settings(installed_features())
+    values = load_settings(settings, os.environ, overrides, instance_path)
+    app.config.update(values)
+    app.config.update(derived_config(values))
+    app.config.update({key: value for key, value in overrides.items() if key not in values})
+    app.extensions["civic_settings"] = settings
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
 
@@ -69,12 +72,13 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from civic.api import init_api
     from civic.extensions import babel, csrf, db, limiter, migrate
-    from civic.i18n import select_locale, translation_dirs
+    from civic.i18n import install_particles, select_locale, translation_dirs
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in translation_dirs())
     babel.init_app(app, locale_selector=select_locale)
+    install_particles(app)
     csrf.init_app(app)
     limiter.init_app(app)
     init_api(app)
@@ -116,7 +120,8 @@ def register_features(app: Flask) -> None:
     # Every write anywhere is rate limited per client address (reads are filtered above).
     for blueprint in app.blueprints.values():
         if blueprint.name != "site":
-            limiter.limit(lambda: app.config["WRITE_RATE_LIMIT"])(blueprint)
+            # Flask types app.blueprints with its sans-I/O Blueprint; registered ones are flask.Blueprint.
+            limiter.limit(lambda: app.config["WRITE_RATE_LIMIT"])(cast(Blueprint, blueprint))
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -128,6 +133,10 @@ def register_error_handlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
     from flask_wtf.csrf import generate_csrf
+
+    from civic import formatting
+
+    formatting.init_app(app)
 
     def nav_url(endpoint: str, **values) -> str | None:
         """URL of a feature page, or None while that feature is not installed."""
@@ -152,14 +161,46 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
 
     @app.cli.command("seed")
-    def seed_command():
+    @click.option("--demo", is_flag=True, help="Also load demo content and one demo account per role "
+                  "(refused on a database with real accounts).")
+    @click.option("--quiet", "-q", is_flag=True, help="Print only what concerns the demo content.")
+    def seed_command(demo, quiet):
         """Load default data (departments and every feature's defaults). Idempotent."""
         for name in installed_features():
             spec = importlib.util.find_spec(f"civic.{name}.seed")
             if spec is None:
                 continue
             added = importlib.import_module(f"civic.{name}.seed").seed()
-            click.echo(f"{name}: {added} added")
+            if not quiet:
+                click.echo(f"{name}: {added} added")
+        if demo:
+            from civic.demo import account_lines, load_demo
+
+            result = load_demo()
+            if not result.loaded:
+                click.echo(f"demo content skipped: {result.reason}")
+                return
+            click.echo("demo: " + (", ".join(f"{n} {k}" for k, n in result.added.items()) or "already loaded"))
+            for line in account_lines():
+                click.echo(line)
+
+    @app.cli.group("settings")
+    def settings_group():
+        """The settings registry: every environment variable civic reads."""
+
+    @settings_group.command("table")
+    def settings_table_command():
+        """The README's configuration table (Markdown)."""
+        from civic.settings import markdown_table
+
+        click.echo(markdown_table(app.extensions["civic_settings"]), nl=False)
+
+    @settings_group.command("env-example")
+    def settings_env_command():
+        """The contents of .env.example."""
+        from civic.settings import env_example
+
+        click.echo(env_example(app.extensions["civic_settings"]), nl=False)
 
     @app.cli.group("i18n")
     def i18n_group():

@@ -10,10 +10,10 @@ from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civic.db import IdMixin, TimestampMixin
-from civic.extensions import db
+from civic.extensions import Model, db
 
 
-class AuditEntry(IdMixin, TimestampMixin, db.Model):
+class AuditEntry(IdMixin, TimestampMixin, Model):
     __tablename__ = "audit_log"
 
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -1,22 +1,32 @@
-"""Settings, read from the environment only. The README's configuration table mirrors this file."""
+"""Core settings (the registry is ``civic/settings.py``) and the Flask configuration derived
+from them. Features declare theirs in ``civic/<feature>/settings.py``."""
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from civic.settings import (
+    Setting,
+    json_value,
+    non_negative,
+    one_of,
+    optional_str,
+    parse_bool,
+    positive,
+    rate_limit,
+)
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+PACKAGE_DATA = Path(__file__).parent / "data"
 
 
 def normalize_database_url(url: str) -> str:
     """Accept the URLs that hosting platforms hand out and pin the psycopg 3 driver."""
+    url = url.strip()
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
@@ -24,7 +34,7 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
-def _instance_secret(instance_path: Path, filename: str) -> str:
+def instance_secret(instance_path: Path, filename: str) -> str:
     """A secret generated once into the instance folder, so a fresh install is never keyless
     and never shares a key with another install."""
     path = instance_path / filename
@@ -38,42 +48,94 @@ def _instance_secret(instance_path: Path, filename: str) -> str:
     return value
 
 
-def load_config(instance_path: Path) -> dict:
-    env = os.environ
-    database_url = normalize_database_url(
-        env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'civic.db'}"
-    )
-    redis_url = env.get("REDIS_URL") or None
+def time_zone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "must be an IANA time zone such as Asia/Seoul"
+    return None
+
+
+def oidc_providers(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(p, dict) and p.get("name") for p in value):
+        return 'must be a JSON list of {"name", "metadata_url", "client_id", "client_secret"} objects'
+    return None
+
+
+SETTINGS = [
+    # Read first by create_app (every computed default below lives in it); declared for the docs.
+    Setting("INSTANCE_PATH", str, None, "Local state: the SQLite file, generated secrets, uploads.",
+            default_factory=str, shown_default="`./instance`"),
+    Setting("SECRET_KEY", str, None, "Signs sessions and CSRF tokens; set it explicitly (the same on every web "
+            "process) when several run on different hosts.",
+            default_factory=lambda inst: instance_secret(inst, "secret_key"),
+            shown_default="generated once into `instance/secret_key` (mode 600)", secret=True),
+    Setting("DATABASE_URL", normalize_database_url, None, "SQLAlchemy URL; `postgres://` and `postgresql://` "
+            "URLs are accepted and use psycopg 3.", key="SQLALCHEMY_DATABASE_URI",
+            default_factory=lambda inst: f"sqlite:///{inst / 'civic.db'}",
+            shown_default="`sqlite:///instance/civic.db` (WAL mode)"),
+    Setting("REDIS_URL", optional_str, None, "Redis for RQ job queues and shared rate-limit counters; unset, "
+            "jobs run in-process and rate limits are counted per web process."),
+    Setting("UPLOAD_DIR", str, None, "Where photos and attachments are stored (a shared volume when several "
+            "web processes run).", default_factory=lambda inst: str(inst / "uploads"),
+            shown_default="`$INSTANCE_PATH/uploads`"),
+    Setting("MAX_UPLOAD_MB", int, 30, "Largest whole request body, in megabytes.", check=positive),
+    Setting("BABEL_DEFAULT_LOCALE", str, "ko", "Language when neither the account nor the browser chooses one.",
+            check=one_of("ko", "en")),
+    Setting("CIVIC_TIMEZONE", str, "Asia/Seoul", "The city's time zone: dates shown, deadlines, opening hours.",
+            check=time_zone, key="BABEL_DEFAULT_TIMEZONE"),
+    Setting("CIVIC_HOLIDAY_COUNTRY", str, "KR", "Public-holiday calendar (`holidays` package country code) for "
+            "working days and opening hours."),
+    Setting("CITY_NAME", str, "Seoul", "Shown in texts, CAP and feeds."),
+    Setting("OIDC_PROVIDERS", json_value, [], 'JSON list of OpenID Connect providers: `[{"name": "city", '
+            '"label": "서울시 통합인증", "metadata_url": "https://…/.well-known/openid-configuration", '
+            '"client_id": "…", "client_secret": "…"}]`.', check=oidc_providers, shown_default="`[]`"),
+    Setting("PASSWORD_MIN_LENGTH", int, 10, "Shortest local password.", check=positive),
+    Setting("LOGIN_FREE_FAILURES", int, 3, "Failed sign-ins of one e-mail from one client address before delays "
+            "start; each further failure doubles the wait before the next attempt from that address is checked "
+            "(2 s, 4 s, …). No account is ever locked, and other addresses (the owner's) are not slowed down.",
+            check=non_negative),
+    Setting("LOGIN_MAX_DELAY_S", int, 300, "Longest wait, in seconds, between sign-in attempts of one e-mail from "
+            "one client address.", check=positive),
+    Setting("SESSION_LIFETIME_DAYS", int, 14, "How long a sign-in lasts on a device. Sessions are kept on the "
+            "server: signing out, a password change, \"sign out everywhere\" and account deletion end them at once, "
+            "whatever copies of the cookie exist.", check=positive),
+    Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies (load balancer, ingress) in front of the app. "
+            "`X-Forwarded-For` (client address for rate limits and sign-in throttling) and `X-Forwarded-Proto` "
+            "(HSTS, `https://` external URLs) are believed from that many hops; `0` ignores both headers.",
+            check=non_negative),
+    Setting("LOGIN_RATE_LIMIT", str, "10/minute", "Sign-in and sign-up attempts per client address.",
+            check=rate_limit),
+    Setting("WRITE_RATE_LIMIT", str, "60/minute;600/hour", "Every other write (POST/PUT/PATCH/DELETE) per "
+            "client address and endpoint.", check=rate_limit),
+    Setting("RATELIMIT_ENABLED", parse_bool, True, "Turn rate limiting off (never in production)."),
+    Setting("SESSION_COOKIE_SECURE", parse_bool, False, "Send the session cookie over HTTPS only; set `true` "
+            "behind HTTPS."),
+    Setting("TILE_URL", str, "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "Map tile server for the pages that show a map.", shown_default="OpenStreetMap tiles"),
+    Setting("DISTRICTS_FILE", str, str(PACKAGE_DATA / "seoul_districts.geojson"),
+            "GeoJSON with `SIG_CD`, `SIG_KOR_NM`, `SIG_ENG_NM` per district.",
+            shown_default="bundled Seoul 자치구 boundaries"),
+]
+
+
+def derived_config(values: dict[str, Any]) -> dict[str, Any]:
+    """Flask and extension settings that follow from the declared ones (not set by operators)."""
+    redis_url = values.get("REDIS_URL")
     return {
-        "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path, "secret_key"),
-        "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "REDIS_URL": redis_url,
-        "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance_path / "uploads"),
-        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "30")) * 1024 * 1024,
-        "BABEL_DEFAULT_LOCALE": env.get("BABEL_DEFAULT_LOCALE", "ko"),
-        "BABEL_DEFAULT_TIMEZONE": env.get("CIVIC_TIMEZONE", "Asia/Seoul"),
+        "MAX_CONTENT_LENGTH": values["MAX_UPLOAD_MB"] * 1024 * 1024,
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=values["SESSION_LIFETIME_DAYS"]),
         "LANGUAGES": ["ko", "en"],
-        "OIDC_PROVIDERS": json.loads(env.get("OIDC_PROVIDERS") or "[]"),
-        "PASSWORD_MIN_LENGTH": int(env.get("PASSWORD_MIN_LENGTH", "10")),
-        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
-        "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
-        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         # Redis down must not take the whole site with it: writes stay allowed and the
         # failure is logged (documented in the README).
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": True,
-        "WRITE_RATE_LIMIT": env.get("WRITE_RATE_LIMIT", "60/minute;600/hour"),
-        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10/minute"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
         "WTF_CSRF_TIME_LIMIT": None,
         "JOBS_INLINE": redis_url is None,
-        "TILE_URL": env.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-        "CITY_NAME": env.get("CITY_NAME", "Seoul"),
-        "DISTRICTS_FILE": env.get("DISTRICTS_FILE") or str(Path(__file__).parent / "data" / "seoul_districts.geojson"),
         "API_PAGE_SIZE_MAX": 100,
         # flask-smorest: the OpenAPI document is generated from the API blueprints.
         "API_TITLE": "civic API",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -85,3 +86,9 @@ def unit_of_work():
     except BaseException:
         db.session.rollback()
         raise
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE run through the session matched. ``Session.execute`` is typed to
+    return a ``Result``; for those statements it is a ``CursorResult``, which has ``rowcount``."""
+    return cast(CursorResult[Any], result).rowcount

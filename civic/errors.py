@@ -3,6 +3,12 @@
 Services raise the small hierarchy below; the API answers RFC 9457 problem+json, the site a
 friendly page in the user's language, and other protocol faces (Open311) register their own
 formatter for their URL prefix. No stack trace ever reaches a client.
+
+Messages: a service writes every message it raises as ``N_("English text %(n)d.", n=5)``. That
+is a ``Message``: a ``str`` holding the English text (what logs, the CLI and tests read) that
+remembers its message id and parameters; ``translate`` renders it in the request's language.
+It is called once, where errors are rendered: ``problem`` for the API, ``civic.forms`` for pages.
+Every message id has its Korean translation in a catalog (tests/test_messages.py checks).
 """
 
 from __future__ import annotations
@@ -13,11 +19,41 @@ from collections.abc import Callable
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class Message(str):
+    """A translatable service message (see the module docstring)."""
+
+    msgid: str
+    params: dict
+
+    def __new__(cls, msgid: str, **params) -> Message:
+        message = super().__new__(cls, msgid % params if params else msgid)
+        message.msgid, message.params = msgid, params
+        return message
+
+
+def N_(msgid: str, **params) -> str:
+    """Mark a service message for the catalogs; it is translated where it is shown. (Typed as
+    ``str``: a ``Message`` goes wherever a message string goes.)"""
+    return Message(msgid, **params)
+
+
+def translate(message) -> str:
+    """A message in the request's language: a ``Message`` by its id and parameters, any other
+    text by itself as message id (texts without a translation stay as they are)."""
+    if isinstance(message, Message):
+        return _(message.msgid, **message.params)
+    return _(message) if isinstance(message, str) and message else message
+
+
+def translate_errors(errors: dict) -> dict:
+    return {name: translate(message) for name, message in errors.items()}
 
 
 class DomainError(Exception):
@@ -35,7 +71,7 @@ class ValidationFailed(DomainError):
     title = "Validation failed"
 
     def __init__(self, errors: dict[str, str], detail: str | None = None):
-        super().__init__(detail or "The request has invalid fields.", errors=errors)
+        super().__init__(detail or N_("The request has invalid fields."), errors=errors)
 
 
 class Unauthorized(DomainError):
@@ -74,16 +110,17 @@ def register_error_format(prefix: str, formatter: Callable[[int, str, str, dict]
 
 def problem(status: int, title: str, detail: str | None = None, errors: dict | None = None,
             type_: str = "about:blank") -> Response:
-    body = {"type": type_, "title": title, "status": status, "detail": detail or title}
+    """problem+json; ``detail`` and the field ``errors`` in the request's language."""
+    body = {"type": type_, "title": title, "status": status, "detail": translate(detail or title)}
     if errors:
-        body["errors"] = errors
+        body["errors"] = translate_errors(errors)
     response = jsonify(body)
     response.status_code = status
     response.mimetype = PROBLEM_JSON
     return response
 
 
-def _flatten_messages(messages, prefix: str = "") -> dict[str, str]:
+def flatten_messages(messages, prefix: str = "") -> dict[str, str]:
     """webargs/marshmallow messages ({location: {field: [msg]}}) -> {"field.sub": "msg"}."""
     flat: dict[str, str] = {}
     if isinstance(messages, dict):
@@ -92,12 +129,12 @@ def _flatten_messages(messages, prefix: str = "") -> dict[str, str]:
             if isinstance(value, (dict, list)) and not (
                 isinstance(value, list) and all(isinstance(v, str) for v in value)
             ):
-                flat.update(_flatten_messages(value, name))
+                flat.update(flatten_messages(value, name))
             else:
                 flat[name] = value[0] if isinstance(value, list) and value else str(value)
     elif isinstance(messages, list):
         for i, value in enumerate(messages):
-            flat.update(_flatten_messages(value, f"{prefix}.{i}" if prefix else str(i)))
+            flat.update(flatten_messages(value, f"{prefix}.{i}" if prefix else str(i)))
     return flat
 
 
@@ -110,7 +147,7 @@ def webargs_errors(data: dict | None) -> dict[str, str]:
     for location_messages in messages.values():
         if isinstance(location_messages, dict):
             merged.update(location_messages)
-    return _flatten_messages(merged)
+    return flatten_messages(merged)
 
 
 def _is_machine_face() -> str | None:
@@ -168,7 +205,7 @@ def register_error_handlers(app: Flask) -> None:
         if errors:
             detail = "The request has invalid fields."
         headers = {}
-        if status == 405 and exc.valid_methods:
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             headers["Allow"] = ", ".join(exc.valid_methods)
         if status == 429:
             retry_after = getattr(exc, "retry_after", None)
@@ -189,9 +226,8 @@ def register_error_handlers(app: Flask) -> None:
         from redis.exceptions import ConnectionError as RedisConnectionError
         from redis.exceptions import TimeoutError as RedisTimeoutError
     except ImportError:  # pragma: no cover - redis is a pinned dependency
-        RedisConnectionError = RedisTimeoutError = None
-
-    if RedisConnectionError is not None:
+        pass
+    else:
         @app.errorhandler(RedisConnectionError)
         @app.errorhandler(RedisTimeoutError)
         def queue_unavailable(exc):

@@ -10,12 +10,13 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal, NamedTuple, overload
 
 import geojson
 from shapely import STRtree, prepare
 from shapely.geometry import Point, shape
 
-from civic.errors import ValidationFailed
+from civic.errors import N_, ValidationFailed
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -38,11 +39,66 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
-def bbox_around(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
-    """(min_lon, min_lat, max_lon, max_lat) of a box that contains the circle."""
-    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
-    dlon = math.degrees(radius_m / (EARTH_RADIUS_M * max(math.cos(math.radians(lat)), 1e-6)))
-    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+class BBox(NamedTuple):
+    """A box in WGS84 degrees, in the order GeoJSON and the ``bbox`` parameter use."""
+
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    @classmethod
+    def around(cls, lat: float, lon: float, radius_m: float) -> BBox:
+        """The smallest lon/lat box holding every point within ``radius_m`` of (lat, lon),
+        slightly generous (the exact distance decides afterwards); the whole longitude range
+        near a pole or across the antimeridian."""
+        angle = radius_m / EARTH_RADIUS_M
+        dlat = math.degrees(angle) * (1 + 1e-9) + 1e-9
+        min_lat, max_lat = max(-90.0, lat - dlat), min(90.0, lat + dlat)
+        cos_lat = math.cos(math.radians(lat))
+        if angle >= math.pi / 2 or math.sin(angle) >= cos_lat:
+            return cls(-180.0, min_lat, 180.0, max_lat)
+        dlon = math.degrees(math.asin(math.sin(angle) / cos_lat)) * (1 + 1e-9) + 1e-9
+        if lon - dlon < -180 or lon + dlon > 180:
+            return cls(-180.0, min_lat, 180.0, max_lat)
+        return cls(lon - dlon, min_lat, lon + dlon, max_lat)
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
+
+
+BBOX_FORMAT = N_("Must be four numbers: minLon,minLat,maxLon,maxLat.")
+
+
+@overload
+def parse_bbox(raw: str | None, field: str = ..., *, required: Literal[True]) -> BBox: ...
+@overload
+def parse_bbox(raw: str | None, field: str = ..., *, required: bool = ...) -> BBox | None: ...
+def parse_bbox(raw: str | None, field: str = "bbox", *, required: bool = False) -> BBox | None:
+    """The ``bbox`` query parameter ('minLon,minLat,maxLon,maxLat'), checked for range, order
+    and size (at most ``PLACES_BBOX_MAX_DEG`` degrees a side, on every face); None when absent."""
+    from flask import current_app
+
+    if raw is None or str(raw).strip() == "":
+        if required:
+            raise ValidationFailed({field: BBOX_FORMAT})
+        return None
+    try:
+        parts = [float(p) for p in str(raw).split(",")]
+    except ValueError:
+        raise ValidationFailed({field: BBOX_FORMAT}) from None
+    if len(parts) != 4 or not all(math.isfinite(p) for p in parts):
+        raise ValidationFailed({field: BBOX_FORMAT})
+    box = BBox(*parts)
+    if not (all(-180 <= v <= 180 for v in (box.min_lon, box.max_lon))
+            and all(-90 <= v <= 90 for v in (box.min_lat, box.max_lat))):
+        raise ValidationFailed({field: N_("Longitudes must be within ±180 and latitudes within ±90.")})
+    if box.min_lon > box.max_lon or box.min_lat > box.max_lat:
+        raise ValidationFailed({field: N_("The minimum must not exceed the maximum.")})
+    limit = current_app.config["PLACES_BBOX_MAX_DEG"]
+    if box.max_lon - box.min_lon > limit or box.max_lat - box.min_lat > limit:
+        raise ValidationFailed({field: N_("The box is too large: at most %(limit)s° on each side.", limit=limit)})
+    return box
 
 
 def validate_point(lat, lon, *, field_lat: str = "lat", field_lon: str = "lon") -> tuple[float, float]:
@@ -53,10 +109,10 @@ def validate_point(lat, lon, *, field_lat: str = "lat", field_lon: str = "lon") 
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            errors[field] = "Must be a number."
+            errors[field] = N_("Must be a number.")
             continue
         if not math.isfinite(value) or not -limit <= value <= limit:
-            errors[field] = f"Must be between -{limit} and {limit}."
+            errors[field] = N_("Must be between -%(limit)s and %(limit)s.", limit=limit)
             continue
         values[field] = value
     if errors:
@@ -113,6 +169,19 @@ def get_district(code: str) -> District | None:
     return district_index().districts.get(str(code))
 
 
+def district_name(code: str | None, locale: str | None = None) -> str:
+    """A district's name in ``locale`` (default: the request's language); the code itself when
+    it is not a district of the city."""
+    district = get_district(code) if code else None
+    if district is None:
+        return code or ""
+    if locale is None:
+        from flask_babel import get_locale
+
+        locale = str(get_locale())
+    return district.name(locale)
+
+
 def all_districts() -> list[District]:
     return district_index().ordered()
 
@@ -121,7 +190,7 @@ def validate_district_codes(codes, field: str = "districts") -> list[str]:
     index = district_index()
     unknown = [c for c in codes if str(c) not in index.districts]
     if unknown:
-        raise ValidationFailed({field: f"Unknown district code(s): {', '.join(map(str, unknown))}."})
+        raise ValidationFailed({field: N_("Unknown district code(s): %(codes)s.", codes=", ".join(map(str, unknown)))})
     return [str(c) for c in codes]
 
 

@@ -13,9 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
+
+from civic.errors import N_
+from civic.json_input import JsonRejected, loads_checked
 
 compress = Compress()
 
@@ -28,6 +32,8 @@ def _fingerprint(path: str, mtime: float) -> str:
 
 
 def static_version(app: Flask, filename: str) -> str | None:
+    if app.static_folder is None:
+        return None
     path = Path(app.static_folder) / filename
     try:
         return _fingerprint(str(path), path.stat().st_mtime)
@@ -67,8 +73,33 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, 2**31 - 1 if max is None else max, signed)
 
 
+# Faces whose every answer is about the signed-in account (pages and JSON).
+PRIVATE_BLUEPRINTS = {"accounts", "accounts_api", "petitions", "petitions_api", "notifications", "staff"}
+
+
+def _is_private() -> bool:
+    """An answer about one account: any page or API answer behind sign-in (the decorators mark
+    it), every petition, account, notification and staff face, and anything asked with a
+    personal access token."""
+    blueprint = request.blueprint or ""
+    return bool(g.get("private_response") or blueprint in PRIVATE_BLUEPRINTS or "staff" in blueprint
+                or g.get("auth_method") == "token")
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, the client address (rate limits, throttling)
+    comes from ``X-Forwarded-For`` and the scheme (HSTS, secure cookies' meaning, ``https://``
+    in external URLs) from ``X-Forwarded-Proto``, each from the value the nearest trusted proxy
+    appended. With 0 (the default) both headers are ignored: a client could forge them."""
+    count = app.config.get("TRUSTED_PROXIES") or 0
+    if count > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0)
+
+
 def init_http_policy(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
+    trust_proxies(app)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     app.config.setdefault("COMPRESS_MIMETYPES", [
@@ -93,17 +124,31 @@ def init_http_policy(app: Flask) -> None:
         from civic.errors import ValidationFailed
 
         if "\x00" in request.path or "\x00" in request.query_string.decode("latin-1"):
-            raise ValidationFailed({"url": "The address contains a NUL character."})
+            raise ValidationFailed({"url": N_("The address contains a NUL character.")})
         if "%00" in request.query_string.decode("latin-1"):
-            raise ValidationFailed({"url": "The address contains a NUL character."})
+            raise ValidationFailed({"url": N_("The address contains a NUL character.")})
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
                 if any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True)):
-                    raise ValidationFailed({"form": "A field contains a NUL character."})
+                    raise ValidationFailed({"form": N_("A field contains a NUL character.")})
             elif request.is_json:
                 raw = request.get_data(cache=True)
                 if b"\\u0000" in raw or b"\x00" in raw:
-                    raise ValidationFailed({"body": "The body contains a NUL character."})
+                    raise ValidationFailed({"body": N_("The body contains a NUL character.")})
+
+    @app.before_request
+    def _reject_unprocessable_json() -> None:
+        """A JSON body with a lone surrogate or absurd nesting is a 422 before any view runs
+        (they used to end in a 500 wherever the value was used)."""
+        if request.is_json and request.content_length != 0:
+            raw = request.get_data(cache=True)
+            if raw:
+                try:
+                    loads_checked(raw)
+                except JsonRejected:
+                    raise
+                except ValueError:
+                    pass  # malformed JSON: the view's parser answers it as before
 
     # Registered after Compress, so this runs first: the ETag is of the uncompressed page and a
     # 304 is decided before any compression work.
@@ -118,7 +163,11 @@ def init_http_policy(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        if request.endpoint == "static":
+        if _is_private():
+            # About one account: never kept by the browser, the service worker or a shared cache.
+            headers["Cache-Control"] = "no-store"
+            response.vary.add("Cookie")
+        elif request.endpoint == "static":
             if request.args.get("v"):
                 headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
             else:

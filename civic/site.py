@@ -10,10 +10,16 @@ from sqlalchemy import text
 
 from civic.accounts.auth import safe_next
 from civic.extensions import db
+from civic.geo import district_name
 
 bp = Blueprint("site", __name__)
 
 MOBILE_WEB = Path(__file__).resolve().parent.parent / "mobile_web"
+
+
+@bp.app_context_processor
+def _site_helpers():
+    return {"district_name": district_name}
 
 
 @bp.route("/")
@@ -42,6 +48,24 @@ def set_display(mode: str):
         response.set_cookie("display", mode, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
                             secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return response
+
+
+@bp.route("/open-data")
+def open_data():
+    """Open data and machine formats in one place, so citizen pages need no developer words."""
+    from civic import installed_features
+
+    sources = []
+    if "places" in installed_features():
+        from civic.places.sources import source_summary
+
+        sources = source_summary()
+    maps = []
+    if "reports" in installed_features():
+        from civic.reports.maps import list_maps
+
+        maps = list_maps(1, 100).items
+    return render_template("open_data.html", sources=sources, maps=maps)
 
 
 @bp.route("/manifest.webmanifest")

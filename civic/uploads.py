@@ -11,11 +11,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from flask import current_app
+from flask import Response, current_app, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from civic.errors import ValidationFailed
+from civic.errors import N_, ValidationFailed
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000          # ~ 7,700 x 5,200; anything bigger is refused as a possible bomb
@@ -43,9 +44,9 @@ def upload_dir() -> Path:
 def _read_limited(stream, field: str) -> bytes:
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ValidationFailed({field: f"Each photo must be at most {MAX_BYTES // (1024 * 1024)} MB."})
+        raise ValidationFailed({field: N_("Each photo must be at most %(n)d MB.", n=MAX_BYTES // (1024 * 1024))})
     if not data:
-        raise ValidationFailed({field: "The file is empty."})
+        raise ValidationFailed({field: N_("The file is empty.")})
     return data
 
 
@@ -53,17 +54,17 @@ def _open_checked(data: bytes, field: str) -> Image.Image:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in FORMATS:
-                raise ValidationFailed({field: "Only JPEG, PNG or WebP photos are accepted."})
+                raise ValidationFailed({field: N_("Only JPEG, PNG or WebP photos are accepted.")})
             width, height = probe.size
             if width * height > MAX_PIXELS:
-                raise ValidationFailed({field: "The photo has too many pixels."})
+                raise ValidationFailed({field: N_("The photo has too many pixels.")})
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
     except ValidationFailed:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationFailed({field: "The file is not a readable JPEG, PNG or WebP image."}) from None
+        raise ValidationFailed({field: N_("The file is not a readable JPEG, PNG or WebP image.")}) from None
     return image
 
 
@@ -77,6 +78,8 @@ def save_image(stream, field: str = "photo") -> StoredImage:
     data = _read_limited(stream, field)
     image = _open_checked(data, field)
     source_format = image.format
+    if source_format is None or source_format not in FORMATS:      # never: _open_checked allows only these
+        raise ValidationFailed({field: "Only JPEG, PNG or WebP photos are accepted."})
     content_type, ext = FORMATS[source_format]
     image = ImageOps.exif_transpose(image)
     if image.mode not in ("RGB", "RGBA", "L"):
@@ -99,13 +102,14 @@ def save_image(stream, field: str = "photo") -> StoredImage:
         for path in written:
             path.unlink(missing_ok=True)
         (directory / name).unlink(missing_ok=True)
-        raise ValidationFailed({field: "The photo could not be stored. Please try again later."}) from None
+        raise ValidationFailed({field: N_("The photo could not be stored. Please try again later.")}) from None
     return StoredImage(name, thumb_name, content_type, image.width, image.height, size)
 
 
 def _write(image: Image.Image, path: Path, fmt: str) -> int:
-    options = {"JPEG": {"quality": 85, "optimize": True}, "PNG": {"optimize": True},
-               "WEBP": {"quality": 85}}[fmt]
+    options_by_format: dict[str, dict[str, Any]] = {"JPEG": {"quality": 85, "optimize": True},
+                                                     "PNG": {"optimize": True}, "WEBP": {"quality": 85}}
+    options = options_by_format[fmt]
     buffer = io.BytesIO()
     image.save(buffer, fmt, **options)      # no exif= / icc_profile= given: metadata is dropped
     tmp = path.with_suffix(path.suffix + ".part")
@@ -131,3 +135,13 @@ def content_type_for(name: str) -> str:
         if extension == ext:
             return content_type
     return "application/octet-stream"
+
+
+def send_upload(name: str, *, max_age: int = 86400, private: bool = False, mimetype: str | None = None) -> Response:
+    """A stored file as a response with its real content type (names are random, so a file
+    never changes); ``private`` ones (petition attachments) stay out of shared caches."""
+    response = send_from_directory(upload_dir(), name, mimetype=mimetype or content_type_for(name), max_age=max_age)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if private:
+        response.headers["Cache-Control"] = f"private, max-age={max_age}"
+    return response

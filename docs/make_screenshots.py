@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from civic import create_app, installed_features
+from civic.accounts.demo import DEMO_PASSWORD
 from civic.extensions import db
 
 OUT = Path(__file__).resolve().parent / "screenshots"
@@ -23,27 +23,34 @@ SHOTS = [
     ("report", "/reports/new"),
     ("petition", "/petitions/new"),
     ("polls", "/polls"),
+    ("proposals", "/proposals"),
+    ("map", "/maps/map-1"),
     ("alerts", "/alerts"),
 ]
 
 
 def seed_demo():
+    """What `make run` loads on a new database (`flask seed --demo`), plus one alert in force so
+    the banner shows."""
     import importlib
+
+    from civic.alerts import service as alerts
+    from civic.demo import load_demo
 
     for name in installed_features():
         try:
             importlib.import_module(f"civic.{name}.seed").seed()
         except ModuleNotFoundError:
             pass
-    from civic.accounts import service as accounts
-    from civic.participation import service as participation
+    assert load_demo().loaded
+    from civic.accounts.service import find_user_by_email
 
-    accounts.create_user("demo@example.org", "demo password 123")
-    staff = accounts.create_user("pollster@example.org", "demo password 123", "staff", "CITIZEN-COMM")
-    now = datetime.now(UTC)
-    participation.create_poll(staff, question_ko="한강공원 야간 개방 시간을 늘릴까요?",
-                              options=["찬성", "반대", "잘 모르겠다"],
-                              opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=7))
+    officer = find_user_by_email("officer@demo.civic.example")
+    alerts.send(officer, alerts.create_draft(officer, {
+        "type": "heavy_rain", "level": "urgent", "districts": ["11680", "11650"], "headline_ko": "호우 경보",
+        "body_ko": "강남구·서초구에 시간당 50mm 이상의 강한 비. 하천변과 지하차도 이용을 삼가세요.",
+        "headline_en": "Heavy rain warning", "body_en": "Over 50 mm an hour. Keep away from streams and underpasses.",
+        "expires_in_min": 180}))
 
 
 def main() -> None:
@@ -65,9 +72,11 @@ def main() -> None:
         page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(base)
                    else route.continue_())
         page.goto(base + "/login")
-        page.fill("#email", "demo@example.org")
-        page.fill("#password", "demo password 123")
-        page.click("button[type=submit]")
+        page.fill("#email", "citizen@demo.civic.example")
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("main button[type=submit]")
+        # A citizen whose phone gets alerts for 강남구 (what alerts.js remembers when subscribing).
+        page.context.add_cookies([{"name": "alert_districts", "value": "11680", "url": base}])
         for name, path in SHOTS:
             page.goto(base + path)
             page.screenshot(path=str(OUT / f"{name}.png"))

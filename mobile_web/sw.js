@@ -4,14 +4,14 @@
 "use strict";
 importScripts("/static/js/drafts-store.js");
 
-const VERSION = "v2";
+const VERSION = "v3";
 const SHELL_CACHE = "civic-shell-" + VERSION;     // app shell + safety guides, precached on install
 const PAGES_CACHE = "civic-pages-" + VERSION;     // pages refreshed whenever they are opened online
 const NEARBY_CACHE = "civic-nearby-" + VERSION;   // the last nearby search (page and API answer)
 const GUIDE_TYPES = ["heavy_rain", "typhoon", "heavy_snow", "fire", "traffic_accident", "earthquake",
   "heat_wave", "fine_dust"];
 const SHELL = ["/offline", "/static/css/app.css", "/static/js/app.js", "/static/js/drafts-store.js",
-  "/static/js/drafts.js", "/static/css/alerts.css", "/static/icons/icon.svg", "/static/icons/icon-192.png"];
+  "/static/js/drafts.js", "/static/js/signout.js", "/static/css/alerts.css", "/static/icons/icon.svg", "/static/icons/icon-192.png"];
 const GUIDES = ["/alerts/guides"].concat(GUIDE_TYPES.map((t) => "/alerts/guides/" + t));
 const DRAFT_PATHS = ["/reports/new", "/petitions/new"];
 
@@ -34,6 +34,12 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Answers about one account (petitions, account, notifications, staff, private API answers) are
+// sent with "Cache-Control: no-store": never kept here either.
+function cacheable(response) {
+  return !!response && response.ok && !/no-store/i.test(response.headers.get("Cache-Control") || "");
+}
+
 function isGuide(url) {
   return url.pathname === "/alerts/guides" || url.pathname.startsWith("/alerts/guides/");
 }
@@ -45,7 +51,7 @@ function isNearby(url) {
 // Keep only the latest nearby search: page and API answers each replace the previous one.
 function keepNearby(request, response) {
   const url = new URL(request.url);
-  if (!response || !response.ok || url.search.length <= 1) return;  // the empty search form is not a result
+  if (!cacheable(response) || url.search.length <= 1) return;  // the empty search form is not a result
   const copy = response.clone();
   caches.open(NEARBY_CACHE).then((cache) =>
     cache.keys().then((keys) => Promise.all(keys
@@ -69,7 +75,7 @@ function offlinePage() {
 
 function fromNetworkKeeping(request, cacheName) {
   return fetch(request).then((response) => {
-    if (response.ok) {
+    if (cacheable(response)) {
       const copy = response.clone();
       caches.open(cacheName).then((cache) => cache.put(request.url, copy));
     }
@@ -114,7 +120,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/static/")) {
     // Fingerprinted (?v=hash): an exact hit is always right; offline, any version beats none.
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request).then((response) => {
-      if (response.ok && url.search) {
+      if (cacheable(response) && url.search) {
         const copy = response.clone();
         caches.open(PAGES_CACHE).then((cache) => cache.put(request, copy));
       }

@@ -29,9 +29,24 @@ def test_haversine_and_bbox():
     # City Hall to Gangnam station is about 8.9 km.
     distance = geo.haversine_m(37.5663, 126.9779, 37.4979, 127.0276)
     assert 8_500 < distance < 9_300
-    min_lon, min_lat, max_lon, max_lat = geo.bbox_around(37.5, 127.0, 1000)
-    assert geo.haversine_m(37.5, 127.0, max_lat, 127.0) == pytest.approx(1000, rel=0.01)
-    assert geo.haversine_m(37.5, 127.0, 37.5, max_lon) == pytest.approx(1000, rel=0.01)
+    box = geo.BBox.around(37.5, 127.0, 1000)
+    assert geo.haversine_m(37.5, 127.0, box.max_lat, 127.0) == pytest.approx(1000, rel=0.01)
+    assert geo.haversine_m(37.5, 127.0, 37.5, box.max_lon) == pytest.approx(1000, rel=0.01)
+    assert box.min_lon < 127.0 < box.max_lon and box.min_lat < 37.5 < box.max_lat
+    assert box.contains(37.5, 127.0) and not box.contains(37.6, 127.0)
+    assert geo.BBox.around(89.9, 0, 50_000)[::2] == (-180.0, 180.0)      # near a pole: every longitude
+
+
+def test_parse_bbox(app):
+    box = geo.parse_bbox("126.97,37.56,126.99,37.57")
+    assert box == geo.BBox(126.97, 37.56, 126.99, 37.57) and box.min_lon == 126.97
+    assert geo.parse_bbox(None) is None and geo.parse_bbox("") is None
+    for raw in ("1,2,3", "a,b,c,d", "127,37.6,126.9,37.5", "126,37,127.5,38", "181,0,182,1", "nan,0,1,1"):
+        with pytest.raises(ValidationFailed) as exc:
+            geo.parse_bbox(raw)
+        assert "bbox" in exc.value.errors
+    with pytest.raises(ValidationFailed):
+        geo.parse_bbox("", required=True)
 
 
 @pytest.mark.parametrize("lat, lon, field", [("91", "0", "lat"), ("0", "-181", "lon"), ("x", "0", "lat"),

@@ -28,8 +28,10 @@ def test_no_template_has_inline_script():
 def test_session_cookie_is_httponly_and_samesite(client, app):
     make_user(email="c@example.org")
     response = client.post("/login", data={"email": "c@example.org", "password": "correct horse battery"})
-    cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    session_cookie = app.config.get("SESSION_COOKIE_NAME", "session")
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(session_cookie + "=")]
+    assert cookies, response.headers.getlist("Set-Cookie")
+    assert "HttpOnly" in cookies[0] and "SameSite=Lax" in cookies[0]
 
 
 def test_pages_are_compressed(client):

@@ -9,6 +9,7 @@ from civic.errors import DomainError
 
 users_cli = AppGroup("users", help="Manage accounts.")
 clients_cli = AppGroup("api-clients", help="Manage Open311 / machine API clients.")
+departments_cli = AppGroup("departments", help="Departments (the codes staff accounts and routing use).")
 
 
 def _fail(exc: DomainError):
@@ -73,3 +74,10 @@ def create_client(name):
         _fail(exc)
     click.echo(f"created api client {client.id} ({client.name})")
     click.echo(key)
+
+
+@departments_cli.command("list")
+def list_departments():
+    """Every department: code, Korean name, English name (one per line, tab-separated)."""
+    for department in service.list_departments():
+        click.echo(f"{department.code}\t{department.name_ko}\t{department.name_en}")

@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.db import IdMixin, TimestampMixin
-from civic.extensions import db
+from civic.extensions import Model
 
 ROLES = ("citizen", "staff", "department_admin", "alert_officer", "admin")
 
@@ -18,7 +18,7 @@ ROLE_IMPLIES = {
 }
 
 
-class Department(IdMixin, TimestampMixin, db.Model):
+class Department(IdMixin, TimestampMixin, Model):
     __tablename__ = "departments"
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -32,7 +32,7 @@ class Department(IdMixin, TimestampMixin, db.Model):
         return f"<Department {self.code}>"
 
 
-class User(IdMixin, TimestampMixin, db.Model):
+class User(IdMixin, TimestampMixin, Model):
     __tablename__ = "users"
 
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
@@ -42,8 +42,6 @@ class User(IdMixin, TimestampMixin, db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     is_active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
 
     department: Mapped[Department | None] = relationship()
@@ -59,7 +57,7 @@ class User(IdMixin, TimestampMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class OidcIdentity(IdMixin, TimestampMixin, db.Model):
+class OidcIdentity(IdMixin, TimestampMixin, Model):
     """Links an account to a provider's subject; e-mail alone never links accounts."""
 
     __tablename__ = "oidc_identities"
@@ -72,7 +70,7 @@ class OidcIdentity(IdMixin, TimestampMixin, db.Model):
     user: Mapped[User] = relationship()
 
 
-class ApiToken(IdMixin, TimestampMixin, db.Model):
+class ApiToken(IdMixin, TimestampMixin, Model):
     """Personal access token; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
@@ -86,7 +84,7 @@ class ApiToken(IdMixin, TimestampMixin, db.Model):
     user: Mapped[User] = relationship()
 
 
-class ApiClient(IdMixin, TimestampMixin, db.Model):
+class ApiClient(IdMixin, TimestampMixin, Model):
     """A machine client (Open311 ``api_key``); only the key's SHA-256 is stored."""
 
     __tablename__ = "api_clients"
@@ -95,3 +93,26 @@ class ApiClient(IdMixin, TimestampMixin, db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
     revoked_at: Mapped[datetime | None]
+
+
+class UserSession(IdMixin, TimestampMixin, Model):
+    """A signed-in browser. The cookie carries the token; only its SHA-256 is stored. Deleting
+    the row ends the session on the server, whatever copies of the cookie exist."""
+
+    __tablename__ = "user_sessions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LoginThrottle(Model):
+    """Failed sign-ins of one account name from one client address (keyed by a SHA-256 of
+    both), and until when the next attempt from there is refused."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(index=True)

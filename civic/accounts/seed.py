@@ -8,15 +8,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from civic.accounts.models import Department
+from civic.accounts.service import district_office_code
 from civic.db import unit_of_work
 from civic.extensions import db
 from civic.geo import all_districts
 
 DEPARTMENTS_FILE = Path(__file__).resolve().parent.parent / "data" / "departments.json"
-
-
-def district_office_code(district_code: str) -> str:
-    return f"GU-{district_code}"
 
 
 def default_departments() -> list[dict]:

@@ -1,11 +1,11 @@
-"""Account rules: sign-up, sign-in with lockout, OIDC linking, tokens and API clients."""
+"""Account rules: sign-up, sign-in with throttling, passwords, OIDC linking, tokens and API clients."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from civic.accounts.models import ROLES, ApiClient, ApiToken, Department, OidcIdentity, User
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, DomainError, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, DomainError, NotFound, ValidationFailed
 from civic.extensions import db
 
 # Compared against when the e-mail is unknown, so both failures take the same time.
@@ -34,15 +34,15 @@ def normalize_email(raw: str | None, field: str = "email") -> str:
     try:
         return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise ValidationFailed({field: "Enter a valid e-mail address."}) from None
+        raise ValidationFailed({field: N_("Enter a valid e-mail address.")}) from None
 
 
 def _check_password(password: str | None) -> str:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if not password or len(password) < minimum:
-        raise ValidationFailed({"password": f"Use at least {minimum} characters."})
+        raise ValidationFailed({"password": N_("Use at least %(n)d characters.", n=minimum)})
     if len(password) > 1024:
-        raise ValidationFailed({"password": "Use at most 1024 characters."})
+        raise ValidationFailed({"password": N_("Use at most %(n)d characters.", n=1024)})
     return password
 
 
@@ -53,17 +53,34 @@ def find_user_by_email(email: str) -> User | None:
 def get_department(code: str) -> Department:
     department = db.session.scalar(select(Department).where(Department.code == code))
     if department is None:
-        raise NotFound(f"Unknown department {code!r}.")
+        raise NotFound(N_("Unknown department %(code)s.", code=code))
     return department
+
+
+def district_office_code(district_code: str) -> str:
+    """The department code of a district's office (구청), e.g. ``GU-11680`` for Gangnam-gu."""
+    return f"GU-{district_code}"
+
+
+def district_office(district_code: str) -> Department | None:
+    return db.session.scalar(select(Department).where(Department.code == district_office_code(district_code)))
 
 
 def list_departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.code)))
 
 
-def register_local(email: str, password: str, display_name: str = "") -> User:
-    """Create a citizen account with an e-mail and password."""
+def register_local(email: str, password: str, display_name: str = "", *,
+                   privacy_consent: str | None = None) -> User:
+    """Create a citizen account with an e-mail and password. ``privacy_consent`` is the version
+    of the personal-data notice the person accepted; only the current one will do."""
+    from civic.accounts import consent
+
     errors = {}
+    try:
+        consent.require_current(privacy_consent)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
     try:
         email = normalize_email(email)
     except ValidationFailed as exc:
@@ -73,71 +90,115 @@ def register_local(email: str, password: str, display_name: str = "") -> User:
     except ValidationFailed as exc:
         errors.update(exc.errors)
     if len(display_name or "") > 100:
-        errors["display_name"] = "Use at most 100 characters."
+        errors["display_name"] = N_("Use at most %(n)d characters.", n=100)
     if errors:
         raise ValidationFailed(errors)
     if find_user_by_email(email):
-        raise ValidationFailed({"email": "An account with this e-mail already exists."})
+        raise ValidationFailed({"email": N_("An account with this e-mail already exists.")})
     with unit_of_work():
         user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"),
                     display_name=(display_name or "").strip(), role="citizen")
         db.session.add(user)
+        db.session.flush()
+        consent.record(user, consent.CURRENT_VERSION)
     return user
 
 
-def authenticate(email: str, password: str) -> User:
-    """Check e-mail and password. Every failure raises the same generic error; after
-    ``LOGIN_MAX_FAILURES`` failures the account is locked for ``LOGIN_LOCKOUT_MINUTES``."""
-    config = current_app.config
+def authenticate(email: str, password: str, client_address: str | None = None) -> User:
+    """Check e-mail and password. Every failure raises the same generic error. Failures slow
+    down further attempts for this e-mail from this client address (``civic.accounts.throttle``);
+    nobody can lock someone else's account."""
+    from civic.accounts import throttle
+
     try:
         email = normalize_email(email)
     except ValidationFailed:
         raise InvalidCredentials("The e-mail or password is incorrect.") from None
+    key = throttle.throttle_key(email, client_address)
+    if throttle.blocked_until(key) is not None:
+        # Refused before any password is checked; same time and answer as a wrong password.
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise InvalidCredentials("The e-mail or password is incorrect.")
     user = find_user_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password or "")
-        raise InvalidCredentials("The e-mail or password is incorrect.")
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        check_password_hash(_DUMMY_HASH, password or "")
+        throttle.record_failure(key)
         raise InvalidCredentials("The e-mail or password is incorrect.")
     if not check_password_hash(user.password_hash, password or "") or not user.is_active:
-        with unit_of_work():
-            user.failed_logins += 1
-            if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-                user.locked_until = now + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
-                user.failed_logins = 0
+        throttle.record_failure(key)
         raise InvalidCredentials("The e-mail or password is incorrect.")
     with unit_of_work():
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
+        throttle.clear(key)
+        user.last_login_at = utcnow()
     return user
 
 
+def change_password(user: User, current_password: str, new_password: str,
+                    keep_session: str | None = None) -> None:
+    """Replace the password after checking the current one. Every other session of the
+    account ends (the one given in ``keep_session`` stays signed in)."""
+    from civic.accounts.sessions import end_all_sessions
+
+    errors = {}
+    if not user.password_hash or not check_password_hash(user.password_hash, current_password or ""):
+        errors["current_password"] = "The current password is incorrect."
+    try:
+        _check_password(new_password)
+    except ValidationFailed as exc:
+        errors["new_password"] = exc.errors["password"]
+    if errors:
+        raise ValidationFailed(errors)
+    with unit_of_work():
+        user.password_hash = generate_password_hash(new_password, method="scrypt")
+        end_all_sessions(user, keep_token=keep_session)
+
+
+def _verified_email(claims: dict) -> str | None:
+    if not claims.get("email") or claims.get("email_verified") not in (True, "true"):
+        return None
+    try:
+        return normalize_email(str(claims["email"]))
+    except ValidationFailed:
+        return None
+
+
+def merge_userinfo(id_claims: dict, userinfo: dict) -> dict:
+    """ID token claims completed with the UserInfo answer. UserInfo must be about the ID
+    token's subject (OIDC Core §5.3.2), or it is refused; the ID token's own claims win."""
+    if str(userinfo.get("sub") or "") != str(id_claims.get("sub") or ""):
+        raise ValidationFailed({"sub": "The provider's UserInfo is about another subject."})
+    merged = {key: value for key, value in userinfo.items() if value not in (None, "")}
+    merged.update({key: value for key, value in id_claims.items() if value not in (None, "")})
+    return merged
+
+
 def sign_in_oidc(provider: str, claims: dict) -> User:
-    """Find or create the account linked to ``provider`` + ``sub``."""
+    """Find or create the account linked to ``provider`` + ``sub``; a linked account's name and
+    (verified) e-mail follow the provider's on every sign-in."""
     subject = str(claims.get("sub") or "")
     if not subject:
-        raise ValidationFailed({"sub": "The provider returned no subject."})
+        raise ValidationFailed({"sub": N_("The provider returned no subject.")})
     identity = db.session.scalar(
         select(OidcIdentity).where(OidcIdentity.provider == provider, OidcIdentity.subject == subject)
     )
     with unit_of_work():
         if identity is None:
-            email = None
-            if claims.get("email") and claims.get("email_verified"):
-                candidate = str(claims["email"]).lower()
-                # Never take over an existing local account by e-mail: only a verified, unused
-                # address is recorded on the new account.
-                if find_user_by_email(candidate) is None:
-                    email = candidate
-            user = User(email=email, display_name=str(claims.get("name") or "")[:100], role="citizen")
+            user = User(email=None, display_name="", role="citizen")
             db.session.add(user)
             db.session.flush()
             identity = OidcIdentity(provider=provider, subject=subject, user=user)
             db.session.add(identity)
         user = identity.user
+        email = _verified_email(claims)
+        # Never take over another account by e-mail: only a verified address nobody else uses
+        # is recorded.
+        if email and email != user.email:
+            holder = find_user_by_email(email)
+            if holder is None or holder.id == user.id:
+                user.email = email
+        name = str(claims.get("name") or "").strip()[:100]
+        if name:
+            user.display_name = name
         user.last_login_at = utcnow()
     return user
 
@@ -145,14 +206,14 @@ def sign_in_oidc(provider: str, claims: dict) -> User:
 def create_user(email: str, password: str, role: str = "citizen", department_code: str | None = None,
                 display_name: str = "") -> User:
     if role not in ROLES:
-        raise ValidationFailed({"role": f"One of {', '.join(ROLES)}."})
+        raise ValidationFailed({"role": N_("One of %(values)s.", values=", ".join(ROLES))})
     email = normalize_email(email)
     _check_password(password)
     if find_user_by_email(email):
-        raise Conflict("An account with this e-mail already exists.")
+        raise Conflict(N_("An account with this e-mail already exists."))
     department = get_department(department_code) if department_code else None
     if role in ("staff", "department_admin") and department is None:
-        raise ValidationFailed({"department": "Staff need a department."})
+        raise ValidationFailed({"department": N_("Staff need a department.")})
     with unit_of_work():
         user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"),
                     role=role, department=department, display_name=display_name)
@@ -162,7 +223,7 @@ def create_user(email: str, password: str, role: str = "citizen", department_cod
 
 def set_locale(user: User, locale: str) -> None:
     if locale not in current_app.config["LANGUAGES"]:
-        raise ValidationFailed({"locale": "Unsupported language."})
+        raise ValidationFailed({"locale": N_("Unsupported language.")})
     with unit_of_work():
         user.locale = locale
 
@@ -198,7 +259,7 @@ def revoke_tokens(user: User, prefix: str | None = None) -> int:
 def create_api_client(name: str) -> tuple[ApiClient, str]:
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise ValidationFailed({"name": "Give the client a name of 1 to 100 characters."})
+        raise ValidationFailed({"name": N_("Give the client a name of 1 to 100 characters.")})
     key = "key_" + secrets.token_urlsafe(32)
     with unit_of_work():
         client = ApiClient(name=name, key_hash=hash_secret(key), prefix=key[:12])
@@ -221,9 +282,9 @@ def require_role(user: User | None, role: str) -> User:
     from civic.errors import Forbidden, Unauthorized
 
     if user is None:
-        raise Unauthorized("Sign in to continue.")
+        raise Unauthorized(N_("Sign in to continue."))
     if not user.has_role(role):
-        raise Forbidden("Your account does not have the required role.")
+        raise Forbidden(N_("Your account does not have the required role."))
     return user
 
 
@@ -231,10 +292,10 @@ def require_role(user: User | None, role: str) -> User:
 
 # name -> hook(user); each feature registers one in its init_app, so accounts needs no
 # knowledge of the features' tables. Hooks run inside delete_account's unit of work.
-_deletion_hooks: dict[str, object] = {}
+_deletion_hooks: dict[str, Callable[[User], None]] = {}
 
 
-def register_deletion_hook(fn) -> None:
+def register_deletion_hook(fn: Callable[[User], None]) -> None:
     """``fn(user)`` removes or anonymises the feature's personal data of ``user``; it runs in
     the same transaction as the account's own anonymisation (never commits)."""
     _deletion_hooks[f"{fn.__module__}.{fn.__qualname__}"] = fn
@@ -244,9 +305,11 @@ def delete_account(user: User) -> None:
     """Remove the account's personal data for good. The row stays (anonymous, inactive, with
     no way to sign in) so that public content and legal records keep their author reference,
     shown as anonymous."""
+    from civic.accounts.sessions import end_all_sessions
     from civic.notifications.models import Notification
 
     with unit_of_work():
+        end_all_sessions(user)
         for hook in list(_deletion_hooks.values()):
             hook(user)
         for model in (ApiToken, OidcIdentity, Notification):
@@ -257,8 +320,6 @@ def delete_account(user: User) -> None:
         user.display_name = ""
         user.locale = None
         user.is_active = False
-        user.failed_logins = 0
-        user.locked_until = None
         user.last_login_at = None
         if user.role != "citizen":
             user.role = "citizen"

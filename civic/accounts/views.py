@@ -3,9 +3,17 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from civic.accounts import oidc, service
-from civic.accounts.auth import current_user, login_required, login_session, logout_session, safe_next
-from civic.accounts.forms import DeleteAccountForm, LoginForm, RegisterForm
+from civic.accounts import consent, oidc, service, sessions
+from civic.accounts.auth import (
+    current_session_token,
+    current_user,
+    login_required,
+    login_session,
+    logout_session,
+    safe_next,
+    signed_in_user,
+)
+from civic.accounts.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
 from civic.errors import NotFound, ValidationFailed
 from civic.extensions import limiter
 from civic.forms import apply_errors
@@ -24,7 +32,7 @@ def login():
     next_url = request.values.get("next")
     if form.validate_on_submit():
         try:
-            user = service.authenticate(form.email.data, form.password.data)
+            user = service.authenticate(form.email.data, form.password.data, request.remote_addr)
         except service.InvalidCredentials:
             form.form_errors.append(_("The e-mail or password is incorrect."))
         else:
@@ -42,9 +50,13 @@ def login():
 @limiter.limit(_login_limit, methods=["POST"])
 def register():
     form = RegisterForm()
+    if not form.consent_version.data:
+        form.consent_version.data = consent.CURRENT_VERSION
     if form.validate_on_submit():
         try:
-            user = service.register_local(form.email.data, form.password.data, form.display_name.data)
+            user = service.register_local(
+                form.email.data, form.password.data, form.display_name.data,
+                privacy_consent=form.consent_version.data if form.privacy_consent.data else None)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -52,7 +64,7 @@ def register():
             flash(_("Welcome! Your account has been created."), "success")
             return redirect(url_for("site.home"))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/register.html", form=form,
+    return render_template("accounts/register.html", form=form, consent_items=consent.ITEMS,
                            min_length=current_app.config["PASSWORD_MIN_LENGTH"]), status
 
 
@@ -63,10 +75,42 @@ def logout():
     return redirect(url_for("site.home"))
 
 
+@bp.route("/logout/everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every session of the account: other phones and browsers, and this one."""
+    # The CSRF token is checked by CSRFProtect, as for every form.
+    sessions.sign_out_everywhere(signed_in_user())
+    logout_session()
+    flash(_("You are signed out on every device."), "success")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(signed_in_user(), form.current_password.data, form.new_password.data,
+                                    keep_session=current_session_token())
+        except ValidationFailed as exc:
+            # (service messages are English msgids; "Use at least N characters." is shared with
+            # sign-up and translated with it)
+            apply_errors(form, ValidationFailed({name: _(message) for name, message in exc.errors.items()}))
+        else:
+            flash(_("Your password has been changed. Other devices are signed out."), "success")
+            return redirect(url_for("accounts.account"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/password.html", form=form,
+                           min_length=current_app.config["PASSWORD_MIN_LENGTH"]), status
+
+
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("accounts/account.html", user=current_user())
+    user = current_user()
+    return render_template("accounts/account.html", user=user, consent_record=consent.latest_for(user))
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
@@ -74,7 +118,7 @@ def account():
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        service.delete_account(current_user())
+        service.delete_account(signed_in_user())
         logout_session()
         flash(_("Your account has been deleted."), "success")
         return redirect(url_for("site.home"))
@@ -111,8 +155,8 @@ def oidc_callback(name: str):
         raise NotFound("Unknown sign-in provider.")
     try:
         token = client.authorize_access_token()
-        claims = token.get("userinfo") or {}
-    except (OAuthError, JoseError, RequestException, ValueError) as exc:
+        claims = oidc.claims_for(client, token)
+    except (OAuthError, JoseError, RequestException, ValueError, ValidationFailed) as exc:
         # A bad state, nonce, signature or code, or an unreachable provider: never a 500.
         current_app.logger.warning("OIDC sign-in with %s failed: %s", name, type(exc).__name__)
         flash(_("Sign-in with the provider failed. Please try again."), "error")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from lxml import etree
@@ -11,6 +10,7 @@ from lxml import etree
 from civic.alerts.models import Alert
 from civic.db import utcnow
 from civic.geo import get_district
+from civic.timezone import local_zone
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -31,7 +31,7 @@ LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}
 
 def cap_time(value: datetime) -> str:
     """CAP dateTime: local time with an explicit offset and no fraction."""
-    local = value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).replace(microsecond=0)
+    local = value.astimezone(local_zone()).replace(microsecond=0)
     return local.isoformat()
 
 

@@ -14,6 +14,7 @@ import logging
 import uuid
 from collections import defaultdict
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, update
@@ -38,7 +39,7 @@ INSERT_CHUNK = 5000
 def payload_for(alert: Alert, lang: str) -> bytes:
     """The JSON the service worker shows, kept under the one-record size limit."""
     body = alert.text("body", lang)
-    data = {
+    data: dict[str, Any] = {
         "id": alert.id, "type": alert.type, "level": alert.level, "msgType": alert.msg_type,
         "title": alert.text("headline", lang), "body": body, "url": f"/alerts/{alert.id}",
         "tag": alert.topic, "lang": lang,
@@ -88,8 +89,8 @@ def plan_fanout(alert_id: int) -> int:
                       "error": "", "updated_at": utcnow()} for sid in chunk if sid not in present]
             if fresh:
                 db.session.execute(insert(table), fresh)
-        alert.audience = db.session.scalar(
-            select(func.count()).select_from(Delivery).where(Delivery.alert_id == alert_id))
+        alert.audience = db.session.execute(
+            select(func.count()).select_from(Delivery).where(Delivery.alert_id == alert_id)).scalar_one()
     return enqueue_open_batches(alert_id)
 
 
@@ -104,7 +105,7 @@ def enqueue_open_batches(alert_id: int) -> int:
             break
         last = db.session.scalar(select(Delivery.id).where(*is_open, Delivery.id >= first)
                                  .order_by(Delivery.id).offset(size - 1).limit(1)) \
-            or db.session.scalar(select(func.max(Delivery.id)).where(*is_open))
+            or db.session.execute(select(func.max(Delivery.id)).where(*is_open)).scalar_one()
         batches.append((first, last))
     db.session.rollback()  # end the read before jobs run (inline, they run right here)
     for first, last in batches:
@@ -145,8 +146,9 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
                                .values(state="gone", claim=None, updated_at=utcnow())
                                .execution_options(synchronize_session=False))
     payloads = {lang: payload_for(alert, lang) for lang in ("ko", "en")}
-    common = {"ttl": ttl_for(alert), "urgency": URGENCY[alert.level], "topic": alert.topic}
-    messages = [PushMessage(r.id, r.endpoint, r.p256dh, r.auth, payloads.get(r.lang, payloads["ko"]), **common)
+    ttl, urgency = ttl_for(alert), URGENCY[alert.level]
+    messages = [PushMessage(r.id, r.endpoint, r.p256dh, r.auth, payloads.get(r.lang, payloads["ko"]), ttl, urgency,
+                            alert.topic)
                 for r in rows if r.endpoint is not None]
     sub_of = {r.id: r.subscription_id for r in rows}
     counts = {"sent": 0, "failed": 0, "gone": 0}

@@ -153,4 +153,4 @@ def guide(alert_type: str, locale: str) -> dict | None:
 
 
 def all_guides(locale: str) -> list[dict]:
-    return [guide(t, locale) for t in GUIDE_TYPES]
+    return [g for t in GUIDE_TYPES if (g := guide(t, locale)) is not None]   # every type has a guide

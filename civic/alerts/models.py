@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.db import IdMixin, TimestampMixin, utcnow
-from civic.extensions import db
+from civic.extensions import Model
 
 ALERT_TYPES = ("heavy_rain", "typhoon", "heavy_snow", "fire", "traffic_accident", "earthquake",
                "heat_wave", "fine_dust", "other")
@@ -18,7 +18,7 @@ ALERT_STATUSES = ("draft", "sending", "sent")
 DELIVERY_STATES = ("pending", "sending", "sent", "failed", "gone")
 
 
-class PushSubscription(IdMixin, TimestampMixin, db.Model):
+class PushSubscription(IdMixin, TimestampMixin, Model):
     """A browser's push endpoint and what its owner wants to hear about. No account needed."""
 
     __tablename__ = "push_subscriptions"
@@ -53,7 +53,7 @@ class PushSubscription(IdMixin, TimestampMixin, db.Model):
         return not self.types or alert_type in self.type_list
 
 
-class SubscriptionDistrict(db.Model):
+class SubscriptionDistrict(Model):
     """One row per district a subscription listens to (chosen, or where its location lies), so
     the audience of an alert is one indexed query even with millions of subscriptions."""
 
@@ -66,7 +66,7 @@ class SubscriptionDistrict(db.Model):
     via_location: Mapped[bool] = mapped_column(default=False)
 
 
-class Alert(IdMixin, TimestampMixin, db.Model):
+class Alert(IdMixin, TimestampMixin, Model):
     __tablename__ = "alerts"
 
     identifier: Mapped[str] = mapped_column(String(80), unique=True)
@@ -121,7 +121,7 @@ class Alert(IdMixin, TimestampMixin, db.Model):
         return self.status != "draft" and self.expires > now
 
 
-class Delivery(IdMixin, db.Model):
+class Delivery(IdMixin, Model):
     """What happened to one alert for one subscription. The unique pair makes a re-run of a
     batch idempotent: a row already ``sent`` is never sent again."""
 

@@ -4,9 +4,9 @@ are re-exported here, so every face calls one module."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from shapely.geometry import shape
@@ -14,7 +14,7 @@ from sqlalchemy import String, cast, select
 
 from civic import audit
 from civic.accounts.service import require_role
-from civic.alerts import fanout
+from civic.alerts import banner, fanout
 from civic.alerts.models import ALERT_TYPES, LEVELS, Alert
 from civic.alerts.subscriptions import (  # noqa: F401 - subscription rules, re-exported for every face
     endpoint_allowed,
@@ -27,18 +27,20 @@ from civic.alerts.subscriptions import (  # noqa: F401 - subscription rules, re-
 from civic.alerts.targeting import Audience, audience
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import validate_district_codes, validate_point
+from civic.json_input import loads_checked
+from civic.timezone import local_zone
 
 # --- alerts: officers ------------------------------------------------------------------------
 
 def _text(data: dict, name: str, errors: dict, *, required: bool, limit: int) -> str:
     value = str(data.get(name) or "").strip()
     if required and not value:
-        errors[name] = "This field is required."
+        errors[name] = N_("This field is required.")
     elif len(value) > limit:
-        errors[name] = f"At most {limit} characters."
+        errors[name] = N_("Use at most %(n)d characters.", n=limit)
     return value
 
 
@@ -51,12 +53,11 @@ def _parse_time(value, field: str, errors: dict) -> datetime | None:
         try:
             parsed = datetime.fromisoformat(str(value))
         except ValueError:
-            errors[field] = "Must be an ISO 8601 date and time."
+            errors[field] = N_("Must be an ISO 8601 date and time.")
             return None
     if parsed.tzinfo is None:
-        from zoneinfo import ZoneInfo
 
-        parsed = parsed.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        parsed = parsed.replace(tzinfo=local_zone())
     return parsed
 
 
@@ -65,23 +66,23 @@ def _validate_polygon(value, errors: dict) -> dict | None:
         return None
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = loads_checked(value, "polygon")  # no lone surrogate, no absurd nesting
         except ValueError:
-            errors["polygon"] = "Must be a GeoJSON Polygon."
+            errors["polygon"] = N_("Must be a GeoJSON Polygon.")
             return None
     if isinstance(value, dict) and value.get("type") == "Feature":
         value = value.get("geometry")
     try:
         geom = shape(value)
     except Exception:  # noqa: BLE001 - any malformed GeoJSON is a validation error
-        errors["polygon"] = "Must be a GeoJSON Polygon."
+        errors["polygon"] = N_("Must be a GeoJSON Polygon.")
         return None
     if geom.geom_type != "Polygon" or not geom.is_valid or geom.is_empty:
-        errors["polygon"] = "Must be a valid GeoJSON Polygon."
+        errors["polygon"] = N_("Must be a valid GeoJSON Polygon.")
         return None
     min_x, min_y, max_x, max_y = geom.bounds
     if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
-        errors["polygon"] = "Coordinates must be longitude, latitude in WGS84."
+        errors["polygon"] = N_("Coordinates must be longitude, latitude in WGS84.")
         return None
     return {"type": "Polygon", "coordinates": value["coordinates"]}
 
@@ -90,9 +91,9 @@ def validate_alert(data: dict) -> dict:
     errors: dict[str, str] = {}
     clean: dict = {}
     if data.get("type") not in ALERT_TYPES:
-        errors["type"] = f"Choose one of: {', '.join(ALERT_TYPES)}."
+        errors["type"] = N_("Choose one of: %(values)s.", values=", ".join(ALERT_TYPES))
     if data.get("level") not in LEVELS:
-        errors["level"] = f"Choose one of: {', '.join(LEVELS)}."
+        errors["level"] = N_("Choose one of: %(values)s.", values=", ".join(LEVELS))
     clean["type"], clean["level"] = data.get("type"), data.get("level")
     clean["headline_ko"] = _text(data, "headline_ko", errors, required=True, limit=160)
     clean["body_ko"] = _text(data, "body_ko", errors, required=True, limit=3000)
@@ -106,7 +107,7 @@ def validate_alert(data: dict) -> dict:
     except ValidationFailed as exc:
         errors.update(exc.errors)
     clean["polygon"] = _validate_polygon(data.get("polygon"), errors)
-    circle = {k: data.get(f"circle_{k}") for k in ("lat", "lon", "radius_m")}
+    circle: dict[str, Any] = {k: data.get(f"circle_{k}") for k in ("lat", "lon", "radius_m")}
     clean.update(circle_lat=None, circle_lon=None, circle_radius_m=None)
     if any(v not in (None, "") for v in circle.values()):
         try:
@@ -118,20 +119,20 @@ def validate_alert(data: dict) -> dict:
         except ValidationFailed as exc:
             errors.update(exc.errors)
         except (TypeError, ValueError):
-            errors["circle_radius_m"] = "Must be between 10 and 100000 metres."
+            errors["circle_radius_m"] = N_("Must be between 10 and 100000 metres.")
     if not errors.get("districts") and not clean.get("districts") and not clean["polygon"] \
             and clean["circle_radius_m"] is None and "polygon" not in errors and "circle_lat" not in errors:
-        errors["districts"] = "Choose at least one district, or draw a polygon or circle."
+        errors["districts"] = N_("Choose at least one district, or draw a polygon or circle.")
     onset = _parse_time(data.get("onset"), "onset", errors) or utcnow()
     expires = _parse_time(data.get("expires"), "expires", errors)
     if expires is None and data.get("expires_in_min") not in (None, ""):
         try:
             expires = onset + timedelta(minutes=int(data["expires_in_min"]))
         except (TypeError, ValueError):
-            errors["expires_in_min"] = "Must be a whole number of minutes."
+            errors["expires_in_min"] = N_("Must be a whole number of minutes.")
     expires = expires or onset + timedelta(minutes=int(current_app.config["ALERTS_DEFAULT_EXPIRY_MIN"]))
     if expires <= onset and "expires" not in errors:
-        errors["expires"] = "Must be after the onset."
+        errors["expires"] = N_("Must be after the onset.")
     clean["onset"], clean["expires"] = onset, expires
     if errors:
         raise ValidationFailed(errors)
@@ -156,9 +157,9 @@ def create_followup(officer, original: Alert, msg_type: str, data: dict) -> Aler
     """An Update or Cancel that references a sent alert; it replaces it on devices (same topic)."""
     require_role(officer, "alert_officer")
     if msg_type not in ("Update", "Cancel"):
-        raise ValidationFailed({"msg_type": "Must be Update or Cancel."})
+        raise ValidationFailed({"msg_type": N_("Must be Update or Cancel.")})
     if original.status == "draft":
-        raise Conflict("Only a sent alert can be updated or cancelled.")
+        raise Conflict(N_("Only a sent alert can be updated or cancelled."))
     merged = {name: getattr(original, name) for name in (
         "type", "level", "headline_ko", "body_ko", "instruction_ko", "headline_en", "body_en", "instruction_en",
         "districts", "polygon", "circle_lat", "circle_lon", "circle_radius_m", "expires")}
@@ -170,7 +171,7 @@ def create_followup(officer, original: Alert, msg_type: str, data: dict) -> Aler
 def update_draft(officer, alert: Alert, data: dict) -> Alert:
     require_role(officer, "alert_officer")
     if alert.status != "draft":
-        raise Conflict("A sent alert cannot be edited; send an update instead.")
+        raise Conflict(N_("A sent alert cannot be edited; send an update instead."))
     clean = validate_alert(data)
     with unit_of_work():
         for name, value in clean.items():
@@ -190,11 +191,11 @@ def approve(officer, alert: Alert) -> Alert:
     """The second officer's approval an ``emergency`` alert needs before it can be sent."""
     require_role(officer, "alert_officer")
     if alert.status != "draft":
-        raise Conflict("Only a draft can be approved.")
+        raise Conflict(N_("Only a draft can be approved."))
     if alert.level != "emergency":
-        raise Conflict("Only emergency alerts need an approval.")
+        raise Conflict(N_("Only emergency alerts need an approval."))
     if alert.created_by_id == officer.id:
-        raise Forbidden("A second officer must approve an emergency alert.")
+        raise Forbidden(N_("A second officer must approve an emergency alert."))
     with unit_of_work():
         alert.approved_by_id = officer.id
         audit.record(officer, "alert.approve", "alert", alert.id, department_id=officer.department_id)
@@ -205,15 +206,16 @@ def send(officer, alert: Alert) -> Alert:
     """Send a draft: it becomes public (CAP, feed, history) and the fan-out starts."""
     require_role(officer, "alert_officer")
     if alert.status != "draft":
-        raise Conflict("This alert has already been sent.")
+        raise Conflict(N_("This alert has already been sent."))
     if alert.level == "emergency" and alert.approved_by_id is None:
-        raise Conflict("An emergency alert needs a second officer's approval before it is sent.")
+        raise Conflict(N_("An emergency alert needs a second officer's approval before it is sent."))
     with unit_of_work():
         alert.status = "sending"
         alert.sent_at = utcnow()
         alert.sent_by_id = officer.id
         audit.record(officer, "alert.send", "alert", alert.id, department_id=officer.department_id,
                      msg_type=alert.msg_type, references=alert.references_id)
+    banner.invalidate()
     fanout.start(alert.id)
     db.session.refresh(alert)
     return alert
@@ -224,13 +226,13 @@ def send_as_operator(data: dict, officer=None, approver=None) -> Alert:
     officer the system sends; an ``emergency`` still needs two different alert officers."""
     if officer is not None:
         if data.get("level") == "emergency" and approver is None:
-            raise Forbidden("An emergency alert needs a second officer's approval (--approver).")
+            raise Forbidden(N_("An emergency alert needs a second officer's approval (--approver)."))
         alert = create_draft(officer, data)
         if alert.level == "emergency":
             approve(approver, alert)
         return send(officer, alert)
     if data.get("level") == "emergency":
-        raise Forbidden("An emergency alert needs two alert officers (--officer and --approver).")
+        raise Forbidden(N_("An emergency alert needs two alert officers (--officer and --approver)."))
     clean = validate_alert(data)
     with unit_of_work():
         alert = Alert(identifier=f"urn:uuid:{uuid.uuid4()}", msg_type="Alert", status="sending",
@@ -238,6 +240,7 @@ def send_as_operator(data: dict, officer=None, approver=None) -> Alert:
         db.session.add(alert)
         db.session.flush()
         audit.record(None, "alert.send", "alert", alert.id, via="cli", level=alert.level)
+    banner.invalidate()
     fanout.start(alert.id)
     db.session.refresh(alert)
     return alert
@@ -247,7 +250,7 @@ def resume(officer, alert: Alert) -> int:
     """Re-enqueue the open batches of an alert whose fan-out stalled (e.g. a worker died)."""
     require_role(officer, "alert_officer")
     if alert.status != "sending":
-        raise Conflict("This alert is not being sent.")
+        raise Conflict(N_("This alert is not being sent."))
     return fanout.plan_fanout(alert.id)
 
 
@@ -265,7 +268,7 @@ def staff_get(officer, alert_id: int) -> Alert:
     require_role(officer, "alert_officer")
     alert = db.session.get(Alert, alert_id)
     if alert is None:
-        raise NotFound("No such alert.")
+        raise NotFound(N_("No such alert."))
     return alert
 
 
@@ -285,9 +288,9 @@ def public_query(type_: str | None = None, level: str | None = None, district: s
 def history(type_=None, level=None, district=None, page: int = 1, per_page: int = 20) -> Page:
     """Sent alerts, newest first, optionally filtered."""
     if type_ and type_ not in ALERT_TYPES:
-        raise ValidationFailed({"type": "Unknown alert type."})
+        raise ValidationFailed({"type": N_("Unknown alert type.")})
     if level and level not in LEVELS:
-        raise ValidationFailed({"level": "Unknown level."})
+        raise ValidationFailed({"level": N_("Unknown level.")})
     if district:
         validate_district_codes([district], field="district")
     return paginate(public_query(type_, level, district), page, per_page)
@@ -296,7 +299,7 @@ def history(type_=None, level=None, district=None, page: int = 1, per_page: int 
 def get_public(alert_id: int) -> Alert:
     alert = db.session.get(Alert, alert_id)
     if alert is None or alert.status == "draft":
-        raise NotFound("No such alert.")
+        raise NotFound(N_("No such alert."))
     return alert
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from civic.alerts.models import ALERT_TYPES, PushSubscription, SubscriptionDistrict
 from civic.alerts.webpush import b64url_decode
 from civic.db import unit_of_work, utcnow
-from civic.errors import NotFound, ValidationFailed
+from civic.errors import N_, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import district_at, validate_district_codes, validate_point
 
@@ -20,7 +20,7 @@ LANGS = ("ko", "en")
 LOCATION_DECIMALS = 3
 
 
-def endpoint_allowed(endpoint: str, allowlist: str | None = None) -> bool:
+def endpoint_allowed(endpoint: str, allowlist: list[str] | None = None) -> bool:
     """https push-service origins from ``PUSH_SERVICE_ALLOWLIST`` (``*.`` wildcards allowed);
     plain http only for an origin listed explicitly with ``http://`` (loopback tests)."""
     try:
@@ -31,7 +31,7 @@ def endpoint_allowed(endpoint: str, allowlist: str | None = None) -> bool:
     if parts.scheme not in ("https", "http") or not host or parts.username or parts.password:
         return False
     allowlist = allowlist if allowlist is not None else current_app.config["PUSH_SERVICE_ALLOWLIST"]
-    for entry in allowlist.replace(",", " ").split():
+    for entry in allowlist:
         allowed = urlsplit(entry)
         if allowed.scheme != parts.scheme or allowed.port != port:
             continue
@@ -57,31 +57,31 @@ def validate_subscription(data: dict) -> dict:
     errors: dict[str, str] = {}
     endpoint = str(data.get("endpoint") or "").strip()
     if not endpoint or len(endpoint) > 1024:
-        errors["endpoint"] = "An endpoint URL is required (at most 1024 characters)."
+        errors["endpoint"] = N_("An endpoint URL is required (at most 1024 characters).")
     elif any(ch.isspace() or ord(ch) < 33 or ch == "#" for ch in endpoint) or not endpoint_allowed(endpoint):
-        errors["endpoint"] = "The endpoint must be an https URL of a known push service."
+        errors["endpoint"] = N_("The endpoint must be an https URL of a known push service.")
     keys = data.get("keys") or {}
     p256dh = _decoded(keys.get("p256dh", ""), 65) if isinstance(keys, dict) else None
     if p256dh is None:
-        errors["keys.p256dh"] = "Must be a base64url P-256 public key (65 bytes)."
+        errors["keys.p256dh"] = N_("Must be a base64url P-256 public key (65 bytes).")
     else:
         try:  # the first byte 4 (uncompressed) and on the curve
             if p256dh[0] != 4:
                 raise ValueError("compressed")
             ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), p256dh)
         except ValueError:
-            errors["keys.p256dh"] = "Not a valid P-256 point."
+            errors["keys.p256dh"] = N_("Not a valid P-256 point.")
     if not isinstance(keys, dict) or _decoded(keys.get("auth", ""), 16) is None:
-        errors["keys.auth"] = "Must be a base64url 16-byte secret."
+        errors["keys.auth"] = N_("Must be a base64url 16-byte secret.")
     types = data.get("types") or []
     if not isinstance(types, list) or any(t not in ALERT_TYPES for t in types):
-        errors["types"] = f"Choose among: {', '.join(ALERT_TYPES)}."
+        errors["types"] = N_("Choose among: %(values)s.", values=", ".join(ALERT_TYPES))
     lang = data.get("lang") or "ko"
     if lang not in LANGS:
-        errors["lang"] = "Must be ko or en."
+        errors["lang"] = N_("Must be ko or en.")
     districts = data.get("districts") or []
     if not isinstance(districts, list):
-        errors["districts"] = "Must be a list of district codes."
+        errors["districts"] = N_("Must be a list of district codes.")
     else:
         try:
             districts = validate_district_codes(districts)
@@ -95,13 +95,13 @@ def validate_subscription(data: dict) -> dict:
             lat, lon = round(lat, LOCATION_DECIMALS), round(lon, LOCATION_DECIMALS)
             found = district_at(lat, lon)
             if found is None:
-                errors["lat"] = "The location is outside the city."
+                errors["lat"] = N_("The location is outside the city.")
             else:
                 location_district = found.code
         except ValidationFailed as exc:
             errors.update(exc.errors)
     if not errors and not districts and location_district is None:
-        errors["districts"] = "Choose at least one district or share your location."
+        errors["districts"] = N_("Choose at least one district or share your location.")
     if errors:
         raise ValidationFailed(errors)
     return {"endpoint": endpoint, "p256dh": keys["p256dh"].strip(), "auth": keys["auth"].strip(),
@@ -115,7 +115,7 @@ def subscribe(data: dict, user=None) -> tuple[PushSubscription, bool]:
     with unit_of_work():
         sub = get_subscription(clean["endpoint"])
         created = sub is None
-        if created:
+        if sub is None:
             sub = PushSubscription(endpoint=clean["endpoint"])
             db.session.add(sub)
         for name in ("p256dh", "auth", "types", "lang", "lat", "lon"):
@@ -143,7 +143,7 @@ def unsubscribe(endpoint: str) -> None:
     with unit_of_work():
         sub = get_subscription(endpoint)
         if sub is None:
-            raise NotFound("No subscription for this endpoint.")
+            raise NotFound(N_("No subscription for this endpoint."))
         db.session.delete(sub)
 
 
@@ -153,7 +153,7 @@ def send_test_notification(endpoint: str, lang: str = "ko") -> str:
 
     sub = get_subscription(endpoint)
     if sub is None:
-        raise NotFound("No subscription for this endpoint.")
+        raise NotFound(N_("No subscription for this endpoint."))
     texts = {"ko": ("시험 알림", "재난 알림이 이 기기에 이렇게 표시됩니다."),
              "en": ("Test notification", "Safety alerts will appear on this device like this.")}
     title, body = texts.get(sub.lang or lang, texts["ko"])

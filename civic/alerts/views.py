@@ -10,30 +10,50 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, role_required
-from civic.alerts import service
+from civic.alerts import banner, service
 from civic.alerts.forms import AlertForm
 from civic.alerts.labels import LEVEL_LABELS, MSG_TYPE_LABELS, STATE_LABELS, STATUS_LABELS, TYPE_LABELS
 from civic.alerts.models import ALERT_TYPES, LEVELS
 from civic.alerts.targeting import effective_districts
 from civic.errors import Conflict, Forbidden, ValidationFailed
-from civic.forms import apply_errors
-from civic.geo import all_districts, district_index, validate_point
+from civic.forms import apply_errors, district_choices
+from civic.geo import district_index, validate_point
 
 bp = Blueprint("alerts", __name__)
 
-NEARBY_CATEGORIES = ("shelter", "hospital", "pharmacy")
+HISTORY_PER_PAGE = 10  # a phone screen or two; older alerts are a page away
 
 
 @bp.app_context_processor
 def labels():
     return {"alert_type_labels": TYPE_LABELS, "alert_level_labels": LEVEL_LABELS,
             "alert_msg_type_labels": MSG_TYPE_LABELS, "alert_status_labels": STATUS_LABELS,
-            "alert_state_labels": STATE_LABELS}
+            "alert_state_labels": STATE_LABELS, "active_alert_banner": banner.for_page,
+            "alerts_for_device": _alerts_for_device, "alert_area_label": _area_label}
 
 
-def _districts():
-    locale = str(get_locale())
-    return [(d.code, d.name(locale)) for d in all_districts()]
+def _area_label(codes: list[str]) -> str:
+    """Where an alert applies, short: "강남구, 서초구 외 3곳", or every district."""
+    names = dict(district_choices())
+    if codes and set(names) <= set(codes):
+        return _("All districts")
+    shown = [names.get(code, code) for code in codes[:2]]
+    if len(codes) > 2:
+        return _("%(names)s and %(count)s more", names=", ".join(shown), count=len(codes) - 2)
+    return ", ".join(shown)
+
+
+def _alerts_for_device() -> dict:
+    """The home page's lead: active alerts for this device's districts (from the cookie its
+    subscription set) and the others, with the names of those districts."""
+    try:
+        items = banner.active_summaries()
+    except Exception:  # noqa: BLE001 - same failure rule as the banner
+        return {"mine": [], "others": [], "districts": []}
+    codes = banner.parse_districts(request.cookies.get(banner.DISTRICTS_COOKIE))
+    mine, others = banner.for_districts(items, codes)
+    names = dict(district_choices())
+    return {"mine": mine, "others": others, "districts": [names[c] for c in codes]}
 
 
 # --- citizens --------------------------------------------------------------------------------
@@ -42,12 +62,13 @@ def _districts():
 def index():
     args = {k: (request.args.get(k) or None) for k in ("type", "level", "district")}
     try:
-        page = service.history(args["type"], args["level"], args["district"], request.args.get("page", 1, type=int))
+        page = service.history(args["type"], args["level"], args["district"], request.args.get("page", 1, type=int),
+                               per_page=HISTORY_PER_PAGE)
     except ValidationFailed:
         args = dict.fromkeys(args)
-        page = service.history(page=1)
+        page = service.history(page=1, per_page=HISTORY_PER_PAGE)
     return render_template("alerts/index.html", page=page, active=service.active_alerts(), filters=args,
-                           districts=_districts(), types=ALERT_TYPES, levels=LEVELS,
+                           districts=district_choices(), types=ALERT_TYPES, levels=LEVELS,
                            vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
 
 
@@ -73,22 +94,20 @@ def guide(alert_type: str):
 
 
 def nearby_places_hook(lat: float, lon: float) -> list[dict]:
-    """Nearest shelters, hospitals and pharmacies from the places feature, when it is installed.
-
-    Integration point: ``civic.places.service.nearest_places(lat, lon, categories, limit, radius_m)``.
-    Each item is shown by name, category and distance; an absent feature or a failure shows nothing.
-    """
+    """Nearest shelters, emergency rooms and open pharmacies from the places feature, when it is
+    installed (``civic.places.service.emergency_facilities``). Each item is shown by name,
+    category and distance; an absent feature or a failure shows nothing."""
     if importlib.util.find_spec("civic.places") is None:
         return []
-    from civic.places.service import nearest_places
+    from civic.places.service import emergency_facilities
 
     try:
-        found = nearest_places(lat, lon, list(NEARBY_CATEGORIES), limit=6, radius_m=3000)
+        found = emergency_facilities(lat, lon)
     except Exception:  # noqa: BLE001 - the alert page must render even if places fails
         current_app.logger.exception("nearest places failed")
         return []
-    return [{"id": n.place.id, "name": n.place.name, "category": n.place.category, "distance_m": n.distance_m}
-            for n in found]
+    return [{"id": n.place.id, "name": n.place.name, "category": n.place.category, "distance_m": n.distance_m,
+             "approximate": n.place.is_approximate} for n in found]
 
 
 def _centre(alert) -> tuple[float, float] | None:
@@ -115,14 +134,14 @@ def show(alert_id: int):
     where = where or _centre(alert)
     places = nearby_places_hook(*where) if where else []
     return render_template("alerts/show.html", alert=alert, followups=service.followups(alert), places=places,
-                           district_names=dict(_districts()), lang=str(get_locale()))
+                           district_names=dict(district_choices()), lang=str(get_locale()))
 
 
 # --- officers --------------------------------------------------------------------------------
 
 def _form(alert=None) -> AlertForm:
     form = AlertForm(obj=alert) if request.method == "GET" and alert is not None else AlertForm()
-    form.districts.choices = _districts()
+    form.districts.choices = district_choices()
     if request.method == "GET" and alert is not None:
         form.polygon.data = json.dumps(alert.polygon) if alert.polygon else ""
         form.expires_in_min.data = None
@@ -198,7 +217,7 @@ def staff_show(alert_id: int):
     alert = service.staff_get(officer, alert_id)
     preview = service.preview(officer, alert) if alert.status == "draft" else None
     return render_template("alerts/staff_show.html", alert=alert, preview=preview,
-                           progress=service.progress(officer, alert), district_names=dict(_districts()),
+                           progress=service.progress(officer, alert), district_names=dict(district_choices()),
                            area_districts=sorted(effective_districts(alert)))
 
 

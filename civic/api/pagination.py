@@ -49,7 +49,7 @@ def paginate(query, page: int = 1, per_page: int = 20) -> Page:
 def link_header(page: Page) -> str:
     def url(number: int) -> str:
         args = request.args.to_dict()
-        args.update(page=number, per_page=page.per_page)
+        args.update(page=str(number), per_page=str(page.per_page))
         return f"<{request.base_url}?{urlencode(args)}>"
 
     links = [f'{url(1)}; rel="first"', f'{url(page.pages)}; rel="last"']

@@ -10,8 +10,8 @@ from flask_babel import force_locale
 from sqlalchemy import event, func, select, update
 
 from civic.api.pagination import Page, paginate
-from civic.db import unit_of_work, utcnow
-from civic.errors import NotFound
+from civic.db import rowcount, unit_of_work, utcnow
+from civic.errors import N_, NotFound
 from civic.extensions import db
 from civic.notifications.models import Notification
 
@@ -75,8 +75,8 @@ def mark_read(user, notification_id: int | None = None) -> int:
     query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         if db.session.get(Notification, notification_id) is None:
-            raise NotFound("No such notification.")
+            raise NotFound(N_("No such notification."))
         query = query.where(Notification.id == notification_id)
     with unit_of_work():
         result = db.session.execute(query.values(read_at=utcnow()))
-    return result.rowcount
+    return rowcount(result)

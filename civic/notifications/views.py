@@ -1,8 +1,8 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, login_required
-from civic.notifications import service
+from civic.notifications import devices, service
 
 bp = Blueprint("notifications", __name__)
 
@@ -20,3 +20,24 @@ def mark_all_read():
     service.mark_read(current_user())
     flash(_("All notifications marked as read."), "success")
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/account/devices")
+@login_required
+def devices_page():
+    window = current_app.config.get("PERSONAL_PUSH_QUIET_HOURS")
+    quiet = f"{window[0]:%H:%M}–{window[1]:%H:%M}" if window else ""
+    return render_template("notifications/devices.html", devices=devices.list_devices(current_user()),
+                           vapid_key=current_app.config.get("VAPID_PUBLIC_KEY", ""), quiet=quiet)
+
+
+@bp.route("/account/devices/<int:device_id>/remove", methods=["POST"])
+@login_required
+def remove_device(device_id):
+    devices.remove_device(current_user(), device_id)
+    flash(_("The device will no longer receive your updates."), "success")
+    return redirect(url_for("notifications.devices"))
+
+
+# The endpoint the account hub links to.
+bp.add_url_rule("/account/devices", endpoint="devices", view_func=devices_page)

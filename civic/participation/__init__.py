@@ -6,10 +6,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from civic.api import register_api
-    from civic.participation import api, cli, settings, views
+    from civic.participation import api, cli, staff_views, views
 
-    settings.set_defaults(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(staff_views.bp)
     register_api(app, api.bp)
     from civic.accounts.service import register_deletion_hook
     from civic.participation.service import forget_user

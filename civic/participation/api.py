@@ -17,7 +17,7 @@ bp = make_blueprint("participation_api", __name__, description="Policy polls and
 staff_bp = make_blueprint("participation_staff_api", __name__, url_prefix="/staff",
                           description="Staff: poll creation, proposal moderation and official responses")
 
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 @staff_bp.before_request
@@ -98,6 +98,28 @@ def list_proposals(args):
     page = service.list_proposals(args["sort"], args.get("status"), args.get("district"),
                                   args.get("category"), args["page"], args["per_page"])
     return page.items, page_headers(page)
+
+
+@bp.route("/proposals/categories")
+@bp.response(200, schemas.ProposalCategorySchema(many=True))
+def proposal_categories():
+    """The categories a proposal is filed under (`category` of `POST /proposals`), with their
+    Korean and English names and the department that answers proposals of each."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from civic.participation.labels import CATEGORY_LABELS
+
+    departments = current_app.config["PROPOSAL_CATEGORY_DEPARTMENTS"]
+    rows = []
+    for code in service.categories():
+        label = CATEGORY_LABELS.get(code, code)
+        with force_locale("ko"):
+            name_ko = str(label)
+        with force_locale("en"):
+            name_en = str(label)
+        rows.append({"code": code, "name_ko": name_ko, "name_en": name_en, "department": departments.get(code)})
+    return rows
 
 
 @bp.route("/proposals", methods=["POST"])
@@ -199,7 +221,7 @@ def report_comment(data, comment_id):
 @staff_bp.doc(security=BEARER)
 @role_required("staff")
 def create_poll(data):
-    """Create a poll (staff). Times without an offset are Asia/Seoul."""
+    """Create a poll (staff). Times without an offset are the city's wall-clock time (CIVIC_TIMEZONE)."""
     user = current_user()
     data["question_ko"] = data.pop("question")
     poll = service.create_poll(user, **data)

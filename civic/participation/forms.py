@@ -8,25 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-OUTCOME_LABELS = {
-    "accepted": _l("Accepted"),
-    "partly_accepted": _l("Partly accepted"),
-    "declined": _l("Declined"),
-}
-
-CATEGORY_LABELS = {
-    "transport": _l("Transport"),
-    "roads": _l("Roads"),
-    "environment": _l("Environment"),
-    "parks": _l("Parks and green spaces"),
-    "safety": _l("Safety"),
-    "welfare": _l("Welfare"),
-    "health": _l("Health"),
-    "housing": _l("Housing"),
-    "accessibility": _l("Accessibility"),
-    "cleaning": _l("Cleaning and recycling"),
-    "other": _l("Other"),
-}
+from civic.participation.labels import OUTCOME_LABELS
 
 
 class VoteForm(FlaskForm):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.accounts.models import Department, User
 from civic.db import IdMixin, TimestampMixin, utcnow
-from civic.extensions import db
+from civic.extensions import Model
 
 RESULTS_AFTER_VOTE = "after_vote"
 RESULTS_AFTER_CLOSE = "after_close"
@@ -30,7 +30,7 @@ OPEN_STATUSES = (PUBLISHED, UNDER_REVIEW)
 OUTCOMES = ("accepted", "partly_accepted", "declined")
 
 
-class Poll(IdMixin, TimestampMixin, db.Model):
+class Poll(IdMixin, TimestampMixin, Model):
     __tablename__ = "polls"
 
     question_ko: Mapped[str] = mapped_column(String(300))
@@ -60,7 +60,7 @@ class Poll(IdMixin, TimestampMixin, db.Model):
         return "open"
 
 
-class PollOption(IdMixin, db.Model):
+class PollOption(IdMixin, Model):
     __tablename__ = "poll_options"
 
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
@@ -70,7 +70,7 @@ class PollOption(IdMixin, db.Model):
     poll: Mapped[Poll] = relationship(back_populates="options")
 
 
-class PollVote(IdMixin, TimestampMixin, db.Model):
+class PollVote(IdMixin, TimestampMixin, Model):
     __tablename__ = "poll_votes"
     __table_args__ = (
         UniqueConstraint("poll_id", "user_id", name="uq_poll_votes_poll_id_user_id"),
@@ -83,7 +83,7 @@ class PollVote(IdMixin, TimestampMixin, db.Model):
     updated_at: Mapped[datetime | None]
 
 
-class Proposal(IdMixin, TimestampMixin, db.Model):
+class Proposal(IdMixin, TimestampMixin, Model):
     __tablename__ = "proposals"
     __table_args__ = (Index("ix_proposals_status_supports", "status", "supports_count"),)
 
@@ -117,7 +117,7 @@ class Proposal(IdMixin, TimestampMixin, db.Model):
         return self.status in PUBLIC_STATUSES
 
 
-class ProposalSupport(IdMixin, TimestampMixin, db.Model):
+class ProposalSupport(IdMixin, TimestampMixin, Model):
     __tablename__ = "proposal_supports"
     __table_args__ = (UniqueConstraint("proposal_id", "user_id", name="uq_proposal_supports_proposal_id_user_id"),)
 
@@ -125,7 +125,7 @@ class ProposalSupport(IdMixin, TimestampMixin, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
 
-class ProposalComment(IdMixin, TimestampMixin, db.Model):
+class ProposalComment(IdMixin, TimestampMixin, Model):
     __tablename__ = "proposal_comments"
 
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
@@ -138,7 +138,7 @@ class ProposalComment(IdMixin, TimestampMixin, db.Model):
     author: Mapped[User] = relationship()
 
 
-class CommentReport(IdMixin, TimestampMixin, db.Model):
+class CommentReport(IdMixin, TimestampMixin, Model):
     __tablename__ = "proposal_comment_reports"
     __table_args__ = (UniqueConstraint("comment_id", "user_id", name="uq_proposal_comment_reports_comment_id_user_id"),)
 

@@ -12,12 +12,11 @@ from civic import audit
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from civic.errors import N_, Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from civic.extensions import db
 from civic.geo import validate_district_codes
 from civic.participation.models import RESULTS_AFTER_CLOSE, RESULTS_VISIBILITY, Poll, PollOption, PollVote
-from civic.participation.settings import to_utc
-from civic.participation.texts import N_
+from civic.timezone import to_utc
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 POLL_STATES = ("open", "upcoming", "closed")
@@ -54,7 +53,7 @@ def create_poll(actor, *, question_ko: str, options: list[str], opens_at: dateti
         elif closes_at <= utcnow():
             errors["closes_at"] = N_("The closing time must be in the future.")
     if results_visibility not in RESULTS_VISIBILITY:
-        errors["results_visibility"] = f"One of {', '.join(RESULTS_VISIBILITY)}."
+        errors["results_visibility"] = N_("One of %(values)s.", values=", ".join(RESULTS_VISIBILITY))
     if district_code:
         try:
             validate_district_codes([district_code], field="district_code")
@@ -146,8 +145,8 @@ def cast_vote(user, poll_id: int, option_id) -> PollVote:
         db.session.execute(
             update(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id)
             .values(option_id=option_id, updated_at=utcnow()).execution_options(synchronize_session=False))
-    return db.session.scalar(select(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id)
-                             .execution_options(populate_existing=True))
+    return db.session.scalars(select(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id)
+                              .execution_options(populate_existing=True)).one()
 
 
 def my_vote(user, poll: Poll) -> int | None:

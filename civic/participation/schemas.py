@@ -20,7 +20,8 @@ class PollCreateSchema(Schema):
     question_en = fields.String(load_default="")
     description = fields.String(load_default="")
     options = fields.List(fields.String(), required=True, metadata={"description": "2 to 10 option labels"})
-    opens_at = fields.DateTime(required=True, metadata={"description": "ISO 8601; without offset = Asia/Seoul"})
+    opens_at = fields.DateTime(required=True,
+                               metadata={"description": "ISO 8601; no offset: the city's time (CIVIC_TIMEZONE)"})
     closes_at = fields.DateTime(required=True)
     district_code = fields.String(load_default=None, allow_none=True)
     results_visibility = fields.String(load_default="after_vote", validate=validate.OneOf(RESULTS_VISIBILITY))
@@ -156,3 +157,11 @@ class HideSchema(Schema):
 class RespondSchema(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     body = fields.String(required=True)
+
+
+class ProposalCategorySchema(Schema):
+    code = fields.String(metadata={"description": "the value of `category` when filing a proposal"})
+    name_ko = fields.String()
+    name_en = fields.String()
+    department = fields.String(allow_none=True,
+                               metadata={"description": "code of the department that answers proposals of it"})

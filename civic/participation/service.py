@@ -1,9 +1,20 @@
 """The participation rules, for every face (pages, API, CLI, jobs).
 
-Polls live in ``polls.py`` and proposals in ``proposals.py``; this module is the one import the
-faces use.
+Polls live in ``polls.py``; proposals in ``proposals.py`` (reading, visibility), ``drafting.py``
+(drafts and moderation), ``supports.py`` (supports, threshold, expiry), ``responses.py`` and
+``comments.py``. This module is the one import the faces use.
 """
 
+from civic.participation.comments import add_comment, hide_comment, report_comment, reported_comments  # noqa: F401
+from civic.participation.drafting import (  # noqa: F401
+    create_proposal,
+    hide_proposal,
+    may_edit,
+    moderation_queue,
+    publish_proposal,
+    submit_proposal,
+    update_draft,
+)
 from civic.participation.polls import (  # noqa: F401
     POLL_STATES,
     OptionResult,
@@ -22,35 +33,19 @@ from civic.participation.polls import (  # noqa: F401
 )
 from civic.participation.proposals import (  # noqa: F401
     SORTS,
-    add_comment,
     categories,
-    count_supports,
-    create_proposal,
-    expire_proposals,
     get_proposal,
     has_supported,
-    hide_comment,
-    hide_proposal,
     is_moderator,
     list_comments,
     list_mine,
     list_proposals,
-    may_edit,
     may_respond,
-    moderation_queue,
-    notify_supporters,
-    publish_proposal,
-    report_comment,
-    reported_comments,
-    respond,
-    review_queue,
-    submit_proposal,
-    support,
     threshold,
     timeline,
-    update_draft,
-    withdraw_support,
 )
+from civic.participation.responses import notify_supporters, respond, review_queue  # noqa: F401
+from civic.participation.supports import count_supports, expire_proposals, support, withdraw_support  # noqa: F401
 
 
 def forget_user(user) -> None:

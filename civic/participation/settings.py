@@ -1,16 +1,12 @@
-"""Feature settings: defaults set in ``init_app`` from the environment, read here with types."""
+"""Participation settings (the registry is civic/settings.py) and the city's time helpers for polls
+and proposals."""
 
 from __future__ import annotations
 
-import json
-import os
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
-from flask import Flask, current_app
+from civic.settings import Setting, json_value, non_negative, positive, rate_limit
 
 # Proposal category -> department code that answers proposals of that category once they reach
-# the threshold. Overridable as JSON in PROPOSAL_CATEGORY_DEPARTMENTS.
+# the threshold.
 DEFAULT_CATEGORY_DEPARTMENTS = {
     "transport": "TRAFFIC",
     "roads": "ROADS",
@@ -25,48 +21,29 @@ DEFAULT_CATEGORY_DEPARTMENTS = {
     "other": "CITIZEN-COMM",
 }
 
-DEFAULTS = {
-    "PROPOSAL_SUPPORT_THRESHOLD": "50",
-    "PROPOSAL_SUPPORT_DAYS": "30",
-    "PROPOSAL_RESPONSE_DAYS": "30",
-    "PROPOSAL_DEFAULT_DEPARTMENT": "CITIZEN-COMM",
-    "PROPOSAL_CATEGORY_DEPARTMENTS": json.dumps(DEFAULT_CATEGORY_DEPARTMENTS),
-    "PARTICIPATION_MIN_ACCOUNT_AGE_HOURS": "0",
-    "PARTICIPATION_VOTE_RATE_LIMIT": "10/minute",
-    "PARTICIPATION_SUPPORT_RATE_LIMIT": "30/minute",
-    "PARTICIPATION_COMMENT_RATE_LIMIT": "10/minute;100/day",
-    "PARTICIPATION_SUBMIT_RATE_LIMIT": "5/hour;20/day",
-}
+
+def department_map(value) -> str | None:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return 'must be a JSON object such as {"roads": "ROADS"}'
+    return None
 
 
-def set_defaults(app: Flask) -> None:
-    for name, default in DEFAULTS.items():
-        app.config.setdefault(name, os.environ.get(name, default))
-
-
-def get_int(name: str) -> int:
-    return int(current_app.config[name])
-
-
-def get_str(name: str) -> str:
-    return str(current_app.config[name])
-
-
-def category_departments() -> dict[str, str]:
-    value = current_app.config["PROPOSAL_CATEGORY_DEPARTMENTS"]
-    return json.loads(value) if isinstance(value, str) else dict(value)
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Seoul")
-
-
-def to_utc(value: datetime) -> datetime:
-    """Aware datetimes are converted; naive ones are wall-clock times in the city (Asia/Seoul)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=local_zone())
-    return value.astimezone(UTC)
-
-
-def to_local(value: datetime) -> datetime:
-    return value.astimezone(local_zone())
+SETTINGS = [
+    Setting("PROPOSAL_SUPPORT_THRESHOLD", int, 50, "Supports that send a proposal for an official response.",
+            check=positive),
+    Setting("PROPOSAL_SUPPORT_DAYS", int, 30, "Support period of a published proposal, in days.", check=positive),
+    Setting("PROPOSAL_RESPONSE_DAYS", int, 30, "Days the department has for its official response.",
+            check=positive),
+    Setting("PROPOSAL_DEFAULT_DEPARTMENT", str, "CITIZEN-COMM", "Department for proposal categories not mapped."),
+    Setting("PROPOSAL_CATEGORY_DEPARTMENTS", json_value, DEFAULT_CATEGORY_DEPARTMENTS, "JSON map: which "
+            "department answers which proposal category (the keys are the categories offered).",
+            check=department_map, shown_default="JSON map (see civic/participation/settings.py)"),
+    Setting("PARTICIPATION_MIN_ACCOUNT_AGE_HOURS", int, 0, "Hours an account must exist before it may vote, "
+            "support or propose.", check=non_negative),
+    Setting("PARTICIPATION_VOTE_RATE_LIMIT", str, "10/minute", "Votes per account.", check=rate_limit),
+    Setting("PARTICIPATION_SUPPORT_RATE_LIMIT", str, "30/minute", "Supports per account.", check=rate_limit),
+    Setting("PARTICIPATION_COMMENT_RATE_LIMIT", str, "10/minute;100/day", "Comments per account.",
+            check=rate_limit),
+    Setting("PARTICIPATION_SUBMIT_RATE_LIMIT", str, "5/hour;20/day", "Proposal submissions per account.",
+            check=rate_limit),
+]

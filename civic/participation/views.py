@@ -1,64 +1,32 @@
-"""Participation pages: /participate, /polls, /proposals and the staff pages under
-/staff/participation. Thin: every rule is in the service."""
+"""Participation pages: /participate, /polls, /proposals (the staff pages under
+/staff/participation are in staff_views). Thin: every rule is in the service."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import get_locale
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from civic.accounts.auth import current_user, login_required, role_required
-from civic.errors import DomainError, Forbidden, ValidationFailed
-from civic.forms import apply_errors
-from civic.geo import all_districts, get_district
-from civic.participation import service
+from civic.accounts.auth import current_user, login_required
+from civic.errors import DomainError, Forbidden, ValidationFailed, translate
+from civic.forms import apply_errors, district_choices, refuse
+from civic.participation import labels, service
 from civic.participation.api import results_csv_response
 from civic.participation.forms import (
-    CATEGORY_LABELS,
-    OUTCOME_LABELS,
     CommentForm,
-    HideForm,
-    PollForm,
     ProposalForm,
-    RespondForm,
     VoteForm,
 )
 from civic.participation.ratelimits import limited
-from civic.participation.settings import to_local
+from civic.uploads import send_upload
 
 bp = Blueprint("participation", __name__)
 
 
 @bp.app_context_processor
 def _helpers():
-    return {"category_label": lambda c: CATEGORY_LABELS.get(c, c),
-            "outcome_label": lambda o: OUTCOME_LABELS.get(o, o),
-            "district_name": _district_name}
-
-
-def _district_name(code: str | None) -> str:
-    district = get_district(code) if code else None
-    return district.name(str(get_locale())) if district else (code or "")
-
-
-def _district_choices(blank):
-    locale = str(get_locale())
-    return [("", blank)] + [(d.code, d.name(locale)) for d in all_districts()]
-
-
-def _translated(exc: ValidationFailed) -> ValidationFailed:
-    """The service's English field messages in the page's language."""
-    return ValidationFailed({name: _(message) for name, message in exc.errors.items()})
-
-
-def _fail(exc: DomainError, endpoint: str, **values):
-    """A refused action on a button-only form: say why and go back to the page."""
-    message = "; ".join(_(m) for m in exc.errors.values()) if exc.errors else _(exc.detail)
-    flash(message, "error")
-    return redirect(url_for(endpoint, **values))
+    return labels.TEMPLATE_HELPERS
 
 
 # --- hub ----------------------------------------------------------------------------------------
@@ -111,10 +79,10 @@ def vote(poll_id):
     try:
         service.cast_vote(current_user(), poll_id, form.option_id.data)
     except ValidationFailed as exc:
-        apply_errors(form, _translated(exc))
+        apply_errors(form, exc)
         return _render_poll(poll_id, form, 422)
     except DomainError as exc:
-        return _fail(exc, "participation.poll_detail", poll_id=poll_id)
+        return refuse(exc, "participation.poll_detail", poll_id=poll_id)
     flash(_("Thank you, your vote has been recorded."), "success")
     return redirect(url_for("participation.poll_detail", poll_id=poll_id) + "#results")
 
@@ -151,8 +119,8 @@ def my_proposals():
 
 
 def _proposal_form(form: ProposalForm) -> ProposalForm:
-    form.category.choices = [("", _("Choose…"))] + [(c, CATEGORY_LABELS.get(c, c)) for c in service.categories()]
-    form.district_code.choices = _district_choices(_("Whole city"))
+    form.category.choices = [("", _("Choose…"))] + [(c, labels.category_label(c)) for c in service.categories()]
+    form.district_code.choices = district_choices(_("Whole city"))
     return form
 
 
@@ -169,7 +137,7 @@ def new_proposal():
                 district_code=form.district_code.data or None, photo=photo.stream if photo else None,
                 submit=request.form.get("action") != "draft")
         except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
+            apply_errors(form, exc)
         else:
             flash(_("Your draft has been saved.") if proposal.status == "draft"
                   else _("Thank you! Your proposal will be public once a moderator has checked it."), "success")
@@ -191,9 +159,9 @@ def edit_proposal(proposal_id):
                                  category=form.category.data, district_code=form.district_code.data or None,
                                  submit=request.form.get("action") != "draft")
         except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
+            apply_errors(form, exc)
         except DomainError as exc:
-            return _fail(exc, "participation.proposal_detail", proposal_id=proposal_id)
+            return refuse(exc, "participation.proposal_detail", proposal_id=proposal_id)
         else:
             flash(_("Your proposal has been saved."), "success")
             return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id))
@@ -221,10 +189,10 @@ def proposal_photo(proposal_id):
     proposal = service.get_proposal(current_user(), proposal_id)
     if not proposal.photo_name:
         abort(404)
-    from civic.uploads import upload_dir
-
     name = proposal.photo_thumb_name if request.args.get("thumb") else proposal.photo_name
-    return send_from_directory(upload_dir(), name, max_age=3600)
+    if not name:
+        abort(404)
+    return send_upload(name, max_age=3600)
 
 
 @bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])
@@ -234,7 +202,7 @@ def submit_proposal(proposal_id):
     try:
         service.submit_proposal(current_user(), proposal_id)
     except DomainError as exc:
-        return _fail(exc, "participation.proposal_detail", proposal_id=proposal_id)
+        return refuse(exc, "participation.proposal_detail", proposal_id=proposal_id)
     flash(_("Thank you! Your proposal will be public once a moderator has checked it."), "success")
     return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id))
 
@@ -250,7 +218,7 @@ def support(proposal_id):
         else:
             service.support(current_user(), proposal_id)
     except DomainError as exc:
-        return _fail(exc, "participation.proposal_detail", proposal_id=proposal_id)
+        return refuse(exc, "participation.proposal_detail", proposal_id=proposal_id)
     flash(_("Your support has been withdrawn.") if withdraw else _("Thank you for your support."), "success")
     return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id) + "#support")
 
@@ -264,9 +232,9 @@ def comment(proposal_id):
         try:
             service.add_comment(current_user(), proposal_id, form.body.data)
         except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
+            apply_errors(form, exc)
         except DomainError as exc:
-            return _fail(exc, "participation.proposal_detail", proposal_id=proposal_id)
+            return refuse(exc, "participation.proposal_detail", proposal_id=proposal_id)
         else:
             flash(_("Your comment has been posted."), "success")
             return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id) + "#comments")
@@ -283,123 +251,7 @@ def report_comment(comment_id):
         proposal_id = comment.proposal_id
         flash(_("Thank you. A moderator will look at this comment."), "success")
     except DomainError as exc:
-        flash(_(exc.detail), "error")
+        flash(translate(exc.detail), "error")
     if proposal_id is None:
         return redirect(url_for("participation.proposals"))
     return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id) + "#comments")
-
-
-# --- staff --------------------------------------------------------------------------------------
-
-@bp.route("/staff/participation")
-@role_required("staff")
-def staff_index():
-    user = current_user()
-    return render_template(
-        "participation/staff/index.html",
-        moderation=service.moderation_queue(user, per_page=50), review=service.review_queue(user, per_page=50),
-        reported=service.reported_comments(user, per_page=50),
-        polls=[service.view_poll(user, p) for p in service.list_polls(None, per_page=20).items])
-
-
-@bp.route("/staff/participation/polls/new", methods=["GET", "POST"])
-@role_required("staff")
-def staff_new_poll():
-    form = PollForm()
-    form.district_code.choices = _district_choices(_("Whole city"))
-    if request.method == "GET":
-        start = to_local(datetime.now().astimezone()).replace(second=0, microsecond=0, tzinfo=None)
-        form.opens_at.data = form.opens_at.data or start
-        form.closes_at.data = form.closes_at.data or start + timedelta(days=7)
-    if form.validate_on_submit():
-        try:
-            poll = service.create_poll(
-                current_user(), question_ko=form.question_ko.data, question_en=form.question_en.data or "",
-                description=form.description.data or "", options=form.options.data.splitlines(),
-                opens_at=form.opens_at.data, closes_at=form.closes_at.data,
-                district_code=form.district_code.data or None, results_visibility=form.results_visibility.data,
-                allow_vote_change=form.allow_vote_change.data)
-        except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
-        else:
-            flash(_("The poll has been created."), "success")
-            return redirect(url_for("participation.poll_detail", poll_id=poll.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("participation/staff/poll_form.html", form=form), status
-
-
-@bp.route("/staff/participation/polls/<int:poll_id>/close", methods=["POST"])
-@role_required("staff")
-def staff_close_poll(poll_id):
-    try:
-        service.close_poll(current_user(), poll_id)
-    except DomainError as exc:
-        return _fail(exc, "participation.staff_index")
-    flash(_("The poll has been closed."), "success")
-    return redirect(url_for("participation.staff_index"))
-
-
-@bp.route("/staff/participation/proposals/<int:proposal_id>")
-@role_required("staff")
-def staff_proposal(proposal_id, hide_form=None, respond_form=None, status=200):
-    user = current_user()
-    proposal = service.get_proposal(user, proposal_id)
-    return render_template("participation/staff/proposal.html", proposal=proposal,
-                           hide_form=hide_form or HideForm(), respond_form=respond_form or RespondForm(),
-                           may_respond=service.may_respond(user, proposal), threshold=service.threshold()), status
-
-
-@bp.route("/staff/participation/proposals/<int:proposal_id>/publish", methods=["POST"])
-@role_required("staff")
-def staff_publish(proposal_id):
-    try:
-        service.publish_proposal(current_user(), proposal_id)
-    except DomainError as exc:
-        return _fail(exc, "participation.staff_proposal", proposal_id=proposal_id)
-    flash(_("The proposal has been published."), "success")
-    return redirect(url_for("participation.staff_index"))
-
-
-@bp.route("/staff/participation/proposals/<int:proposal_id>/hide", methods=["POST"])
-@role_required("staff")
-def staff_hide(proposal_id):
-    form = HideForm()
-    if form.validate_on_submit():
-        try:
-            service.hide_proposal(current_user(), proposal_id, form.reason.data)
-        except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
-        except DomainError as exc:
-            return _fail(exc, "participation.staff_proposal", proposal_id=proposal_id)
-        else:
-            flash(_("The proposal has been hidden and its author told why."), "success")
-            return redirect(url_for("participation.staff_index"))
-    return staff_proposal(proposal_id, hide_form=form, status=422)
-
-
-@bp.route("/staff/participation/proposals/<int:proposal_id>/respond", methods=["POST"])
-@role_required("staff")
-def staff_respond(proposal_id):
-    form = RespondForm()
-    if form.validate_on_submit():
-        try:
-            service.respond(current_user(), proposal_id, form.outcome.data, form.body.data)
-        except ValidationFailed as exc:
-            apply_errors(form, _translated(exc))
-        except DomainError as exc:
-            return _fail(exc, "participation.staff_proposal", proposal_id=proposal_id)
-        else:
-            flash(_("The official response has been published."), "success")
-            return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id))
-    return staff_proposal(proposal_id, respond_form=form, status=422)
-
-
-@bp.route("/staff/participation/comments/<int:comment_id>/hide", methods=["POST"])
-@role_required("staff")
-def staff_hide_comment(comment_id):
-    try:
-        service.hide_comment(current_user(), comment_id, request.form.get("reason", ""))
-    except DomainError as exc:
-        return _fail(exc, "participation.staff_index")
-    flash(_("The comment has been hidden."), "success")
-    return redirect(url_for("participation.staff_index"))

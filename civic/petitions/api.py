@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from flask import request
-from marshmallow import ValidationError
-
-from civic.accounts.auth import current_user, login_required
+from civic.accounts.auth import current_user, login_required, signed_in_user
 from civic.api import make_blueprint
 from civic.api.pagination import page_headers
-from civic.errors import ValidationFailed, _flatten_messages
+from civic.api.requests import IDEMPOTENCY_DOC, idempotency_key, read_body
 from civic.petitions import present, service, triage, workload
 from civic.petitions.schemas import (
     PetitionAnswerInSchema,
@@ -41,7 +38,7 @@ bp = make_blueprint("petitions_api", __name__, url_prefix="/petitions",
 staff_bp = make_blueprint("petitions_staff_api", __name__, url_prefix="/staff/petitions",
                           description="Staff triage of petitions routed to the caller's department")
 
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 @staff_bp.before_request
@@ -55,18 +52,8 @@ def _staff_only():
 
 def _body_and_files(schema) -> tuple[dict, list[Upload]]:
     """JSON, or multipart/form-data with image files in ``attachments``."""
-    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        data = request.form.to_dict()
-        uploads = [Upload(f.stream, f.filename or "") for f in request.files.getlist("attachments") if f]
-    else:
-        data = request.get_json(silent=True)
-        if not isinstance(data, dict):
-            raise ValidationFailed({"body": "Send a JSON object or a multipart form."})
-        uploads = []
-    try:
-        return schema().load(data), uploads
-    except ValidationError as exc:
-        raise ValidationFailed(_flatten_messages(exc.messages)) from None
+    data, files = read_body(schema(), files=("attachments",))
+    return data, [Upload(f.stream, f.filename or "") for f in files]
 
 
 def _multipart_doc(json_schema, form_schema) -> dict:
@@ -87,16 +74,19 @@ def types():
 
 @bp.route("", methods=["POST"])
 @bp.response(201, PetitionSchema)
-@bp.doc(security=SECURITY, **_multipart_doc(PetitionCreateSchema, PetitionMultipartSchema))
+@bp.doc(security=SECURITY, parameters=[IDEMPOTENCY_DOC],
+        **_multipart_doc(PetitionCreateSchema, PetitionMultipartSchema))
 @login_required
 def create():
-    """File a petition (JSON, or multipart with up to 5 images in ``attachments``)."""
+    """File a petition (JSON, or multipart with up to 5 images in ``attachments``). Safe to retry
+    with an `Idempotency-Key`."""
+    key = idempotency_key()
     data, uploads = _body_and_files(PetitionCreateSchema)
     petition = service.file_petition(
         current_user(), type_code=data["type"], title=data["title"], body=data["body"],
         district=data.get("district"), lat=data.get("lat"), lon=data.get("lon"),
         contact_preference=data.get("contact_preference"), contact_phone=data.get("contact_phone"),
-        uploads=uploads,
+        uploads=uploads, client_token=key,
     )
     return present.citizen_view(petition), 201, {"Location": f"/api/v1/petitions/{petition.receipt_no}"}
 
@@ -108,7 +98,7 @@ def create():
 @login_required
 def mine(args):
     """The caller's petitions, newest first."""
-    page = service.list_mine(current_user(), args["page"], args["per_page"], args.get("status"))
+    page = service.list_mine(signed_in_user(), args["page"], args["per_page"], args.get("status"))
     return [present.citizen_view(p) for p in page.items], 200, page_headers(page)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.accounts.models import Department, User
 from civic.db import IdMixin, TimestampMixin
-from civic.extensions import db
+from civic.extensions import Model
 
 STATUSES = ("received", "assigned", "in_progress", "answered", "closed", "withdrawn")
 OPEN_STATUSES = ("received", "assigned", "in_progress")
@@ -18,7 +18,7 @@ CONTACT_PREFERENCES = ("in_app", "email", "phone")
 REQUIRABLE_FIELDS = ("location", "point", "attachment", "contact_phone")
 
 
-class PetitionType(IdMixin, TimestampMixin, db.Model):
+class PetitionType(IdMixin, TimestampMixin, Model):
     __tablename__ = "petition_types"
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -39,7 +39,7 @@ class PetitionType(IdMixin, TimestampMixin, db.Model):
         return self.name_en if locale == "en" else self.name_ko
 
 
-class ReceiptCounter(db.Model):
+class ReceiptCounter(Model):
     """One row per year; incremented atomically to hand out receipt numbers."""
 
     __tablename__ = "petition_receipt_counters"
@@ -48,7 +48,7 @@ class ReceiptCounter(db.Model):
     last: Mapped[int] = mapped_column(default=0)
 
 
-class Petition(IdMixin, TimestampMixin, db.Model):
+class Petition(IdMixin, TimestampMixin, Model):
     __tablename__ = "petitions"
     __table_args__ = (
         Index("ix_petitions_queue", "department_id", "status", "due_at"),
@@ -99,7 +99,7 @@ class Petition(IdMixin, TimestampMixin, db.Model):
         return [a for a in self.attachments if a.kind == "answer"]
 
 
-class PetitionAttachment(IdMixin, TimestampMixin, db.Model):
+class PetitionAttachment(IdMixin, TimestampMixin, Model):
     __tablename__ = "petition_attachments"
 
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
@@ -114,7 +114,7 @@ class PetitionAttachment(IdMixin, TimestampMixin, db.Model):
     petition: Mapped[Petition] = relationship(back_populates="attachments")
 
 
-class PetitionEvent(IdMixin, TimestampMixin, db.Model):
+class PetitionEvent(IdMixin, TimestampMixin, Model):
     """The petition's timeline. Public events are shown to the petitioner; notes are not."""
 
     __tablename__ = "petition_events"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from civic.db import rowcount
 from civic.extensions import db
 from civic.petitions.models import ReceiptCounter
 
@@ -27,16 +28,16 @@ def next_receipt_no(year: int) -> str:
         update(ReceiptCounter).where(ReceiptCounter.year == year)
         .values(last=ReceiptCounter.last + 1).execution_options(synchronize_session=False)
     )
-    if bumped.rowcount == 0:
+    if rowcount(bumped) == 0:
         _insert_counter_if_missing(year)
         db.session.execute(
             update(ReceiptCounter).where(ReceiptCounter.year == year)
             .values(last=ReceiptCounter.last + 1).execution_options(synchronize_session=False)
         )
-    number = db.session.scalar(
+    number = db.session.execute(
         select(ReceiptCounter.last).where(ReceiptCounter.year == year)
         .execution_options(populate_existing=True)
-    )
+    ).scalar_one()
     return format_receipt_no(year, number)
 
 

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from civic import audit
-from civic.accounts.models import Department, User
+from civic.accounts.models import User
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import district_at, get_district, validate_point
 from civic.notifications.service import in_locale_of, notify
@@ -30,12 +28,12 @@ from civic.petitions import deadlines
 from civic.petitions.models import (
     CONTACT_PREFERENCES,
     OPEN_STATUSES,
-    REQUIRABLE_FIELDS,
     Petition,
     PetitionAttachment,
     PetitionEvent,
     PetitionType,
 )
+from civic.petitions.petition_types import get_type, list_types, route, update_type  # noqa: F401  (faces use them here)
 from civic.petitions.receipt_numbers import next_receipt_no
 from civic.uploads import StoredImage, delete_image, save_image
 
@@ -43,13 +41,6 @@ log = logging.getLogger(__name__)
 
 TITLE_MAX = 200
 BODY_MAX = 10_000
-# The messages of civic.uploads, listed here so that petition pages show them translated.
-UPLOAD_MESSAGES = (
-    _l("Each photo must be at most 8 MB."), _l("The file is empty."),
-    _l("Only JPEG, PNG or WebP photos are accepted."), _l("The photo has too many pixels."),
-    _l("The file is not a readable JPEG, PNG or WebP image."),
-    _l("The photo could not be stored. Please try again later."),
-)
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 
 
@@ -67,74 +58,6 @@ def petition_path(receipt_no: str) -> str:
 
 def staff_petition_path(receipt_no: str) -> str:
     return f"/staff/petitions/{receipt_no}"
-
-
-# --- petition types -------------------------------------------------------------------------
-
-def list_types(include_inactive: bool = False) -> list[PetitionType]:
-    query = select(PetitionType).order_by(PetitionType.position, PetitionType.code)
-    if not include_inactive:
-        query = query.where(PetitionType.is_active.is_(True))
-    return list(db.session.scalars(query))
-
-
-def get_type(code: str) -> PetitionType:
-    ptype = db.session.scalar(select(PetitionType).where(PetitionType.code == code))
-    if ptype is None:
-        raise NotFound("Unknown petition type.")
-    return ptype
-
-
-def update_type(actor: User | None, code: str, *, name_ko: str, name_en: str, department_code: str,
-                deadline_days: int, required_fields: Iterable[str], route_by_district: bool,
-                answer_template: str, is_active: bool) -> PetitionType:
-    """Admins edit a petition type; the change is audited."""
-    from civic.accounts.service import require_role
-
-    require_role(actor, "admin")
-    ptype = get_type(code)
-    errors = {}
-    if not (name_ko or "").strip() or len(name_ko) > 200:
-        errors["name_ko"] = _l("Enter a name of 1 to 200 characters.")
-    if not (name_en or "").strip() or len(name_en) > 200:
-        errors["name_en"] = _l("Enter a name of 1 to 200 characters.")
-    department = db.session.scalar(select(Department).where(Department.code == department_code))
-    if department is None:
-        errors["department"] = _l("Unknown department.")
-    if not isinstance(deadline_days, int) or not 1 <= deadline_days <= 90:
-        errors["deadline_days"] = _l("Between 1 and 90 working days.")
-    required = list(dict.fromkeys(required_fields or []))
-    if any(name not in REQUIRABLE_FIELDS for name in required):
-        errors["required_fields"] = _l("Only %(names)s.", names=", ".join(REQUIRABLE_FIELDS))
-    if errors:
-        raise ValidationFailed(errors)
-    with unit_of_work():
-        ptype.name_ko, ptype.name_en = name_ko.strip(), name_en.strip()
-        ptype.department = department
-        ptype.deadline_days = deadline_days
-        ptype.required_fields = required
-        ptype.route_by_district = bool(route_by_district)
-        ptype.answer_template = answer_template or ""
-        ptype.is_active = bool(is_active)
-        audit.record(actor, "petition_type.update", "petition_type", ptype.code,
-                     department_id=department.id, deadline_days=deadline_days,
-                     department=department.code, is_active=bool(is_active))
-    return ptype
-
-
-# --- routing and deadlines ------------------------------------------------------------------
-
-def route(ptype: PetitionType, district_code: str | None) -> Department:
-    """The department that handles a new petition: the district office for types routed by
-    district (when the petition names one), the type's default department otherwise."""
-    if ptype.route_by_district and district_code:
-        from civic.accounts.seed import district_office_code
-
-        office = db.session.scalar(
-            select(Department).where(Department.code == district_office_code(district_code)))
-        if office is not None:
-            return office
-    return ptype.department
 
 
 # --- visibility -----------------------------------------------------------------------------
@@ -159,7 +82,7 @@ def _visible(user: User | None, receipt_no: str) -> Petition:
     petition = find(receipt_no)
     if petition is None or not can_view(user, petition):
         # The same answer whether it does not exist or is someone else's: no existence leak.
-        raise NotFound("No such petition.")
+        raise NotFound(N_("No such petition."))
     return petition
 
 
@@ -167,7 +90,7 @@ def get_petition(user: User | None, receipt_no: str) -> Petition:
     """A petition the user may see (404 otherwise). Staff and admins opening someone's
     petition is recorded in the audit log, since it shows personal data."""
     petition = _visible(user, receipt_no)
-    if user.id != petition.petitioner_id:
+    if user is not None and user.id != petition.petitioner_id:
         with unit_of_work():
             audit.record(user, "petition.view", "petition", petition.receipt_no,
                          department_id=petition.department_id)
@@ -179,7 +102,7 @@ def get_attachment(user: User | None, receipt_no: str, attachment_id: int) -> Pe
     for attachment in petition.attachments:
         if attachment.id == attachment_id:
             return attachment
-    raise NotFound("No such attachment.")
+    raise NotFound(N_("No such attachment."))
 
 
 def public_events(petition: Petition) -> list[PetitionEvent]:
@@ -213,15 +136,15 @@ def _validate_filing(ptype, title, body, district, lat, lon, contact_preference,
                      uploads) -> tuple[str | None, tuple[float, float] | None]:
     errors: dict[str, str] = {}
     if not title:
-        errors["title"] = _l("Enter a title.")
+        errors["title"] = N_("Enter a title.")
     elif len(title) > TITLE_MAX:
-        errors["title"] = _l("Use at most %(n)d characters.", n=TITLE_MAX)
+        errors["title"] = N_("Use at most %(n)d characters.", n=TITLE_MAX)
     if not body:
-        errors["body"] = _l("Describe your petition.")
+        errors["body"] = N_("Describe your petition.")
     elif len(body) > BODY_MAX:
-        errors["body"] = _l("Use at most %(n)d characters.", n=BODY_MAX)
+        errors["body"] = N_("Use at most %(n)d characters.", n=BODY_MAX)
     if district and get_district(district) is None:
-        errors["district"] = _l("Choose a district of the city.")
+        errors["district"] = N_("Choose a district of the city.")
     point = None
     if lat not in (None, "") or lon not in (None, ""):
         try:
@@ -231,29 +154,29 @@ def _validate_filing(ptype, title, body, district, lat, lon, contact_preference,
         else:
             found = district_at(*point)
             if found is None:
-                errors["lat"] = _l("The location is outside the city's service area.")
+                errors["lat"] = N_("The location is outside the city's service area.")
             elif district and found.code != district:
-                errors["district"] = _l("The location is not in the chosen district.")
+                errors["district"] = N_("The location is not in the chosen district.")
             else:
                 district = found.code
     if contact_preference not in CONTACT_PREFERENCES:
-        errors["contact_preference"] = _l("Choose how we should contact you.")
+        errors["contact_preference"] = N_("Choose how we should contact you.")
     if contact_phone and not PHONE_RE.match(contact_phone):
-        errors["contact_phone"] = _l("Enter a phone number of digits, spaces or dashes.")
+        errors["contact_phone"] = N_("Enter a phone number of digits, spaces or dashes.")
     elif contact_preference == "phone" and not contact_phone:
-        errors["contact_phone"] = _l("Enter the phone number to call.")
+        errors["contact_phone"] = N_("Enter the phone number to call.")
     limit = current_app.config["PETITIONS_MAX_ATTACHMENTS"]
     if len(uploads) > limit:
-        errors["attachments"] = _l("Attach at most %(n)d files.", n=limit)
+        errors["attachments"] = N_("Attach at most %(n)d files.", n=limit)
     required = set(ptype.required_fields or []) if ptype is not None else set()
     if "location" in required and not district and point is None:
-        errors.setdefault("district", _l("This type of petition needs a district or a location."))
+        errors.setdefault("district", N_("This type of petition needs a district or a location."))
     if "point" in required and point is None:
-        errors.setdefault("lat", _l("This type of petition needs a location on the map."))
+        errors.setdefault("lat", N_("This type of petition needs a location on the map."))
     if "attachment" in required and not uploads:
-        errors.setdefault("attachments", _l("This type of petition needs a photo."))
+        errors.setdefault("attachments", N_("This type of petition needs a photo."))
     if "contact_phone" in required and not contact_phone:
-        errors.setdefault("contact_phone", _l("This type of petition needs a phone number."))
+        errors.setdefault("contact_phone", N_("This type of petition needs a phone number."))
     if errors:
         raise ValidationFailed(errors)
     return district or None, point
@@ -283,23 +206,24 @@ def attachment_rows(stored: list[StoredImage], kind: str) -> list[PetitionAttach
 
 
 def file_petition(user: User | None, *, type_code: str, title: str, body: str, district: str | None = None,
-                  lat=None, lon=None, contact_preference: str = "in_app", contact_phone: str | None = None,
+                  lat=None, lon=None, contact_preference: str | None = "in_app", contact_phone: str | None = None,
                   uploads: list[Upload] | None = None, client_token: str | None = None) -> Petition:
     """A signed-in user files a petition. It is routed, numbered and given its legal deadline;
     nothing is stored (no row, no file) unless all of it is. A ``client_token`` this user already
     filed with returns that petition instead of a second one (an offline draft sent twice)."""
     from civic.accounts.service import require_role
 
-    require_role(user, "citizen")
+    user = require_role(user, "citizen")
     client_token = (client_token or "").strip()[:64] or None
+    title, body = (title or "").strip(), (body or "").strip()
+    sent = (type_code or "", title, body)
     if client_token:
-        existing = _petition_by_client_token(client_token, user)
+        existing = _petition_by_client_token(client_token, user, sent)
         if existing is not None:
             return existing
     uploads = [u for u in (uploads or []) if u is not None]
     ptype = db.session.scalar(select(PetitionType).where(PetitionType.code == (type_code or ""),
                                                          PetitionType.is_active.is_(True)))
-    title, body = (title or "").strip(), (body or "").strip()
     contact_phone = (contact_phone or "").strip() or None
     district = (district or "").strip() or None
     try:
@@ -307,10 +231,10 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
                                            contact_preference or "in_app", contact_phone, uploads)
     except ValidationFailed as exc:
         if ptype is None:
-            exc.errors["type"] = _l("Choose a type of petition.")
+            exc.errors["type"] = N_("Choose a type of petition.")
         raise
     if ptype is None:
-        raise ValidationFailed({"type": _l("Choose a type of petition.")})
+        raise ValidationFailed({"type": N_("Choose a type of petition.")})
 
     stored = store_uploads(uploads)
     try:
@@ -337,7 +261,7 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
     except BaseException as exc:
         discard(stored)
         if client_token and isinstance(exc, IntegrityError):
-            existing = _petition_by_client_token(client_token, user)  # the same draft sent twice at once
+            existing = _petition_by_client_token(client_token, user, sent)  # the same draft sent twice at once
             if existing is not None:
                 return existing
         raise
@@ -345,26 +269,31 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
     return petition
 
 
-def _petition_by_client_token(client_token: str, user: User) -> Petition | None:
+def _petition_by_client_token(client_token: str, user: User, sent: tuple[str, str, str]) -> Petition | None:
+    """The petition filed with this token, when it is the same petition sent again."""
     petition = db.session.scalar(select(Petition).where(Petition.client_token == client_token))
-    if petition is not None and petition.petitioner_id != user.id:
-        raise Conflict("This form was already used. Reload the page and send again.")
+    if petition is None:
+        return None
+    if petition.petitioner_id != user.id:
+        raise Conflict(N_("This form was already used. Reload the page and send again."))
+    if (petition.type.code, petition.title, petition.body) != sent:
+        raise Conflict(N_("This key was already used for a different request."))
     return petition
 
 
 def _format_date(moment) -> str:
-    from flask_babel import format_datetime
+    from civic.formatting import format_when
 
-    return format_datetime(moment, "medium")
+    return format_when(moment)
 
 
 # --- citizen actions ------------------------------------------------------------------------
 
 def _own(user: User | None, receipt_no: str) -> Petition:
     petition = _visible(user, receipt_no)
-    if petition.petitioner_id != user.id:
+    if user is None or petition.petitioner_id != user.id:
         # Staff and admins may see it but only the petitioner acts on it as a citizen.
-        raise NotFound("No such petition.")
+        raise NotFound(N_("No such petition."))
     return petition
 
 
@@ -372,11 +301,11 @@ def withdraw(user: User | None, receipt_no: str, reason: str = "") -> Petition:
     """The petitioner withdraws the petition, only while it has no answer."""
     petition = _own(user, receipt_no)
     if petition.status not in OPEN_STATUSES:
-        raise Conflict("Only a petition without an answer can be withdrawn.")
+        raise Conflict(N_("Only a petition without an answer can be withdrawn."))
     with unit_of_work():
         petition.status = "withdrawn"
         petition.withdrawn_at = utcnow()
-        petition.events.append(PetitionEvent(kind="withdrawn", status="withdrawn", actor_id=user.id,
+        petition.events.append(PetitionEvent(kind="withdrawn", status="withdrawn", actor_id=petition.petitioner_id,
                                              body=(reason or "").strip()[:1000]))
         assignee = petition.assignee
         if assignee is not None and assignee.is_active:
@@ -392,25 +321,25 @@ def rate(user: User | None, receipt_no: str, score, comment: str = "") -> Petiti
     """The petitioner rates the answer (1-5, with an optional comment), once."""
     petition = _own(user, receipt_no)
     if petition.status not in ("answered", "closed") or petition.answered_at is None:
-        raise Conflict("The answer can be rated once it has been given.")
+        raise Conflict(N_("The answer can be rated once it has been given."))
     if petition.rating is not None:
-        raise Conflict("This answer has already been rated.")
+        raise Conflict(N_("This answer has already been rated."))
     try:
         score = int(score)
     except (TypeError, ValueError):
         score = 0
     errors = {}
     if not 1 <= score <= 5:
-        errors["score"] = _l("Choose from 1 to 5.")
+        errors["score"] = N_("Choose from 1 to 5.")
     if len(comment or "") > 2000:
-        errors["comment"] = _l(_l("Use at most %(n)d characters.", n=2000))
+        errors["comment"] = N_("Use at most %(n)d characters.", n=2000)
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
         petition.rating = score
         petition.rating_comment = (comment or "").strip() or None
         petition.rated_at = utcnow()
-        petition.events.append(PetitionEvent(kind="rated", actor_id=user.id))
+        petition.events.append(PetitionEvent(kind="rated", actor_id=petition.petitioner_id))
     return petition
 
 

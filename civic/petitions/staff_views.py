@@ -3,19 +3,21 @@ audit trail, the workload of a department, and (admins) petition types."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from civic.accounts.auth import current_user, role_required, safe_next
+from civic.accounts.auth import current_user, role_required, safe_next, signed_in_user
 from civic.accounts.service import list_departments
-from civic.errors import Conflict, ValidationFailed
-from civic.forms import apply_errors
+from civic.errors import Conflict, ValidationFailed, translate
+from civic.forms import apply_errors, district_choices
 from civic.petitions import present, service, triage, workload
 from civic.petitions.forms import AnswerForm, AssignForm, NoteForm, StatusForm, TransferForm, TypeForm
+from civic.petitions.labels import status_label
 from civic.petitions.models import STATUSES
 from civic.petitions.service import Upload
-from civic.petitions.views import bp, district_choices, localized, status_label
+
+bp = Blueprint("petitions_staff", __name__)
 
 
 def _department_choices(exclude_id=None) -> list[tuple[str, str]]:
@@ -46,8 +48,8 @@ def _queue_filter() -> triage.QueueFilter:
 
 @bp.route("/staff/petitions")
 @role_required("staff")
-def staff_index():
-    user = current_user()
+def index():
+    user = signed_in_user()
     flt = _queue_filter()
     try:
         page = triage.queue(user, flt, request.args.get("page", 1, type=int))
@@ -66,18 +68,18 @@ def staff_index():
 
 @bp.route("/staff/petitions/bulk-assign", methods=["POST"])
 @role_required("staff")
-def staff_bulk_assign():
+def bulk_assign():
     receipt_nos = request.form.getlist("receipt_no")
     try:
         done = triage.bulk_assign(current_user(), receipt_nos, request.form.get("user"))
     except ValidationFailed as exc:
-        flash(_("Choose petitions and a staff member.") if exc.errors else exc.detail, "error")
+        flash(_("Choose petitions and a staff member.") if exc.errors else translate(exc.detail), "error")
     except Conflict:
         flash(_("Only open petitions can be assigned."), "error")
     else:
         flash(_("%(count)d petition(s) assigned.", count=len(done)), "success")
     target = request.form.get("next")
-    return redirect(safe_next(target) if target else url_for("petitions.staff_index"))
+    return redirect(safe_next(target) if target else url_for("petitions_staff.index"))
 
 
 def _render_staff_detail(petition, status=200, **forms):
@@ -97,12 +99,13 @@ def _render_staff_detail(petition, status=200, **forms):
     return render_template(
         "petitions/staff_detail.html", petition=petition, assign_form=assign, status_form=status_form,
         transfer_form=transfer, note_form=note, answer_form=answer, audit_entries=entries, actors=actors,
+        department_names={d.code: d.name(str(get_locale())) for d in list_departments()},
     ), status
 
 
 @bp.route("/staff/petitions/<receipt_no>")
 @role_required("staff")
-def staff_detail(receipt_no):
+def detail(receipt_no):
     return _render_staff_detail(triage.view(current_user(), receipt_no))
 
 
@@ -113,29 +116,29 @@ def _staff_action(receipt_no, key, form, action, done_message):
         try:
             action(form)
         except ValidationFailed as exc:
-            apply_errors(form, localized(exc))
+            apply_errors(form, exc)
         except Conflict:
             flash(_("That action is not possible in the petition's current state."), "error")
-            return redirect(url_for("petitions.staff_detail", receipt_no=receipt_no))
+            return redirect(url_for("petitions_staff.detail", receipt_no=receipt_no))
         else:
             flash(done_message, "success")
             if service.can_view(current_user(), petition):
-                return redirect(url_for("petitions.staff_detail", receipt_no=receipt_no))
-            return redirect(url_for("petitions.staff_index"))
+                return redirect(url_for("petitions_staff.detail", receipt_no=receipt_no))
+            return redirect(url_for("petitions_staff.index"))
     return _render_staff_detail(petition, status=422, **{key: form})
 
 
 @bp.route("/staff/petitions/<receipt_no>/assign", methods=["POST"])
 @role_required("staff")
-def staff_assign(receipt_no):
+def assign(receipt_no):
     return _staff_action(receipt_no, "assign", AssignForm(prefix="assign"),
                          lambda f: triage.assign(current_user(), receipt_no, f.user.data or None),
                          _("The petition was assigned."))
 
 
-@bp.route("/staff/petitions/<receipt_no>/status", methods=["POST"])
+@bp.route("/staff/petitions/<receipt_no>/status", methods=["POST"], endpoint="status")
 @role_required("staff")
-def staff_status(receipt_no):
+def change_status(receipt_no):
     return _staff_action(receipt_no, "status", StatusForm(prefix="status"),
                          lambda f: triage.change_status(current_user(), receipt_no, f.status.data),
                          _("The status was changed."))
@@ -143,7 +146,7 @@ def staff_status(receipt_no):
 
 @bp.route("/staff/petitions/<receipt_no>/transfer", methods=["POST"])
 @role_required("staff")
-def staff_transfer(receipt_no):
+def transfer(receipt_no):
     return _staff_action(receipt_no, "transfer", TransferForm(prefix="transfer"),
                          lambda f: triage.transfer(current_user(), receipt_no, f.department.data, f.reason.data),
                          _("The petition was transferred."))
@@ -151,7 +154,7 @@ def staff_transfer(receipt_no):
 
 @bp.route("/staff/petitions/<receipt_no>/notes", methods=["POST"])
 @role_required("staff")
-def staff_note(receipt_no):
+def note(receipt_no):
     return _staff_action(receipt_no, "note", NoteForm(prefix="note"),
                          lambda f: triage.add_note(current_user(), receipt_no, f.body.data),
                          _("The note was added."))
@@ -159,7 +162,7 @@ def staff_note(receipt_no):
 
 @bp.route("/staff/petitions/<receipt_no>/answer", methods=["POST"])
 @role_required("staff")
-def staff_answer(receipt_no):
+def answer(receipt_no):
     def act(form):
         uploads = [Upload(f.stream, f.filename or "") for f in (form.attachments.data or [])
                    if getattr(f, "filename", None)]
@@ -169,10 +172,10 @@ def staff_answer(receipt_no):
                          _("The answer was sent to the petitioner."))
 
 
-@bp.route("/staff/petitions/workload")
+@bp.route("/staff/petitions/workload", endpoint="workload")
 @role_required("department_admin")
-def staff_workload():
-    user = current_user()
+def workload_page():
+    user = signed_in_user()
     department = request.args.get("department") or None
     try:
         load = workload.workload(user, department)
@@ -185,14 +188,14 @@ def staff_workload():
 
 @bp.route("/staff/petitions/types")
 @role_required("admin")
-def staff_types():
+def types():
     return render_template("petitions/staff_types.html", types=service.list_types(include_inactive=True),
                            locale=str(get_locale()))
 
 
 @bp.route("/staff/petitions/types/<code>", methods=["GET", "POST"])
 @role_required("admin")
-def staff_type_edit(code):
+def type_edit(code):
     ptype = service.get_type(code)
     form = TypeForm(obj=None if request.method == "POST" else ptype)
     form.department.choices = _department_choices()
@@ -208,9 +211,9 @@ def staff_type_edit(code):
                 answer_template=form.answer_template.data or "", is_active=form.is_active.data,
             )
         except ValidationFailed as exc:
-            apply_errors(form, localized(exc))
+            apply_errors(form, exc)
         else:
             flash(_("The petition type was saved."), "success")
-            return redirect(url_for("petitions.staff_types"))
+            return redirect(url_for("petitions_staff.types"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("petitions/staff_type_edit.html", form=form, ptype=ptype), status

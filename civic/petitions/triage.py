@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -22,7 +21,7 @@ from civic.accounts.models import Department, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
 from civic.petitions import deadlines
@@ -61,7 +60,7 @@ def staff_petition(user: User | None, receipt_no: str) -> Petition:
     require_staff(user)
     petition = find(receipt_no)
     if petition is None or not can_view(user, petition):
-        raise NotFound("No such petition.")
+        raise NotFound(N_("No such petition."))
     return petition
 
 
@@ -96,10 +95,10 @@ def department_scope(user: User, code: str | None) -> Department | None:
             return None
         department = db.session.scalar(select(Department).where(Department.code == code))
         if department is None:
-            raise ValidationFailed({"department": _l("Unknown department.")})
+            raise ValidationFailed({"department": N_("Unknown department.")})
         return department
     if user.department_id is None:
-        raise Forbidden("Your account has no department.")
+        raise Forbidden(N_("Your account has no department."))
     return user.department
 
 
@@ -110,7 +109,7 @@ def _filtered(user: User, flt: QueueFilter, now: datetime):
         query = query.where(Petition.department_id == department.id)
     if flt.status:
         if flt.status not in STATUSES:
-            raise ValidationFailed({"status": _l("One of %(names)s.", names=", ".join(STATUSES))})
+            raise ValidationFailed({"status": N_("One of %(names)s.", names=", ".join(STATUSES))})
         query = query.where(Petition.status == flt.status)
     elif flt.open_only:
         query = query.where(Petition.status.in_(OPEN_STATUSES))
@@ -131,13 +130,13 @@ def _filtered(user: User, flt: QueueFilter, now: datetime):
         try:
             query = query.where(Petition.assignee_id == int(flt.assignee))
         except ValueError:
-            raise ValidationFailed({"assignee": _l("Use me, none or a user id.")}) from None
+            raise ValidationFailed({"assignee": N_("Use me, none or a user id.")}) from None
     return query, department
 
 
 def queue(user: User | None, flt: QueueFilter | None = None, page: int = 1, per_page: int = 20) -> Page:
     """The caller's department queue (admins: every department, or one chosen)."""
-    require_staff(user)
+    user = require_staff(user)
     flt = flt or QueueFilter()
     query, _department = _filtered(user, flt, utcnow())
     order = {
@@ -147,7 +146,7 @@ def queue(user: User | None, flt: QueueFilter | None = None, page: int = 1, per_
         "-received": (Petition.id.desc(),),
     }.get(flt.sort)
     if order is None:
-        raise ValidationFailed({"sort": _l("One of %(names)s.", names=", ".join(SORTS))})
+        raise ValidationFailed({"sort": N_("One of %(names)s.", names=", ".join(SORTS))})
     query = query.options(selectinload(Petition.type), selectinload(Petition.department),
                           selectinload(Petition.assignee))
     return paginate(query.order_by(*order), page, per_page)
@@ -155,7 +154,7 @@ def queue(user: User | None, flt: QueueFilter | None = None, page: int = 1, per_
 
 def status_counts(user: User | None, department_code: str | None = None) -> dict[str, int]:
     """Petitions per status in the caller's scope, plus ``overdue`` and ``due_soon``."""
-    require_staff(user)
+    user = require_staff(user)
     now = utcnow()
     department = department_scope(user, department_code)
     scope = [] if department is None else [Petition.department_id == department.id]
@@ -196,13 +195,14 @@ def _staff_member(petition: Petition, user_id) -> User:
         member = None
     if (member is None or not member.is_active or not member.has_role("staff")
             or member.department_id != petition.department_id):
-        raise ValidationFailed({"user": _l("Choose a staff member of the handling department.")})
+        raise ValidationFailed({"user": N_("Choose a staff member of the handling department.")})
     return member
 
 
 def _assign_one(actor: User, petition: Petition, member: User) -> None:
     if not petition.is_open:
-        raise Conflict(f"Petition {petition.receipt_no} is {petition.status} and cannot be assigned.")
+        raise Conflict(N_("Petition %(receipt_no)s is %(status)s and cannot be assigned.",
+                          receipt_no=petition.receipt_no, status=petition.status))
     petition.assignee = member
     if petition.status == "received":
         petition.status = "assigned"
@@ -224,6 +224,7 @@ def _assign_one(actor: User, petition: Petition, member: User) -> None:
 
 def assign(actor: User | None, receipt_no: str, user_id) -> Petition:
     """Assign a petition to a staff member of the handling department."""
+    actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
     member = _staff_member(petition, user_id)
     with unit_of_work():
@@ -233,12 +234,12 @@ def assign(actor: User | None, receipt_no: str, user_id) -> Petition:
 
 def bulk_assign(actor: User | None, receipt_nos: list[str], user_id) -> list[Petition]:
     """Assign several petitions at once; all of them or none."""
-    require_staff(actor)
+    actor = require_staff(actor)
     receipt_nos = list(dict.fromkeys(str(r) for r in receipt_nos or []))
     if not receipt_nos:
-        raise ValidationFailed({"receipt_nos": _l("Choose at least one petition.")})
+        raise ValidationFailed({"receipt_nos": N_("Choose at least one petition.")})
     if len(receipt_nos) > 100:
-        raise ValidationFailed({"receipt_nos": _l("Assign at most 100 petitions at once.")})
+        raise ValidationFailed({"receipt_nos": N_("Assign at most 100 petitions at once.")})
     petitions = [staff_petition(actor, r) for r in receipt_nos]
     members = {p.department_id: _staff_member(p, user_id) for p in petitions}
     with unit_of_work():
@@ -248,15 +249,16 @@ def bulk_assign(actor: User | None, receipt_nos: list[str], user_id) -> list[Pet
 
 
 def change_status(actor: User | None, receipt_no: str, status: str) -> Petition:
+    actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
     if status not in STATUSES:
-        raise ValidationFailed({"status": _l("One of %(names)s.", names=", ".join(STATUSES))})
+        raise ValidationFailed({"status": N_("One of %(names)s.", names=", ".join(STATUSES))})
     if status == "answered":
-        raise ValidationFailed({"status": _l("Give the answer to mark the petition answered.")})
+        raise ValidationFailed({"status": N_("Give the answer to mark the petition answered.")})
     if status not in TRANSITIONS.get(petition.status, set()):
-        raise Conflict(f"A {petition.status} petition cannot become {status}.")
+        raise Conflict(N_("A %(current)s petition cannot become %(status)s.", current=petition.status, status=status))
     if status == "assigned" and petition.assignee_id is None:
-        raise ValidationFailed({"status": _l("Assign a staff member first.")})
+        raise ValidationFailed({"status": N_("Assign a staff member first.")})
     previous = petition.status
     with unit_of_work():
         petition.status = status
@@ -271,22 +273,23 @@ def change_status(actor: User | None, receipt_no: str, status: str) -> Petition:
 def transfer(actor: User | None, receipt_no: str, department_code: str, reason: str) -> Petition:
     """Hand the petition to another department, with a reason the petitioner also sees. The
     deadline continues or restarts (``PETITIONS_TRANSFER_DEADLINE``)."""
+    actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
     reason = (reason or "").strip()
     errors = {}
     target = db.session.scalar(select(Department).where(Department.code == (department_code or "")))
     if target is None:
-        errors["department"] = _l("Choose a department.")
+        errors["department"] = N_("Choose a department.")
     elif target.id == petition.department_id:
-        errors["department"] = _l("The petition is already with this department.")
+        errors["department"] = N_("The petition is already with this department.")
     if not reason:
-        errors["reason"] = _l("Give the reason for the transfer.")
+        errors["reason"] = N_("Give the reason for the transfer.")
     elif len(reason) > 2000:
-        errors["reason"] = _l(_l("Use at most %(n)d characters.", n=2000))
-    if errors:
+        errors["reason"] = N_("Use at most %(n)d characters.", n=2000)
+    if errors or target is None:
         raise ValidationFailed(errors)
     if not petition.is_open:
-        raise Conflict("Only an open petition can be transferred.")
+        raise Conflict(N_("Only an open petition can be transferred."))
     source = petition.department
     with unit_of_work():
         now = utcnow()
@@ -315,12 +318,13 @@ def transfer(actor: User | None, receipt_no: str, department_code: str, reason: 
 
 def add_note(actor: User | None, receipt_no: str, body: str) -> PetitionEvent:
     """An internal note for staff; never shown to the petitioner."""
+    actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
     body = (body or "").strip()
     if not body:
-        raise ValidationFailed({"body": _l("Write the note.")})
+        raise ValidationFailed({"body": N_("Write the note.")})
     if len(body) > 5000:
-        raise ValidationFailed({"body": _l(_l("Use at most %(n)d characters.", n=5000))})
+        raise ValidationFailed({"body": N_("Use at most %(n)d characters.", n=5000)})
     with unit_of_work():
         note = PetitionEvent(kind="note", public=False, actor_id=actor.id, body=body)
         petition.events.append(note)
@@ -332,21 +336,22 @@ def add_note(actor: User | None, receipt_no: str, body: str) -> PetitionEvent:
 
 def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload] | None = None) -> Petition:
     """Answer the petition (text and optional images); the petitioner is notified."""
+    actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
     body = (body or "").strip()
     uploads = [u for u in (uploads or []) if u is not None]
     errors = {}
     if not body:
-        errors["body"] = _l("Write the answer.")
+        errors["body"] = N_("Write the answer.")
     elif len(body) > 20_000:
-        errors["body"] = _l(_l("Use at most %(n)d characters.", n=20_000))
+        errors["body"] = N_("Use at most %(n)d characters.", n=20_000)
     limit = current_app.config["PETITIONS_MAX_ATTACHMENTS"]
     if len(uploads) > limit:
-        errors["attachments"] = _l("Attach at most %(n)d files.", n=limit)
+        errors["attachments"] = N_("Attach at most %(n)d files.", n=limit)
     if errors:
         raise ValidationFailed(errors)
     if not petition.is_open:
-        raise Conflict(f"A {petition.status} petition cannot be answered.")
+        raise Conflict(N_("A %(current)s petition cannot be answered.", current=petition.status))
     stored = store_uploads(uploads)
     try:
         with unit_of_work():

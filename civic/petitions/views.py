@@ -2,56 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import format_datetime, get_locale, pgettext
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, login_required
 from civic.errors import Conflict, ValidationFailed
-from civic.forms import apply_errors
-from civic.geo import all_districts, get_district
-from civic.petitions import service
+from civic.formatting import format_when
+from civic.forms import apply_errors, district_choices
+from civic.petitions import labels, service
 from civic.petitions.forms import PetitionForm, RatingForm, WithdrawForm
 from civic.petitions.models import STATUSES
 from civic.petitions.service import Upload
+from civic.uploads import send_upload
 
 bp = Blueprint("petitions", __name__)
 
 
-def localized(exc: ValidationFailed) -> ValidationFailed:
-    """Field messages in the page's language (also those raised by shared modules)."""
-    return ValidationFailed({name: _(str(message)) for name, message in exc.errors.items()}, exc.detail)
-
-
-def status_label(status: str) -> str:
-    return {
-        "received": _("Received"), "assigned": _("Assigned"), "in_progress": _("In progress"),
-        "answered": _("Answered"), "closed": pgettext("petition status", "Closed"), "withdrawn": _("Withdrawn"),
-    }.get(status, status)
-
-
 @bp.app_context_processor
 def helpers():
-    return {"petition_status_label": status_label, "petition_flags": service.flags,
-            "petition_statuses": STATUSES, "petition_district_name": district_name, "petition_audit_label": audit_label}
-
-
-def district_name(code: str | None) -> str:
-    district = get_district(code) if code else None
-    return district.name(str(get_locale())) if district else (code or "")
-
-
-def audit_label(action: str) -> str:
-    return {
-        "petition.view": _("Opened"), "petition.assign": _("Assigned"), "petition.status": _("Status changed"),
-        "petition.transfer": _("Transferred out"), "petition.transfer_in": _("Transferred in"),
-        "petition.note": _("Note added"), "petition.answer": _("Answered"),
-    }.get(action, action)
-
-
-def district_choices(blank: str) -> list[tuple[str, str]]:
-    locale = str(get_locale())
-    return [("", blank)] + [(d.code, d.name(locale)) for d in all_districts()]
+    return {**labels.TEMPLATE_HELPERS, "petition_flags": service.flags, "petition_statuses": STATUSES}
 
 
 def _petition_form() -> PetitionForm:
@@ -85,10 +55,10 @@ def new():
                 uploads=uploads, client_token=form.client_token.data,
             )
         except ValidationFailed as exc:
-            apply_errors(form, localized(exc))
+            apply_errors(form, exc)
         else:
             flash(_("Your petition was received. Receipt number %(receipt_no)s; we will answer by %(date)s.",
-                    receipt_no=petition.receipt_no, date=format_datetime(petition.due_at, "medium")), "success")
+                    receipt_no=petition.receipt_no, date=format_when(petition.due_at)), "success")
             return redirect(url_for("petitions.detail", receipt_no=petition.receipt_no, filed=1))
     status = 422 if form.errors or form.form_errors else 200
     types = {t.code: t for t in service.list_types()}
@@ -97,11 +67,12 @@ def new():
 
 
 def _render_detail(petition, withdraw_form=None, rating_form=None, status=200):
+    user = current_user()
     return render_template(
         "petitions/detail.html", petition=petition, events=service.public_events(petition),
         withdraw_form=withdraw_form or WithdrawForm(prefix="withdraw"),
         rating_form=rating_form or RatingForm(prefix="rating"),
-        is_petitioner=current_user() is not None and current_user().id == petition.petitioner_id,
+        is_petitioner=user is not None and user.id == petition.petitioner_id,
         filed=request.args.get("filed") == "1",
     ), status
 
@@ -132,7 +103,7 @@ def rating(receipt_no):
         try:
             service.rate(current_user(), receipt_no, form.score.data, form.comment.data)
         except ValidationFailed as exc:
-            apply_errors(form, localized(exc))
+            apply_errors(form, exc)
         except Conflict:
             flash(_("This answer cannot be rated now."), "error")
             return redirect(url_for("petitions.detail", receipt_no=receipt_no))
@@ -147,10 +118,5 @@ def attachment(receipt_no, attachment_id):
     """Attachments are private like the petition: served only after the visibility check."""
     item = service.get_attachment(current_user(), receipt_no, attachment_id)
     name = item.thumb_name if request.args.get("thumb") else item.stored_name
-    response = send_from_directory(current_app.config["UPLOAD_DIR"], name, mimetype=item.content_type,
-                                   max_age=3600)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return send_upload(name, max_age=3600, private=True, mimetype=item.content_type)
 
-
-from civic.petitions import staff_views  # noqa: E402,F401  (registers the staff pages on bp)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from civic.accounts.models import Department, User
 from civic.accounts.service import require_role
@@ -33,10 +33,10 @@ class Workload:
 
 def workload(user: User | None, department_code: str | None = None) -> Workload:
     """Department admins see their department's workload; admins any department (or all)."""
-    require_role(user, "department_admin")
+    user = require_role(user, "department_admin")
     department = department_scope(user, department_code)
     now = utcnow()
-    scope = [Petition.status.in_(OPEN_STATUSES)]
+    scope: list[ColumnElement[bool]] = [Petition.status.in_(OPEN_STATUSES)]
     if department is not None:
         scope.append(Petition.department_id == department.id)
     rows = db.session.execute(
@@ -76,9 +76,11 @@ def send_reminders(now: datetime | None = None) -> int:
             tally[person.id][0 if petition.due_at < now else 1] += 1
     with unit_of_work():
         for user_id, (late, due_soon) in tally.items():
-            person = db.session.get(User, user_id)
-            with in_locale_of(person):
-                notify(person, "petition_reminder",
+            recipient = db.session.get(User, user_id)
+            if recipient is None:
+                continue
+            with in_locale_of(recipient):
+                notify(recipient, "petition_reminder",
                        _("Petitions need your attention"),
                        _("%(overdue)d overdue, %(soon)d due within a day.", overdue=late, soon=due_soon),
                        "/staff/petitions?flag=overdue" if late else "/staff/petitions?flag=due_soon")

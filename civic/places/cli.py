@@ -30,8 +30,10 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--kind", required=True, help="Category of the places in the file (toilet, pharmacy, ...).")
 @click.option("--map", "pairs", multiple=True, metavar="FIELD=PROPERTY",
               help="GeoJSON only: which property holds id, name, address, phone or hours.")
+@click.option("--data-date", default=None, metavar="YYYY-MM[-DD]",
+              help="When the file's data was current (shown with the source), for rows that do not say.")
 @with_appcontext
-def import_command(path: str, kind: str, pairs: tuple[str, ...]):
+def import_command(path: str, kind: str, pairs: tuple[str, ...], data_date: str | None):
     """Import an open-data file (CSV in UTF-8 or CP949, JSON, XML or GeoJSON). Safe to repeat."""
     from civic.places.importer import import_file
 
@@ -47,7 +49,7 @@ def import_command(path: str, kind: str, pairs: tuple[str, ...]):
         bar.update(done - bar.pos)
 
     try:
-        summary = import_file(path, kind, property_map=_parse_map(pairs), progress=progress)
+        summary = import_file(path, kind, property_map=_parse_map(pairs), progress=progress, data_date=data_date)
     except ImportFailed as exc:
         raise click.ClickException(f"{exc.detail} Nothing was imported.") from None
     finally:
@@ -62,8 +64,8 @@ def import_command(path: str, kind: str, pairs: tuple[str, ...]):
 def kinds_command():
     """List the kinds and the file formats each one accepts."""
     from civic.places.importer import known_kinds
-    from civic.places.mappings import KINDS
+    from civic.places.mappings import ANY_KIND, KINDS
 
     for kind in known_kinds():
-        formats = KINDS.get(kind, [])
-        click.echo(f"{kind}: " + ("; ".join(f.description for f in formats) or "GeoJSON only"))
+        formats = KINDS.get(kind, []) + ANY_KIND
+        click.echo(f"{kind}: " + "; ".join([f.description for f in formats] + ["GeoJSON points (--map)"]))

@@ -20,20 +20,25 @@ from sqlalchemy import insert, select
 
 from civic.db import unit_of_work, utcnow
 from civic.extensions import db
-from civic.geo import district_at
+from civic.geo import district_at, get_district
 from civic.places import opening_hours
-from civic.places.mappings import KINDS, Format, geojson_format, value
-from civic.places.models import Place, lat_band
+from civic.places.dongs import dong_of_address
+from civic.places.mappings import ANY_KIND, KINDS, Format, geojson_format, value
+from civic.places.matching import Matcher, clean_phone
+from civic.places.models import Place, serialise_properties
 from civic.places.readers import ImportFailed, read_records
 
 SKIP_NO_NAME = "no name"
 SKIP_NO_LOCATION = "no usable coordinates"
 SKIP_OUTSIDE = "outside the city"
 SKIP_DUPLICATE = "duplicate of an earlier row in the file"
+SKIP_NO_DONG = "the address names no legal dong of the city"
+SKIP_EXACT_KNOWN = "already placed exactly by another source"
+SHOWN_ROWS = 10
 FIX_SWAPPED = "latitude and longitude were swapped"
 
-COMPARED = ("category", "name", "address", "district_code", "lat", "lon", "lat_band", "phone",
-            "hours", "attributes", "details")
+COMPARED = ("category", "name", "address", "district_code", "lat", "lon", "location_precision",
+            "phone", "hours", "attributes", "details")
 
 
 @dataclass
@@ -45,16 +50,29 @@ class ImportSummary:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    replaced: int = 0
     skipped: Counter = field(default_factory=Counter)
     fixed: Counter = field(default_factory=Counter)
+    # reason -> the first data rows (1 = the first record) skipped for it
+    skipped_rows: dict[str, list[int]] = field(default_factory=dict)
+
+    def skip(self, reason: str, row: int) -> None:
+        self.skipped[reason] += 1
+        shown = self.skipped_rows.setdefault(reason, [])
+        if len(shown) < SHOWN_ROWS:
+            shown.append(row)
 
     def lines(self) -> list[str]:
         lines = [
             f"{self.rows} rows read as {self.format} (source {self.source!r}, kind {self.kind})",
             f"inserted {self.inserted}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"skipped {sum(self.skipped.values())}",
+            f"skipped {sum(self.skipped.values())}"
+            + (f", replaced {self.replaced} approximate place(s)" if self.replaced else ""),
         ]
-        lines += [f"  skipped {n}: {reason}" for reason, n in self.skipped.most_common()]
+        for reason, n in self.skipped.most_common():
+            rows = ", ".join(map(str, self.skipped_rows.get(reason, [])))
+            more = ", …" if n > len(self.skipped_rows.get(reason, [])) else ""
+            lines.append(f"  skipped {n}: {reason} (row {rows}{more})")
         lines += [f"  fixed {n}: {reason}" for reason, n in self.fixed.most_common()]
         return lines
 
@@ -67,22 +85,29 @@ def choose_format(kind: str, file_type: str, columns: list[str],
                   property_map: dict[str, str] | None = None) -> Format:
     if file_type == "geojson":
         fmt = geojson_format(kind, property_map)
-        missing = [c for c in fmt.required if c not in columns]
+        missing = [c if isinstance(c, str) else " / ".join(c) for c in fmt.required if c not in columns]
         if missing:
             raise ImportFailed(f"The GeoJSON features lack the property {', '.join(missing)}; "
                                "map it with --map name=PROPERTY.")
         return fmt
-    formats = KINDS.get(kind, [])
+    formats = KINDS.get(kind, []) + ANY_KIND
     for fmt in formats:
-        if all(c in columns for c in fmt.required):
+        if _fits(fmt, columns):
             return fmt
-    if not formats:
-        raise ImportFailed(f"No file format is known for kind {kind!r}: import it as GeoJSON.")
     others = [k for k, fmts in KINDS.items() if k != kind
-              and any(all(c in columns for c in f.required) and f not in formats for f in fmts)]
+              and any(_fits(f, columns) and f not in formats for f in fmts)]
     hint = f" It looks like a {others[0]!r} file." if others else ""
-    missing = [c for c in formats[0].required if c not in columns]
+    missing = [c if isinstance(c, str) else " / ".join(c) for c in formats[0].required
+               if not _present(c, columns)]
     raise ImportFailed(f"This is not a {kind!r} file: missing column(s) {', '.join(missing)}.{hint}")
+
+
+def _present(required, columns) -> bool:
+    return required in columns if isinstance(required, str) else any(c in columns for c in required)
+
+
+def _fits(fmt: Format, columns: list[str]) -> bool:
+    return all(_present(c, columns) for c in fmt.required)
 
 
 def _float(raw) -> float | None:
@@ -127,25 +152,48 @@ def _key(fmt: Format, record: dict, name: str, address: str, lat: float, lon: fl
     return "na:" + hashlib.sha1(basis.encode("utf-8")).hexdigest()
 
 
-def _row(fmt: Format, kind: str, record: dict, transformer, summary: ImportSummary) -> tuple[str, dict] | None:
+def _place_at_dong(address: str):
+    dong = dong_of_address(address)
+    if dong is None:
+        return None
+    return dong.lat, dong.lon, get_district(dong.district_code)
+
+
+def _row(fmt: Format, kind: str, record: dict, number: int, transformer, summary: ImportSummary,
+         data_date: str | None) -> tuple[str, dict] | None:
     name = value(record, fmt.name_field)
     if not name:
-        summary.skipped[SKIP_NO_NAME] += 1
+        summary.skip(SKIP_NO_NAME, number)
         return None
-    point = _point(fmt, record, transformer)
-    if point is None:
-        summary.skipped[SKIP_NO_LOCATION] += 1
+    reason = fmt.status(record) if fmt.status else None
+    if reason:
+        summary.skip(reason, number)
         return None
-    located = _locate(*point, summary.fixed)
-    if located is None:
-        summary.skipped[SKIP_OUTSIDE] += 1
-        return None
-    lat, lon, district = round(located[0], 7), round(located[1], 7), located[2]
     address = str(value(record, fmt.address) or "")[:300]
+    if fmt.locate_by_address:
+        located = _place_at_dong(address)
+        if located is None or located[2] is None:
+            summary.skip(SKIP_NO_DONG, number)
+            return None
+        precision = "dong"
+    else:
+        point = _point(fmt, record, transformer)
+        if point is None:
+            summary.skip(SKIP_NO_LOCATION, number)
+            return None
+        located = _locate(*point, summary.fixed)
+        if located is None:
+            summary.skip(SKIP_OUTSIDE, number)
+            return None
+        precision = "exact"
+    lat, lon, district = round(located[0], 7), round(located[1], 7), located[2]
     hours = fmt.hours(record) if fmt.hours else None
     attributes = {name_: flag for name_, read in fmt.attributes.items() if (flag := read(record)) is not None}
     attributes.update(opening_hours.derived_attributes(hours))
     details = {k: str(v) for k, spec in fmt.details.items() if (v := value(record, spec))}
+    row_date = value(record, fmt.data_date) or data_date
+    if row_date:
+        details.setdefault("data_date", str(row_date))
     values = {
         "category": kind,
         "name": str(name)[:200],
@@ -153,8 +201,8 @@ def _row(fmt: Format, kind: str, record: dict, transformer, summary: ImportSumma
         "district_code": district.code,
         "lat": lat,
         "lon": lon,
-        "lat_band": lat_band(lat),
-        "phone": str(value(record, fmt.phone) or "")[:60],
+        "location_precision": precision,
+        "phone": clean_phone(value(record, fmt.phone)),
         "hours": hours,
         "attributes": attributes,
         "details": details,
@@ -163,9 +211,11 @@ def _row(fmt: Format, kind: str, record: dict, transformer, summary: ImportSumma
 
 
 def import_file(path: str | Path, kind: str, *, property_map: dict[str, str] | None = None,
-                progress: Callable[[int, int], None] | None = None) -> ImportSummary:
+                progress: Callable[[int, int], None] | None = None,
+                data_date: str | None = None) -> ImportSummary:
     """Import one open-data file as places of ``kind``. Raises ``ImportFailed`` (nothing written)
-    for an unknown kind, an unreadable file or one that lacks the kind's columns."""
+    for an unknown kind, an unreadable file or one that lacks the kind's columns. ``data_date``
+    (e.g. ``2024-06``) is when the file's data was current, for rows that do not carry one."""
     if kind not in known_kinds():
         raise ImportFailed(f"Unknown kind {kind!r}; known kinds: {', '.join(known_kinds())}.")
     file_type, columns, records = read_records(path)
@@ -181,33 +231,73 @@ def import_file(path: str | Path, kind: str, *, property_map: dict[str, str] | N
     rows: dict[str, dict] = {}
     total = len(records)
     for i, record in enumerate(records, 1):
-        result = _row(fmt, kind, record, transformer, summary)
+        result = _row(fmt, kind, record, i, transformer, summary, data_date)
         if result is not None:
             key, values = result
             if key in rows:
-                summary.skipped[SKIP_DUPLICATE] += 1
+                summary.skip(SKIP_DUPLICATE, i)
             else:
+                values["row"] = i
                 rows[key] = values
         if progress and (i % 500 == 0 or i == total):
             progress(i, total)
 
     with unit_of_work():
-        existing = {p.source_id: p for p in db.session.scalars(select(Place).where(Place.source == source))}
-        now = utcnow()
-        new_rows = []
-        for key, values in rows.items():
-            place = existing.get(key)
-            if place is None:
-                new_rows.append({**values, "source": source, "source_id": key, "updated_at": now})
-                continue
-            if all(getattr(place, name) == values[name] for name in COMPARED):
-                summary.unchanged += 1
-                continue
-            for name in COMPARED:
-                setattr(place, name, values[name])
-            place.updated_at = now
-            summary.updated += 1
-        for start in range(0, len(new_rows), 2000):
-            db.session.execute(insert(Place), new_rows[start:start + 2000])
-        summary.inserted = len(new_rows)
+        _write(rows, source, kind, summary)
     return summary
+
+
+def _borrow_hours(values: dict, hours: dict | None, source: str) -> None:
+    """Give a row without opening hours those of the same facility from another source."""
+    if values["hours"] is None and hours:
+        values["hours"] = hours
+        values["attributes"] = {**values["attributes"], **opening_hours.derived_attributes(hours)}
+        values["details"] = {**values["details"], "hours_source": source}
+
+
+def _write(rows: dict[str, dict], source: str, kind: str, summary: ImportSummary) -> None:
+    existing = {p.source_id: p for p in db.session.scalars(select(Place).where(Place.source == source))}
+    others = db.session.scalars(select(Place).where(Place.category == kind, Place.source != source)).all()
+    approximate = Matcher(p for p in others if p.location_precision != "exact")
+    exact = Matcher(p for p in others if p.location_precision == "exact")
+    now = utcnow()
+    new_rows = []
+    for key, values in rows.items():
+        number = values.pop("row")
+        place = existing.get(key)
+        if values["location_precision"] == "exact":
+            twin = approximate.find(values["name"], values["phone"], values["address"])
+            if twin is not None and twin in db.session:
+                _borrow_hours(values, twin.hours, twin.source)
+                db.session.delete(twin)
+                summary.replaced += 1
+            elif place is not None and place.details.get("hours_source"):
+                _borrow_hours(values, place.hours, place.details["hours_source"])
+        elif place is None:
+            twin = exact.find(values["name"], values["phone"], values["address"])
+            if twin is not None:
+                if twin.hours is None and values["hours"]:
+                    borrowed = {name: getattr(twin, name) for name in ("hours", "attributes", "details")}
+                    _borrow_hours(borrowed, values["hours"], source)
+                    for name, value_ in borrowed.items():
+                        setattr(twin, name, value_)
+                    twin.refresh_properties()
+                summary.skip(SKIP_EXACT_KNOWN, number)
+                continue
+        if place is None:
+            new_rows.append({**values, "source": source, "source_id": key, "updated_at": now,
+                             "properties_json": serialise_properties({**values, "source": source,
+                                                                      "source_id": key}, now)})
+            continue
+        if place.properties_json and all(getattr(place, name) == values[name] for name in COMPARED):
+            summary.unchanged += 1
+            continue
+        for name in COMPARED:
+            setattr(place, name, values[name])
+        place.updated_at = now
+        place.refresh_properties()
+        summary.updated += 1
+    db.session.flush()
+    for start in range(0, len(new_rows), 2000):
+        db.session.execute(insert(Place), new_rows[start:start + 2000])
+    summary.inserted = len(new_rows)

@@ -12,124 +12,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from civic.places import opening_hours
-
-Spec = str | tuple[str, ...] | Callable[[dict], object] | None
-
-
-def value(row: dict, spec: Spec):
-    if spec is None:
-        return None
-    if callable(spec):
-        return spec(row)
-    columns = (spec,) if isinstance(spec, str) else spec
-    for column in columns:
-        raw = row.get(column)
-        if raw is None:
-            continue
-        text = str(raw).strip()
-        if text:
-            return text
-    return None
-
-
-def yes(column: str) -> Callable[[dict], bool | None]:
-    """'Y' / 'N' (or 예/아니오, 유/무, 1/0) -> bool; blank -> unknown."""
-    def read(row):
-        text = str(row.get(column) or "").strip().upper()
-        if text in {"Y", "YES", "예", "유", "있음", "1", "TRUE", "O"}:
-            return True
-        if text in {"N", "NO", "아니오", "무", "없음", "0", "FALSE", "X"}:
-            return False
-        return None
-    return read
-
-
-def any_positive(*columns: str) -> Callable[[dict], bool | None]:
-    def read(row):
-        numbers = []
-        for column in columns:
-            try:
-                numbers.append(int(float(str(row.get(column) or "").strip())))
-            except ValueError:
-                continue
-        return any(n > 0 for n in numbers) if numbers else None
-    return read
-
-
-def both_positive(first: tuple[str, ...], second: tuple[str, ...]) -> Callable[[dict], bool | None]:
-    a, b = any_positive(*first), any_positive(*second)
-
-    def read(row):
-        x, y = a(row), b(row)
-        return None if x is None or y is None else x and y
-    return read
-
-
-def mentions(column: str, *words: str) -> Callable[[dict], bool | None]:
-    """True when the free-text column mentions one of the words; unknown otherwise."""
-    def read(row):
-        text = str(row.get(column) or "").replace(" ", "")
-        return True if any(w.replace(" ", "") in text for w in words) else None
-    return read
-
-
-def equals(column: str, expected: str) -> Callable[[dict], bool | None]:
-    def read(row):
-        text = str(row.get(column) or "").strip()
-        return (text == expected) if text else None
-    return read
-
-
-def hours_text(*columns: str) -> Callable[[dict], dict | None]:
-    """The most detailed usable text wins ('정시' + '09:00~18:00' -> the times)."""
-    def read(row):
-        for column in reversed(columns):
-            parsed = opening_hours.parse_text(row.get(column))
-            if parsed:
-                parsed["text"] = " ".join(str(row.get(c) or "").strip() for c in columns).strip()
-                return parsed
-        return None
-    return read
-
-
-def hours_columns(columns: dict[int, str]) -> Callable[[dict], dict | None]:
-    def read(row):
-        return opening_hours.from_weekday_columns({k: row.get(c) for k, c in columns.items()})
-    return read
-
-
-_WEEKDAY_KEYS = {1: "monday", 2: "tuesday", 3: "wednesday", 4: "thursday", 5: "friday",
-                 6: "saturday", 7: "sunday", 8: "holiday"}
-
-
-def _moonlight_hours(row):
-    hours = row.get("hours") or {}
-    if not isinstance(hours, dict):
-        return None
-    values = {}
-    for number, key in _WEEKDAY_KEYS.items():
-        day = hours.get(key) or {}
-        if not isinstance(day, dict):
-            continue
-        if day.get("start") and day.get("end"):
-            values[number] = f"{day['start']}~{day['end']}"
-        elif day:
-            values[number] = "-"
-    return opening_hours.from_weekday_columns(values)
-
-
-def _position(index: int):
-    def read(row):
-        position = row.get("position") or []
-        return position[index] if isinstance(position, (list, tuple)) and len(position) == 2 else None
-    return read
+from civic.places.columns import (  # noqa: F401 - value and SKIP_NOT_OPERATING are re-exported
+    SKIP_NOT_OPERATING,
+    Spec,
+    any_positive,
+    both_positive,
+    date_part,
+    equals,
+    hours_columns,
+    hours_text,
+    localdata_operating,
+    mentions,
+    moonlight_hours,
+    position,
+    value,
+    yes,
+)
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
     source: str
-    required: tuple[str, ...]
+    # Each entry a column, or a tuple of alternative column names (one must be present).
+    required: tuple[str | tuple[str, ...], ...]
     name_field: Spec
     lat: Spec = None
     lon: Spec = None
@@ -137,6 +43,11 @@ class Format:
     x: Spec = None
     y: Spec = None
     crs: str | None = None
+    # No coordinates at all: the row is placed at the legal dong its address names.
+    locate_by_address: bool = False
+    # A function of the row returning why it must not be offered (closed business...), or None.
+    status: Callable[[dict], str | None] | None = None
+    data_date: Spec = None
     id: Spec = None
     address: Spec = None
     phone: Spec = None
@@ -246,9 +157,9 @@ MOONLIGHT_HOSPITALS = Format(
     name_field="name",
     address="address",
     phone="phone",
-    lat=_position(0),
-    lon=_position(1),
-    hours=_moonlight_hours,
+    lat=position(0),
+    lon=position(1),
+    hours=moonlight_hours,
     attributes={"children": lambda row: True},
     details={"type": "type"},
 )
@@ -268,8 +179,10 @@ PHARMACY_LIST = Format(
 PHARMACY_HOURS = Format(
     name="seoul-pharmacy-hours",
     source="seoul-pharmacy-hours",
-    description="서울시 약국 운영시간 정보 (약국명, 주소, 월요일 운영 ... 공휴일 운영; no coordinates)",
+    description="서울시 약국 운영시간 정보 (약국명, 주소, 월요일 운영 ... 공휴일 운영; no coordinates: "
+                "placed at the legal dong of the address)",
     required=("약국명", "주소", "월요일 운영"),
+    locate_by_address=True,
     name_field="약국명",
     address="주소",
     phone="대표전화",
@@ -308,13 +221,65 @@ SEOUL_WIFI_ADDRESSES = Format(
     attributes={"indoor": equals("X_SWIFI_INOUT_DOOR", "실내")},
 )
 
+# The city's LOCALDATA licence layout (지방행정 인허가 데이터: 약국, 병원, 의원 and many more
+# licence kinds): CP949, TM coordinates in EPSG:5174, closed businesses included. Column names
+# vary a little between editions (좌표정보(x) / 좌표정보(X), 도로명전체주소 / 도로명주소).
+LOCALDATA = Format(
+    name="localdata",
+    source="localdata-{kind}",
+    description="LOCALDATA 인허가 layout, any licence kind (관리번호, 사업장명, 영업상태명, 좌표정보(x)/(y) "
+                "in EPSG:5174); only 영업/정상 rows are offered",
+    required=("관리번호", "사업장명", "영업상태명", ("좌표정보(x)", "좌표정보(X)"), ("좌표정보(y)", "좌표정보(Y)")),
+    id="관리번호",
+    name_field="사업장명",
+    address=("도로명전체주소", "도로명주소", "소재지전체주소", "지번주소"),
+    phone=("소재지전화", "전화번호"),
+    x=("좌표정보(x)", "좌표정보(X)"),
+    y=("좌표정보(y)", "좌표정보(Y)"),
+    crs="EPSG:5174",
+    status=localdata_operating,
+    data_date=date_part("데이터갱신일자", "데이터갱신시점", "최종수정시점"),
+    details={"type": ("의료기관종별명", "업태구분명")},
+)
+
+CIVIL_DEFENCE_SHELTERS = Format(
+    name="civil-defence-shelters",
+    source="civil-defence-shelters",
+    description="민방위 대피시설 (시설명, 도로명전체주소, 위도(EPSG4326), 경도(EPSG4326)); national file, "
+                "rows outside the city are skipped",
+    required=("시설명", "도로명전체주소", "위도(EPSG4326)", "경도(EPSG4326)"),
+    # 번호 is a row number of the national list, so rows are keyed by name + address.
+    name_field="시설명",
+    address="도로명전체주소",
+    lat="위도(EPSG4326)",
+    lon="경도(EPSG4326)",
+    details={"type": lambda row: "민방위 대피시설"},
+)
+
+NEMC_INSTITUTIONS = Format(
+    name="nemc-institutions",
+    source="nemc-institutions",
+    description="NEMC 병·의원 기본정보 CSV (기관명, 주소, 응급실전화, 응급실가능여부, 경도, 위도)",
+    required=("기관명", "주소", "경도", "위도"),
+    name_field="기관명",
+    address="주소",
+    lat="위도",
+    lon="경도",
+    phone="응급실전화",
+    attributes={"emergency_room": lambda row: True if str(row.get("응급실가능여부") or "").strip() == "Y" else None},
+)
+
 KINDS: dict[str, list[Format]] = {
     "toilet": [TOILET_NATIONAL_STANDARD, TOILET_SEOUL_LIST, TOILET_SEOUL_POI],
     "pharmacy": [MEDICAL_API, PHARMACY_LIST, PHARMACY_HOURS],
-    "hospital": [MEDICAL_API, MOONLIGHT_HOSPITALS],
+    "hospital": [MEDICAL_API, MOONLIGHT_HOSPITALS, NEMC_INSTITUTIONS],
+    "shelter": [CIVIL_DEFENCE_SHELTERS],
     "emergency_room": [MEDICAL_API, EMERGENCY_ROOM_LIST],
     "wifi": [SEOUL_WIFI, SEOUL_WIFI_ADDRESSES],
 }
+
+# Every kind also accepts the LOCALDATA licence layout (tried last).
+ANY_KIND: list[Format] = [LOCALDATA]
 
 GEOJSON_FIELDS = ("id", "name", "address", "phone", "hours")
 

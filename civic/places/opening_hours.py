@@ -13,12 +13,12 @@ known"; an empty list means closed. ``None`` instead of the whole structure mean
 
 from __future__ import annotations
 
+import copy
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-import holidays
+from civic.timezone import is_public_holiday
 
 DAY = 24 * 60
 WEEKDAYS = range(1, 8)
@@ -75,7 +75,7 @@ def _day_set(spec: str | None) -> list[int | str]:
     first = DAY_NAMES[parts[0]]
     last = DAY_NAMES[parts[-1]]
     if last < first:
-        return list(range(first, 8)) + list(range(1, last + 1))
+        return [*range(first, 8), *range(1, last + 1)]
     return list(range(first, last + 1))
 
 
@@ -83,21 +83,30 @@ def parse_text(text: str | None) -> dict | None:
     """Hours from the free text Korean sources use: '09:00~18:00', '상시', '24시간',
     '월-금06:00~22:00 토-일09:00~18:00 공휴일 휴관', '09:00~익일 02:00', '05~24', '정시(09:00~18:00, 평일만)'.
     Returns None when the text says nothing usable (e.g. a bare '정시' = "fixed hours")."""
-    text = " ".join(str(text or "").split())
+    # A city file repeats a few texts thousands of times: parse each once (a fresh copy each
+    # time, since callers add to the result).
+    parsed = _parse_cached(" ".join(str(text or "").split()))
+    return copy.deepcopy(parsed) if parsed is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> dict | None:
     if not text or text in {"-", "정시", "미정", "없음"}:
         return None
     if any(word in text for word in ALWAYS_WORDS) and not _INTERVAL.search(text):
         return always_open(text)
     if text == "업무시간":
-        days = {str(d): [[540, 1080]] if d <= 5 else [] for d in WEEKDAYS}
+        days: dict[str, list] = {str(d): [[540, 1080]] if d <= 5 else [] for d in WEEKDAYS}
         return {"24h": False, "days": days, "holiday": [], "text": text}
-    days: dict[str, list] = {}
+    days = {}
     holiday: list | None = None
     found = False
     weekdays_only = "평일만" in text
     for match in _SEGMENT.finditer(text):
         found = True
         m = _INTERVAL.search(match.group("interval"))
+        if m is None:   # never: _SEGMENT's interval is _INTERVAL's pattern
+            continue
         start = _minutes(m.group(1), m.group(2))
         end = _minutes(m.group(4), m.group(5))
         if m.group(3):  # 익일 = the next day
@@ -191,31 +200,23 @@ def derived_attributes(hours: dict | None) -> dict[str, bool]:
     return derived
 
 
-@lru_cache(maxsize=8)
-def _kr_holidays(year: int):
-    return holidays.country_holidays("KR", years=year)
-
-
-def is_public_holiday(day: date) -> bool:
-    return day in _kr_holidays(day.year)
-
-
-def _spans_on(hours: dict, day: date) -> list | None:
-    if is_public_holiday(day) and hours.get("holiday") is not None:
+def _spans_on(hours: dict, day: date, country: str) -> list | None:
+    if hours.get("holiday") is not None and is_public_holiday(day, country):
         return hours["holiday"]
     return hours.get("days", {}).get(str(day.isoweekday()))
 
 
-def open_at(hours: dict | None, moment: datetime, tz: str = "Asia/Seoul") -> bool | None:
-    """True / False, or None when the hours are unknown for that moment."""
+def open_at(hours: dict | None, moment: datetime, zone: tzinfo, country: str) -> bool | None:
+    """True / False, or None when the hours are unknown for that moment. ``zone`` and
+    ``country`` are the city's (``civic.timezone.local_zone()`` and ``holiday_country()``)."""
     if not hours:
         return None
     if hours.get("24h"):
         return True
-    local = moment.astimezone(ZoneInfo(tz))
+    local = moment.astimezone(zone)
     minute = local.hour * 60 + local.minute
-    today = _spans_on(hours, local.date())
-    yesterday = _spans_on(hours, local.date() - timedelta(days=1))
+    today = _spans_on(hours, local.date(), country)
+    yesterday = _spans_on(hours, local.date() - timedelta(days=1), country)
     if yesterday and any(start <= minute + DAY < end for start, end in yesterday):
         return True
     if today is None:

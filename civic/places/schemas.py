@@ -14,7 +14,8 @@ class NearbyArgs(Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(1, 100))
     radius_m = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
                               metadata={"description": "search radius in metres (default 2000)"})
-    open_now = fields.Boolean(load_default=False, metadata={"description": "only places open now (Asia/Seoul)"})
+    open_now = fields.Boolean(load_default=False,
+                              metadata={"description": "only places open now (the city's time zone, CIVIC_TIMEZONE)"})
     attrs = fields.String(load_default="", metadata={"description": "required attributes, comma-separated, "
                                                                     "e.g. wheelchair,baby_changing"})
 
@@ -35,7 +36,10 @@ class PlacePropertiesSchema(Schema):
     name = fields.String()
     address = fields.String()
     district_code = fields.String(allow_none=True)
-    phone = fields.String()
+    phone = fields.String(metadata={"description": "as published, e.g. a range 02-2133-0001~6"})
+    tel = fields.String(metadata={"description": "the number to dial (first of the field), for tel: links"})
+    location_precision = fields.String(metadata={"description": "\"exact\", or \"dong\": placed at the legal "
+                                                                "dong named in the address (approximate)"})
     hours = fields.Dict(allow_none=True, metadata={"description": "days 1 (Mon)..7 (Sun) and holiday: "
                                                                    "[[start, end]] minutes after midnight"})
     open_now = fields.Boolean(allow_none=True, metadata={"description": "null when the hours are unknown"})

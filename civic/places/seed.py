@@ -8,13 +8,19 @@ from flask import current_app
 
 DATA = Path(__file__).resolve().parent / "data"
 
-# (file, kind): third-party copies of Seoul / national open data (see docs/places.md).
+# (file, kind, when its data was current): third-party copies of Seoul / national open data
+# (see docs/places.md). Order matters: the pharmacy-hours list (placed at legal dongs) comes
+# before the pharmacies with their own coordinates, which replace their approximate twins.
 BUNDLED = (
-    ("seoul_toilets.csv", "toilet"),
-    ("seoul_wifi.csv", "wifi"),
-    ("emergency_rooms.csv", "emergency_room"),
-    ("moonlight_hospitals.json", "hospital"),
-    ("seongbuk_pharmacies.csv", "pharmacy"),
+    ("seoul_toilets.csv", "toilet", "2025-06"),
+    ("seoul_wifi.csv", "wifi", "2024-12"),
+    ("emergency_rooms.csv", "emergency_room", "2024"),
+    ("moonlight_hospitals.json", "hospital", "2024"),
+    ("seoul_localdata_hospitals.csv", "hospital", "2022-11"),
+    ("nemc_seoul_institutions.csv", "hospital", "2024-11"),
+    ("seoul_pharmacy_hours.csv", "pharmacy", "2021"),
+    ("seongbuk_pharmacies.csv", "pharmacy", "2019-06"),
+    ("seoul_civil_defence_shelters.csv", "shelter", "2023-11"),
 )
 
 
@@ -23,13 +29,14 @@ def seed() -> int:
     how many places were added. Idempotent: a second run adds nothing."""
     from civic.places.importer import import_file
 
-    configured = current_app.config.get("PLACES_SEED_FILES") or ""
+    configured = current_app.config["PLACES_SEED_FILES"]
     if configured:
-        files = [tuple(item.rsplit(":", 1)) for item in configured.split(",") if item.strip()]
+        files = [(*item.rsplit(":", 1), None) for item in configured]
     else:
-        files = [(str(DATA / name), kind) for name, kind in BUNDLED]
+        files = [(str(DATA / name), kind, date) for name, kind, date in BUNDLED]
     added = 0
-    for path, kind in files:
+    for path, kind, date in files:
         if Path(path).exists():
-            added += import_file(path, kind).inserted
+            summary = import_file(path, kind, data_date=date)
+            added += summary.inserted - summary.replaced  # a replaced approximate twin is gone
     return added

@@ -18,14 +18,16 @@ from pathlib import Path
 from uuid import uuid4
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, func, select
 
 from civic.db import utcnow
-from civic.errors import NotFound, ValidationFailed
+from civic.errors import N_, NotFound, ValidationFailed
 from civic.extensions import db
-from civic.geo import EARTH_RADIUS_M, all_districts, district_index, haversine_m, validate_point
+from civic.geo import BBox, all_districts, district_index, haversine_m, validate_point
+from civic.places.matching import clean_phone
 from civic.places.models import BAND_PER_DEGREE, Place, lat_band
 from civic.places.opening_hours import derived_attributes, open_at
+from civic.timezone import holiday_country, local_zone
 
 ATTRIBUTES = ("wheelchair", "baby_changing", "gender_separated", "emergency_bell", "cctv",
               "open_24h", "open_holidays", "indoor", "emergency_room", "children")
@@ -49,8 +51,8 @@ def validate_categories(values, field: str = "category") -> list[str]:
     values = [v.strip() for v in (values or []) if v and v.strip()]
     unknown = [v for v in values if v not in categories()]
     if unknown:
-        raise ValidationFailed({field: f"Unknown category: {', '.join(unknown)}. "
-                                       f"Known: {', '.join(categories())}."})
+        raise ValidationFailed({field: N_("Unknown category: %(unknown)s. Known: %(known)s.",
+                                          unknown=", ".join(unknown), known=", ".join(categories()))})
     return values
 
 
@@ -58,75 +60,71 @@ def validate_attributes(values, field: str = "attrs") -> list[str]:
     values = [v.strip() for v in (values or []) if v and v.strip()]
     unknown = [v for v in values if v not in ATTRIBUTES]
     if unknown:
-        raise ValidationFailed({field: f"Unknown attribute: {', '.join(unknown)}. Known: {', '.join(ATTRIBUTES)}."})
+        raise ValidationFailed({field: N_("Unknown attribute: %(unknown)s. Known: %(known)s.",
+                                          unknown=", ".join(unknown), known=", ".join(ATTRIBUTES))})
     return values
 
 
 def open_now(place: Place, at: datetime | None = None) -> bool | None:
     """Open at ``at`` (default now), judged in the city's time zone; None when unknown."""
-    return open_at(place.hours, at or utcnow(), current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return open_at(place.hours, at or utcnow(), local_zone(), holiday_country())
 
 
-def search_box(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lon, max_lon) containing every point within ``radius_m``.
-    Slightly generous: the exact distance decides afterwards."""
-    angle = radius_m / EARTH_RADIUS_M
-    dlat = math.degrees(angle) * (1 + 1e-9) + 1e-9
-    cos_lat = math.cos(math.radians(lat))
-    if angle >= math.pi / 2 or math.sin(angle) >= cos_lat:
-        return max(-90.0, lat - dlat), min(90.0, lat + dlat), -180.0, 180.0
-    dlon = math.degrees(math.asin(math.sin(angle) / cos_lat)) * (1 + 1e-9) + 1e-9
-    if lon - dlon < -180 or lon + dlon > 180:
-        return max(-90.0, lat - dlat), min(90.0, lat + dlat), -180.0, 180.0
-    return max(-90.0, lat - dlat), min(90.0, lat + dlat), lon - dlon, lon + dlon
+def _slots(count: int) -> int:
+    """Bound IN lists come in a few fixed sizes (padded with a repeated value), so each query
+    shape is compiled once and never re-rendered per request (SQLAlchemy's "expanding" IN is)."""
+    return max(1, 1 << (count - 1).bit_length())
 
 
-@lru_cache(maxsize=16)
-def _candidate_query(with_rules: bool, by_category: bool, by_band: bool):
+def _in_params(prefix: str, values: list) -> dict:
+    size = _slots(len(values))
+    padded = list(values) + [values[-1]] * (size - len(values))
+    return {f"{prefix}{i}": value for i, value in enumerate(padded)}
+
+
+@lru_cache(maxsize=64)
+def _candidate_query(with_rules: bool, category_slots: int, band_slots: int):
     """The box query, built once per shape; only the bound values change between searches."""
     columns = [Place.id, Place.lat, Place.lon] + ([Place.hours, Place.attributes] if with_rules else [])
     query = select(*columns).where(
         Place.lat.between(bindparam("min_lat"), bindparam("max_lat")),
         Place.lon.between(bindparam("min_lon"), bindparam("max_lon")),
     )
-    if by_band:
-        query = query.where(Place.lat_band.in_(bindparam("bands", expanding=True)))
-    if by_category:
-        query = query.where(Place.category.in_(bindparam("categories", expanding=True)))
+    if band_slots:
+        query = query.where(Place.lat_band.in_([bindparam(f"band{i}") for i in range(band_slots)]))
+    if category_slots:
+        query = query.where(Place.category.in_([bindparam(f"category{i}") for i in range(category_slots)]))
     return query
 
 
-def _candidates(box, category_list: list[str], with_rules: bool):
+def _candidates(box: BBox, category_list: list[str], with_rules: bool):
     """(id, lat, lon[, hours, attributes]) rows inside the box: no objects, no JSON decoding
     unless a filter needs it."""
-    min_lat, max_lat, min_lon, max_lon = box
-    first, last = lat_band(min_lat), lat_band(max_lat)
+    first, last = lat_band(box.min_lat), lat_band(box.max_lat)
     by_band = last - first <= 4 * BAND_PER_DEGREE
-    params = {"min_lat": min_lat, "max_lat": max_lat, "min_lon": min_lon, "max_lon": max_lon}
+    params = {"min_lat": box.min_lat, "max_lat": box.max_lat, "min_lon": box.min_lon, "max_lon": box.max_lon}
     if by_band:
-        params["bands"] = list(range(first, last + 1))
+        params.update(_in_params("band", list(range(first, last + 1))))
     if category_list:
-        params["categories"] = category_list
-    return db.session.execute(_candidate_query(with_rules, bool(category_list), by_band), params)
+        params.update(_in_params("category", category_list))
+    query = _candidate_query(with_rules, _slots(len(category_list)) if category_list else 0,
+                             _slots(last - first + 1) if by_band else 0)
+    return db.session.connection().execute(query, params)
 
 
 def _check_search(limit: int, radius_m: float) -> None:
     errors = {}
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        errors["limit"] = f"Must be between 1 and {MAX_LIMIT}."
+        errors["limit"] = N_("Must be between 1 and %(n)s.", n=MAX_LIMIT)
     max_radius = current_app.config["PLACES_MAX_RADIUS_M"]
     if not isinstance(radius_m, (int, float)) or not 1 <= radius_m <= max_radius:
-        errors["radius_m"] = f"Must be between 1 and {max_radius}."
+        errors["radius_m"] = N_("Must be between 1 and %(n)s.", n=max_radius)
     if errors:
         raise ValidationFailed(errors)
 
 
-def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: int = 10,
-                   radius_m: float | None = None, *, open_only: bool = False,
-                   attrs: list[str] | None = None, at: datetime | None = None) -> list[Nearby]:
-    """The ``limit`` places nearest to (lat, lon) within ``radius_m`` metres, nearest first
-    (ties by id), optionally of some categories, open at ``at`` (default now) and having every
-    attribute in ``attrs``. Other features call this too (alerts list nearby shelters)."""
+def _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at):
+    """(distance, id) of the winners, nearest first, and the checked search arguments."""
     lat, lon = validate_point(lat, lon)
     if isinstance(categories, str):
         categories = [categories]
@@ -135,53 +133,145 @@ def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: i
     radius_m = current_app.config["PLACES_DEFAULT_RADIUS_M"] if radius_m is None else radius_m
     _check_search(limit, radius_m)
     at = at or utcnow()
-    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    zone, country = local_zone(), holiday_country()
 
     with_rules = bool(attr_list) or open_only
     searched = min(radius_m, FIRST_RADIUS_M)
     while True:
         hits: list[tuple[float, int]] = []
-        for row in _candidates(search_box(lat, lon, searched), category_list, with_rules):
+        for row in _candidates(BBox.around(lat, lon, searched), category_list, with_rules):
             distance = haversine_m(lat, lon, row.lat, row.lon)
             if distance > searched:
                 continue
             if attr_list and not all((row.attributes or {}).get(a) for a in attr_list):
                 continue
-            if open_only and open_at(row.hours, at, tz) is not True:
+            if open_only and open_at(row.hours, at, zone, country) is not True:
                 continue
             hits.append((distance, row.id))
         if len(hits) >= limit or searched >= radius_m:
             break
         searched = min(radius_m, searched * (2 if hits else 4))
     hits.sort()
-    hits = hits[:limit]
+    return hits[:limit]
+
+
+def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: int = 10,
+                   radius_m: float | None = None, *, open_only: bool = False,
+                   attrs: list[str] | None = None, at: datetime | None = None) -> list[Nearby]:
+    """The ``limit`` places nearest to (lat, lon) within ``radius_m`` metres, nearest first
+    (ties by id), optionally of some categories, open at ``at`` (default now) and having every
+    attribute in ``attrs``. Other features call this too (alerts list nearby shelters)."""
+    at = at or utcnow()
+    hits = _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at)
+    zone, country = local_zone(), holiday_country()
     places = {p.id: p for p in db.session.scalars(select(Place).where(Place.id.in_([i for _, i in hits])))}
-    return [Nearby(places[i], distance, open_at(places[i].hours, at, tz)) for distance, i in hits]
+    return [Nearby(places[i], distance, open_at(places[i].hours, at, zone, country)) for distance, i in hits]
 
 
-def parse_bbox(raw: str, field: str = "bbox") -> tuple[float, float, float, float]:
-    """'minLon,minLat,maxLon,maxLat' -> floats, checked for order, range and size."""
-    try:
-        parts = [float(p) for p in str(raw).split(",")]
-    except ValueError:
-        raise ValidationFailed({field: "Must be four numbers: minLon,minLat,maxLon,maxLat."}) from None
-    if len(parts) != 4 or not all(math.isfinite(p) for p in parts):
-        raise ValidationFailed({field: "Must be four numbers: minLon,minLat,maxLon,maxLat."})
-    min_lon, min_lat, max_lon, max_lat = parts
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise ValidationFailed({field: "Longitudes must be within ±180 and latitudes within ±90."})
-    if min_lon > max_lon or min_lat > max_lat:
-        raise ValidationFailed({field: "The minimum must not exceed the maximum."})
-    limit = current_app.config["PLACES_BBOX_MAX_DEG"]
-    if max_lon - min_lon > limit or max_lat - min_lat > limit:
-        raise ValidationFailed({field: f"The box is too large: at most {limit}° on each side."})
-    return min_lon, min_lat, max_lon, max_lat
+@lru_cache(maxsize=8)
+def _winner_query(slots: int):
+    # Plain columns: the stored properties stay a string and the hours are decoded here, once.
+    return select(Place.id, Place.lat, Place.lon, Place.properties_json, cast(Place.hours, Text).label("hours")
+                  ).where(Place.id.in_([bindparam(f"id{i}") for i in range(slots)]))
 
 
-def places_in_bbox(bbox: tuple[float, float, float, float], categories: list[str] | None = None):
+@dataclass
+class NearbyRow:
+    id: int
+    lat: float
+    lon: float
+    properties_json: str  # serialise_properties() of the row: a JSON object
+    distance_m: float
+    open_now: bool | None
+
+
+def nearest_rows(lat, lon, categories: list[str] | str | None = None, limit: int = 10,
+                 radius_m: float | None = None, *, open_only: bool = False,
+                 attrs: list[str] | None = None, at: datetime | None = None) -> list[NearbyRow]:
+    """``nearest_places`` for the JSON answer: the same winners as plain rows carrying their
+    pre-serialised properties, so no object is built and no stored JSON is decoded but the hours."""
+    at = at or utcnow()
+    hits = _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at)
+    if not hits:
+        return []
+    zone, country = local_zone(), holiday_country()
+    ids = [i for _, i in hits]
+    rows = {r.id: r for r in db.session.connection().execute(_winner_query(_slots(len(ids))), _in_params("id", ids))}
+    found = []
+    for distance, place_id in hits:
+        row = rows[place_id]
+        hours = json.loads(row.hours) if row.hours and row.hours != "null" else None
+        properties = row.properties_json
+        if properties is None:  # a row written before the column existed
+            place = db.session.get(Place, place_id)
+            if place is None:   # deleted since the query above
+                continue
+            properties = place.refresh_properties()
+        found.append(NearbyRow(place_id, row.lat, row.lon, properties, distance, open_at(hours, at, zone, country)))
+    return found
+
+
+@dataclass
+class Answer:
+    """What the "near me" page shows: the results, the radius they come from, and whether the
+    search had to widen beyond the requested radius to find enough."""
+
+    results: list[Nearby]
+    radius_m: int
+    requested_m: int
+    within_requested: int
+
+    @property
+    def widened(self) -> bool:
+        return self.radius_m > self.requested_m
+
+
+def nearby_answer(lat, lon, category: str, *, limit: int, radius_m: int, open_only: bool = False,
+                  attrs: list[str] | None = None, at: datetime | None = None) -> Answer:
+    """The nearest ``limit`` places of a category within ``radius_m``; when fewer than
+    ``PLACES_WIDEN_BELOW`` lie inside it, the radius widens (to whole kilometres, at most
+    ``PLACES_MAX_RADIUS_M``) just enough to hold that many."""
+    max_radius = current_app.config["PLACES_MAX_RADIUS_M"]
+    wanted = current_app.config["PLACES_WIDEN_BELOW"]
+    found = nearest_places(lat, lon, category, limit, max(radius_m, max_radius), open_only=open_only,
+                           attrs=attrs, at=at)
+    within = [r for r in found if r.distance_m <= radius_m]
+    if not found:  # nothing as far as the search reaches
+        return Answer([], max(radius_m, max_radius), radius_m, 0)
+    if len(within) >= wanted or len(found) == len(within):
+        return Answer(within, radius_m, radius_m, len(within))
+    reach = found[min(wanted, len(found)) - 1].distance_m
+    widened = min(max_radius, max(radius_m, math.ceil(reach / 1000) * 1000))
+    return Answer([r for r in found if r.distance_m <= widened], widened, radius_m, len(within))
+
+
+# What a person under a disaster alert needs nearest: (category, how many, open now only).
+EMERGENCY_NEEDS = (("shelter", 3, False), ("emergency_room", 2, False), ("pharmacy", 2, True))
+
+
+def emergency_facilities(lat, lon, at: datetime | None = None) -> list[Nearby]:
+    """The nearest shelters, emergency rooms and pharmacies open now (at ``at``) from a point,
+    in that order, each as far as ``PLACES_MAX_RADIUS_M``: what the alert pages list."""
+    radius = current_app.config["PLACES_MAX_RADIUS_M"]
+    found: list[Nearby] = []
+    for category, count, open_only in EMERGENCY_NEEDS:
+        if category in categories():
+            found += nearest_places(lat, lon, category, count, radius, open_only=open_only, at=at)
+    return found
+
+
+def category_counts() -> dict[str, int]:
+    """How many places each configured category has; categories without data are left out,
+    so nothing is offered where the city has no data."""
+    rows = db.session.execute(select(Place.category, func.count()).group_by(Place.category))
+    counts = dict(rows.all())
+    return {c: counts[c] for c in categories() if counts.get(c)}
+
+
+def places_in_bbox(bbox: BBox, categories: list[str] | None = None):
     """A ``select()`` of the places inside the box (for a map view), in id order; paginate it."""
-    min_lon, min_lat, max_lon, max_lat = bbox
-    query = select(Place).where(Place.lon.between(min_lon, max_lon), Place.lat.between(min_lat, max_lat))
+    query = select(Place).where(Place.lon.between(bbox.min_lon, bbox.max_lon),
+                                Place.lat.between(bbox.min_lat, bbox.max_lat))
     category_list = validate_categories(categories or [])
     if category_list:
         query = query.where(Place.category.in_(category_list))
@@ -198,18 +288,20 @@ def add_place(category: str, name: str, lat, lon, *, address: str = "", phone: s
 
     lat, lon = validate_point(lat, lon)
     validate_categories([category])
-    attribute_names = validate_attributes([k for k, v in (attributes or {}).items() if v is not None])
+    attributes = attributes or {}
+    attribute_names = validate_attributes([k for k, v in attributes.items() if v is not None])
     if not (name or "").strip():
-        raise ValidationFailed({"name": "Required."})
+        raise ValidationFailed({"name": N_("Required.")})
     district = district_at(lat, lon)
     if district is None:
-        raise ValidationFailed({"lat": "The point is outside the city."})
+        raise ValidationFailed({"lat": N_("The point is outside the city.")})
     with unit_of_work():
-        place = Place(category=category, name=name.strip()[:200], address=address, phone=phone,
-                      lat=lat, lon=lon, lat_band=lat_band(lat), district_code=district.code, hours=hours,
+        place = Place(category=category, name=name.strip()[:200], address=address, phone=clean_phone(phone),
+                      lat=lat, lon=lon, district_code=district.code, hours=hours,
                       attributes={**derived_attributes(hours), **{k: bool(attributes[k]) for k in attribute_names}},
                       details=details or {}, source=source, source_id=source_id or f"manual-{uuid4().hex}",
-                      updated_at=utcnow())
+                      location_precision="exact", updated_at=utcnow())
+        place.refresh_properties()
         db.session.add(place)
     return place
 
@@ -217,7 +309,7 @@ def add_place(category: str, name: str, lat, lon, *, address: str = "", phone: s
 def get_place(place_id: int) -> Place:
     place = db.session.get(Place, place_id)
     if place is None:
-        raise NotFound("No such place.")
+        raise NotFound(N_("No such place."))
     return place
 
 
@@ -257,4 +349,4 @@ def resolve_location(key: str) -> NamedLocation:
     for location in named_locations():
         if location.key == key:
             return location
-    raise ValidationFailed({"near": "Unknown place or district."})
+    raise ValidationFailed({"near": N_("Unknown place or district.")})

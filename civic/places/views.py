@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
@@ -15,6 +16,7 @@ from civic.errors import ValidationFailed
 from civic.forms import apply_errors
 from civic.geo import get_district, validate_point
 from civic.places import service
+from civic.places.matching import dial_number
 from civic.places.opening_hours import DAY, format_span
 
 bp = Blueprint("places", __name__)
@@ -48,12 +50,52 @@ DETAIL_LABELS = {
     "manager": _l("Managed by"),
     "location_use": _l("Located in"),
 }
+# The human name of each source (a dataset's own name), by the importer's source key; the
+# templated keys ("nemc-{kind}", "localdata-{kind}", "geojson-{kind}") by their prefix.
+SOURCE_LABELS = {
+    "toilet-std": _l("National public toilet standard data"),
+    "seoul-toilets": _l("Seoul public toilet list"),
+    "seoul-toilet-poi": _l("Seoul public toilet locations"),
+    "nemc-er-list": _l("Emergency medical institutions list"),
+    "nemc-institutions": _l("NEMC hospital and clinic information"),
+    "nemc": _l("National Emergency Medical Center data"),
+    "moonlight-hospitals": _l("Moonlight children's hospitals"),
+    "pharmacy-list": _l("Pharmacy list"),
+    "seoul-pharmacy-hours": _l("Seoul pharmacy opening hours"),
+    "seoul-wifi": _l("Seoul public Wi-Fi"),
+    "seoul-wifi-addresses": _l("Seoul public Wi-Fi"),
+    "localdata": _l("Local licensing data (LOCALDATA)"),
+    "civil-defence-shelters": _l("Civil defence shelters"),
+    "geojson": _l("Imported map data"),
+    "manual": _l("Added by the city"),
+}
 DAY_LABELS = {"1": _l("Monday"), "2": _l("Tuesday"), "3": _l("Wednesday"), "4": _l("Thursday"),
               "5": _l("Friday"), "6": _l("Saturday"), "7": _l("Sunday"), "holiday": _l("Public holidays")}
 
 
 def category_label(code: str) -> str:
     return str(CATEGORY_LABELS.get(code, code.replace("_", " ")))
+
+
+@bp.app_template_global("place_source_name")
+def source_name(source: str) -> str:
+    """The dataset's name for an importer source key ("seoul-toilets" -> 서울시 공중화장실 현황)."""
+    key = source if source in SOURCE_LABELS else source.rsplit("-", 1)[0]
+    return str(SOURCE_LABELS.get(key, _l("Open data")))
+
+
+@bp.app_template_global("place_source_label")
+def source_label(place) -> str:
+    """'서울시 공중화장실 현황 · 2025-06 기준': the dataset's name and when its data was current."""
+    label = source_name(place.source)
+    date = (place.details or {}).get("data_date")
+    return gettext("%(source)s · as of %(date)s", source=label, date=date) if date else label
+
+
+@bp.app_template_filter("dial")
+def dial(phone: str | None) -> str:
+    """The number a tel: link dials (the first of a field such as 02-2133-0001~6)."""
+    return dial_number(phone)
 
 
 class SearchForm(FlaskForm):
@@ -68,11 +110,11 @@ class SearchForm(FlaskForm):
     wheelchair = BooleanField(_l("Wheelchair accessible only"))
 
 
-def _search_form() -> SearchForm:
+def _search_form(offered: list[str]) -> SearchForm:
     form = SearchForm(request.args)
-    form.category.choices = [(c, category_label(c)) for c in service.categories()]
-    if not form.category.data:
-        form.category.data = service.categories()[0]
+    form.category.choices = [(c, category_label(c)) for c in offered]
+    if form.category.data not in offered:
+        form.category.data = offered[0] if offered else service.categories()[0]
     locale = str(get_locale())
     locations = service.named_locations()
     form.near.choices = {
@@ -96,30 +138,33 @@ def _origin(form: SearchForm):
 
 @bp.route("/places")
 def index():
-    form = _search_form()
-    results, origin, status = None, None, 200
+    offered = list(service.category_counts())
+    form = _search_form(offered)
+    answer, origin, status = None, None, 200
     try:
         origin = _origin(form)
         if origin is not None:
-            results = service.nearest_places(
-                origin[0], origin[1], [form.category.data], PAGE_LIMIT,
-                current_app.config["PLACES_PAGE_RADIUS_M"], open_only=form.open_now.data,
+            answer = service.nearby_answer(
+                origin[0], origin[1], form.category.data, limit=PAGE_LIMIT,
+                radius_m=current_app.config["PLACES_PAGE_RADIUS_M"], open_only=form.open_now.data,
                 attrs=["wheelchair"] if form.wheelchair.data else [],
             )
     except ValidationFailed as exc:
         apply_errors(form, exc)
-        results, status = None, 422
-    return render_template("places/index.html", form=form, results=results, origin=origin,
+        answer, status = None, 422
+    return render_template("places/index.html", form=form, answer=answer, origin=origin,
+                           results=answer.results if answer else None,
                            radius_m=current_app.config["PLACES_PAGE_RADIUS_M"],
                            category=category_label(form.category.data),
-                           other_categories=_other_categories(form) if results is not None else []), status
+                           other_categories=_other_categories(form, offered) if answer is not None else []), status
 
 
-def _other_categories(form: SearchForm) -> list[tuple[str, str]]:
-    """One-tap links to the other categories around the same point."""
-    keep = {name: value for name, value in request.args.items() if name in {"near", "lat", "lon"} and value}
+def _other_categories(form: SearchForm, offered: list[str]) -> list[tuple[str, str]]:
+    """One-tap links to the other categories (those with data) around the same point."""
+    keep: dict[str, Any] = {name: value for name, value in request.args.items()
+                            if name in {"near", "lat", "lon"} and value}
     return [(category_label(code), url_for("places.index", category=code, **keep))
-            for code in service.categories() if code != form.category.data]
+            for code in offered if code != form.category.data]
 
 
 @bp.route("/places/<int:place_id>")
@@ -158,12 +203,17 @@ def _hours_rows(hours: dict | None) -> list[tuple[str, str]]:
 def format_distance(metres: float) -> str:
     if metres < 1000:
         return f"{round(metres):d} m"
+    if metres % 1000 == 0:  # a search radius: "3 km", not "3.0 km"
+        return f"{int(metres) // 1000} km"
     return f"{metres / 1000:.1f} km"
 
 
 @bp.app_template_global("place_directions_url")
 def directions_url(place) -> str:
-    """Kakao Map route to the place (opens the app on phones that have it)."""
+    """Kakao Map route to the place (opens the app on phones that have it); a place known only
+    to its dong is searched by name and address instead of routed to the dong's point."""
+    if place.location_precision != "exact":
+        return f"https://map.kakao.com/link/search/{quote(f'{place.name} {place.address}'.strip(), safe='')}"
     return f"https://map.kakao.com/link/to/{quote(place.name, safe='')},{place.lat},{place.lon}"
 
 

@@ -3,31 +3,18 @@ and the Open311 GeoReport v2 face."""
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask
-
-DEFAULTS = {
-    "REPORTS_DUPLICATE_RADIUS_M": (float, "50"),
-    "REPORTS_FALLBACK_DEPARTMENT": (str, "CIVIL-AFFAIRS"),
-    "OPEN311_JURISDICTION": (str, "seoul.go.kr"),
-    "OPEN311_CONTACT": (str, "Seoul Dasan Call Center 120"),
-    "OPEN311_KEY_SERVICE": (str, "Ask the city for an api_key (issued with flask api-clients create)."),
-    "OPEN311_CHANGESET": (str, "2026-11-27T00:00:00+09:00"),
-    "OPEN311_MAX_RESULTS": (int, "1000"),
-    "OPEN311_MAX_WINDOW_DAYS": (int, "90"),
-}
 
 
 def init_app(app: Flask) -> None:
     from civic.api import register_api
     from civic.errors import register_error_format
     from civic.extensions import csrf
-    from civic.reports import api, cli, open311, views
+    from civic.reports import api, cli, map_views, open311, staff_views, views
 
-    for name, (kind, default) in DEFAULTS.items():
-        app.config.setdefault(name, kind(os.environ.get(name, default)))
     app.register_blueprint(views.bp)
+    app.register_blueprint(map_views.bp)
+    app.register_blueprint(staff_views.bp)
     csrf.exempt(open311.bp)             # machine clients authenticate with api_key
     app.register_blueprint(open311.bp)
     register_error_format("/open311/", open311.error_response)

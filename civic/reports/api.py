@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import request, url_for
-from marshmallow import ValidationError
 
 from civic import geo
-from civic.accounts.auth import current_user, login_required
+from civic.accounts.auth import current_user, login_required, signed_in_user
 from civic.api import make_blueprint
 from civic.api.pagination import PageArgs, page_headers
-from civic.errors import ValidationFailed
-from civic.reports import maps, service
+from civic.api.requests import IDEMPOTENCY_DOC, idempotency_key, read_body
+from civic.reports import handling, maps, service
+from civic.reports.catalogue import attributes_from_form
 from civic.reports.schemas import (
     DuplicateQuery,
     MapSchema,
@@ -22,6 +22,12 @@ from civic.reports.schemas import (
     report_feature,
 )
 
+
+def _form_attributes(form) -> dict:
+    answers = attributes_from_form(form)
+    return {"attributes": answers} if answers else {}
+
+
 bp = make_blueprint("reports_api", __name__, description="Community reports and themed maps (GeoJSON)")
 
 MULTIPART_DOC = {"requestBody": {"content": {
@@ -31,26 +37,6 @@ MULTIPART_DOC = {"requestBody": {"content": {
         "address": {"type": "string"}, "description": {"type": "string"},
         "photos": {"type": "array", "items": {"type": "string", "format": "binary"}, "maxItems": 3}}}},
 }}}
-
-
-def _load(schema, data) -> dict:
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        errors = {k: (v[0] if isinstance(v, list) else str(v)) for k, v in exc.messages.items()}
-        raise ValidationFailed(errors) from None
-
-
-def _form_or_json(schema) -> tuple[dict, list]:
-    """JSON body, or multipart form fields plus uploaded files."""
-    if request.mimetype == "multipart/form-data" or request.mimetype == "application/x-www-form-urlencoded":
-        raw = {k: v for k, v in request.form.items() if v != ""}
-        attributes = {k[10:-1]: v for k, v in request.form.items() if k.startswith("attribute[") and k.endswith("]")}
-        if attributes:
-            raw["attributes"] = attributes
-        files = [f for f in request.files.getlist("photos") + request.files.getlist("photo") if f and f.filename]
-        return _load(schema, raw), files
-    return _load(schema, request.get_json(silent=True) or {}), []
 
 
 @bp.route("/report-services")
@@ -67,25 +53,27 @@ def list_reports(args):
     """Public reports, filtered by bbox, status, service and district."""
     filters = service.ReportFilters(status=args.get("status"), service_code=args.get("service_code"),
                                     district_code=args.get("district_code"),
-                                    bbox=service.parse_bbox(args.get("bbox")))
+                                    bbox=geo.parse_bbox(args.get("bbox")))
     page = service.list_reports(filters, args["page"], args["per_page"])
     body = geo.feature_collection([report_feature(r) for r in page.items])
     return body, 200, page_headers(page)
 
 
 @bp.route("/reports", methods=["POST"])
-@bp.doc(security=[{"bearerAuth": []}], **MULTIPART_DOC)
+@bp.doc(security=[{"bearerAuth": []}], parameters=[IDEMPOTENCY_DOC], **MULTIPART_DOC)
 @bp.response(201, description="The new report as a GeoJSON Feature")
 @login_required
 def create_report():
-    """File a report (JSON, or multipart with up to 3 photos in `photos`)."""
-    data, files = _form_or_json(ReportInput())
+    """File a report (JSON, or multipart with up to 3 photos in `photos`). Safe to retry with an
+    `Idempotency-Key`."""
+    key = idempotency_key()
+    data, files = read_body(ReportInput(), files=("photos", "photo"), form_extra=_form_attributes)
     location = service.resolve_location(data.get("lat"), data.get("lon"), data.get("address"),
                                         data.get("district_code"))
     report = service.create_report(
         service_code=data["service_code"], location=location, description=data["description"],
         attributes=data["attributes"], photos=[f.stream for f in files], reporter=current_user(),
-        show_name=data["show_name"], public_name=data.get("public_name"))
+        show_name=data["show_name"], public_name=data.get("public_name"), client_token=key)
     return report_feature(report, with_updates=True), 201, {
         "Location": url_for("reports_api.get_report", report_id=report.id)}
 
@@ -114,9 +102,9 @@ def follow(report_id):
     """Follow (POST) or stop following (DELETE) a report's updates."""
     report = service.get_report(report_id)
     if request.method == "DELETE":
-        service.unfollow(current_user(), report)
+        service.unfollow(signed_in_user(), report)
     else:
-        service.follow(current_user(), report)
+        service.follow(signed_in_user(), report)
     return "", 204
 
 
@@ -128,7 +116,7 @@ def follow(report_id):
 def post_update(args, report_id):
     """Staff of the routed department: public update text and/or status change."""
     report = service.get_report(report_id)
-    service.post_update(current_user(), report, args["text"], args.get("status"), args.get("close_reason"))
+    handling.post_update(signed_in_user(), report, args["text"], args.get("status"), args.get("close_reason"))
     return report_feature(report, with_updates=True), 201
 
 
@@ -142,7 +130,7 @@ def list_maps(args):
 
 
 def _photo_url(name: str) -> str:
-    return url_for("reports.map_photo", name=name, _external=True)
+    return url_for("maps.photo", name=name, _external=True)
 
 
 @bp.route("/maps/<slug>")
@@ -159,8 +147,8 @@ def get_map(slug):
 def add_point(slug):
     """Add a point (JSON or multipart with one `photo`)."""
     cmap = maps.get_map(slug)
-    data, files = _form_or_json(PointInput())
-    point = maps.add_point(current_user(), cmap, category=data["category"], name=data["name"], lat=data["lat"],
+    data, files = read_body(PointInput(), files=("photos", "photo"))
+    point = maps.add_point(signed_in_user(), cmap, category=data["category"], name=data["name"], lat=data["lat"],
                            lon=data["lon"], note=data["note"], photo=files[0].stream if files else None)
     return geo.point_feature(point.lon, point.lat, {"name": point.name, "category": point.category,
                                                     "note": point.note, "state": point.state}, id=point.id), 201

@@ -9,12 +9,11 @@ from sqlalchemy import select
 
 from civic import audit, geo
 from civic.accounts.models import Department, User
-from civic.accounts.service import require_role
+from civic.accounts.service import district_office_code, require_role
 from civic.db import unit_of_work
-from civic.errors import Conflict, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.reports.models import RoutingRule, Service
-from civic.reports.text import N_
 
 ATTRIBUTE_TYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 
@@ -29,29 +28,30 @@ def list_services(active_only: bool = True) -> list[Service]:
 def get_service(code: str, *, active_only: bool = True) -> Service:
     service = db.session.scalar(select(Service).where(Service.code == str(code or "")))
     if service is None or (active_only and not service.active):
-        raise NotFound(f"Unknown service code {code!r}.")
+        raise NotFound(N_("Unknown service code %(code)s.", code=code))
     return service
 
 
 def validate_attribute_definitions(definitions) -> list[dict]:
     """Check a list of Open311 attribute definitions (for admins editing the catalogue)."""
     if not isinstance(definitions, list):
-        raise ValidationFailed({"attributes": "Must be a list."})
+        raise ValidationFailed({"attributes": N_("Must be a list.")})
     seen = set()
     clean = []
     for i, item in enumerate(definitions):
         if not isinstance(item, dict) or not str(item.get("code") or "").strip():
-            raise ValidationFailed({f"attributes.{i}": "Each attribute needs a code."})
+            raise ValidationFailed({f"attributes.{i}": N_("Each attribute needs a code.")})
         code = str(item["code"]).strip()
         if code in seen:
-            raise ValidationFailed({f"attributes.{i}": f"Duplicate attribute code {code}."})
+            raise ValidationFailed({f"attributes.{i}": N_("Duplicate attribute code %(code)s.", code=code)})
         seen.add(code)
         datatype = item.get("datatype", "string")
         if datatype not in ATTRIBUTE_TYPES:
-            raise ValidationFailed({f"attributes.{i}": f"datatype must be one of {', '.join(ATTRIBUTE_TYPES)}."})
+            raise ValidationFailed({f"attributes.{i}": N_("datatype must be one of %(values)s.",
+                                                        values=", ".join(ATTRIBUTE_TYPES))})
         values = item.get("values") or []
         if datatype.endswith("valuelist") and not values:
-            raise ValidationFailed({f"attributes.{i}": "A value list needs values."})
+            raise ValidationFailed({f"attributes.{i}": N_("A value list needs values.")})
         clean.append({
             "code": code, "variable": bool(item.get("variable", True)), "datatype": datatype,
             "required": bool(item.get("required", False)),
@@ -71,15 +71,15 @@ def upsert_service(actor: User | None, code: str, **fields) -> Service:
         require_role(actor, "admin")
     code = (code or "").strip()
     if not re.fullmatch(r"[a-z0-9_\-]{1,40}", code):
-        raise ValidationFailed({"code": "Use 1-40 lowercase letters, digits, '-' or '_'."})
+        raise ValidationFailed({"code": N_("Use 1-40 lowercase letters, digits, '-' or '_'.")})
     if "attributes" in fields:
         fields["attributes"] = validate_attribute_definitions(fields["attributes"])
     with unit_of_work():
         service = db.session.scalar(select(Service).where(Service.code == code))
         created = service is None
-        if created:
+        if service is None:
             if not fields.get("name_ko") or not fields.get("name_en"):
-                raise ValidationFailed({"name_ko": "A new service needs Korean and English names."})
+                raise ValidationFailed({"name_ko": N_("A new service needs Korean and English names.")})
             service = Service(code=code)
             db.session.add(service)
         for key, value in fields.items():
@@ -88,6 +88,19 @@ def upsert_service(actor: User | None, code: str, **fields) -> Service:
             audit.record(actor, "report_service.created" if created else "report_service.updated",
                          "report_service", code, fields=sorted(fields))
     return service
+
+
+def attributes_from_form(form) -> dict[str, str | list[str]]:
+    """The answers in a form's ``attribute[code]`` fields, read the same way on every face (the
+    pages, the multipart API, Open311): a repeated field (a multivaluelist) gives a list, a
+    single one its value; empty ones are left out. ``check_attributes`` then validates them."""
+    answers: dict[str, str | list[str]] = {}
+    for key in form:
+        if key.startswith("attribute[") and key.endswith("]"):
+            values = [v for v in form.getlist(key) if v != ""]
+            if values:
+                answers[key[10:-1]] = values if len(values) > 1 else values[0]
+    return answers
 
 
 def check_attributes(service: Service, given: dict | None) -> dict:
@@ -116,7 +129,7 @@ def check_attributes(service: Service, given: dict | None) -> dict:
             try:
                 float(values[0])
             except ValueError:
-                errors[f"attribute[{code}]"] = "Must be a number."
+                errors[f"attribute[{code}]"] = N_("Must be a number.")
                 continue
             answers[code] = values[0]
         else:
@@ -138,13 +151,13 @@ def route_report(service_code: str, district_code: str | None) -> Department:
     for key in ((service_code, district_code), (service_code, ""), ("", district_code), ("", "")):
         if key in rules:
             return rules[key].department
-    fallbacks = [f"GU-{district_code}"] if district_code else []
+    fallbacks = [district_office_code(district_code)] if district_code else []
     fallbacks.append(current_app.config["REPORTS_FALLBACK_DEPARTMENT"])
     for code in fallbacks:
         department = db.session.scalar(select(Department).where(Department.code == code))
         if department is not None:
             return department
-    raise Conflict("No department can receive this report; load the default data (flask seed).")
+    raise Conflict(N_("No department can receive this report; load the default data (flask seed)."))
 
 
 def list_routing_rules() -> list[RoutingRule]:
@@ -173,7 +186,7 @@ def set_routing_rule(actor: User | None, service_code: str, district_code: str,
         else:
             department = db.session.scalar(select(Department).where(Department.code == department_code))
             if department is None:
-                raise ValidationFailed({"department_code": f"Unknown department {department_code!r}."})
+                raise ValidationFailed({"department_code": N_("Unknown department %(code)s.", code=department_code)})
             if rule is None:
                 rule = RoutingRule(service_code=service_code, district_code=district_code)
                 db.session.add(rule)

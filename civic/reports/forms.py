@@ -44,7 +44,7 @@ class RoutingForm(FlaskForm):
 
 class MapForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
-    slug = StringField(_l("Web address (lowercase letters, digits, hyphens)"), validators=[InputRequired()])
+    slug = StringField(_l("Web address (optional)"), validators=[Optional(), Length(max=60)])
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
     categories = TextAreaField(_l("Categories of points (one per line)"), validators=[InputRequired()])
     contribution = RadioField(_l("Who may add points"), default="open",

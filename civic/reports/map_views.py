@@ -1,42 +1,44 @@
-"""Themed community map pages (on the reports blueprint)."""
+"""Themed community map pages."""
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from civic.accounts.auth import current_user, login_required
-from civic.errors import DomainError, ValidationFailed
+from civic.accounts.auth import current_user, login_required, signed_in_user
+from civic.errors import DomainError, ValidationFailed, translate
 from civic.forms import apply_errors
 from civic.reports import maps
 from civic.reports.forms import InviteForm, MapForm, PointForm
-from civic.reports.views import _send_upload, bp
+from civic.uploads import send_upload
+
+bp = Blueprint("maps", __name__)
 
 
 @bp.route("/maps")
-def maps_index():
+def index():
     page = maps.list_maps(request.args.get("page", 1, type=int))
     return render_template("reports/maps.html", page=page)
 
 
 @bp.route("/maps/new", methods=["GET", "POST"])
 @login_required
-def map_new():
+def new():
     form = MapForm()
     if form.validate_on_submit():
         try:
-            cmap = maps.create_map(current_user(), form.slug.data, form.title.data, form.description.data,
+            cmap = maps.create_map(signed_in_user(), form.slug.data, form.title.data, form.description.data,
                                    form.categories.data, form.contribution.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
             flash(_("Your map was created. Add the first points."), "success")
-            return redirect(url_for("reports.map_detail", slug=cmap.slug))
+            return redirect(url_for("maps.detail", slug=cmap.slug))
     return render_template("reports/map_new.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/maps/<slug>")
-def map_detail(slug):
+def detail(slug):
     cmap = maps.get_map(slug)
     user = current_user()
     category = request.args.get("category") or None
@@ -47,9 +49,9 @@ def map_detail(slug):
 
 
 @bp.route("/maps/<slug>.geojson")
-def map_geojson(slug):
+def geojson(slug):
     cmap = maps.get_map(slug)
-    data = maps.map_geojson(cmap, lambda name: url_for("reports.map_photo", name=name, _external=True))
+    data = maps.map_geojson(cmap, lambda name: url_for("maps.photo", name=name, _external=True))
     response = jsonify(data)
     response.mimetype = "application/geo+json"
     response.headers["Content-Disposition"] = f'inline; filename="{cmap.slug}.geojson"'
@@ -65,7 +67,7 @@ def point_new(slug):
     if form.validate_on_submit():
         photo = form.photo.data if form.photo.data and form.photo.data.filename else None
         try:
-            point = maps.add_point(current_user(), cmap, category=form.category.data, name=form.name.data,
+            point = maps.add_point(signed_in_user(), cmap, category=form.category.data, name=form.name.data,
                                    lat=form.lat.data, lon=form.lon.data, note=form.note.data,
                                    photo=photo.stream if photo else None)
         except ValidationFailed as exc:
@@ -73,10 +75,10 @@ def point_new(slug):
         else:
             flash(_("The point was added.") if point.state == "published"
                   else _("Thank you. The point will appear once the map's owner approves it."), "success")
-            return redirect(url_for("reports.map_detail", slug=cmap.slug))
+            return redirect(url_for("maps.detail", slug=cmap.slug))
     elif request.method == "GET" and not maps.can_contribute(current_user(), cmap):
         flash(_("This map takes points from invited contributors only."), "error")
-        return redirect(url_for("reports.map_detail", slug=cmap.slug))
+        return redirect(url_for("maps.detail", slug=cmap.slug))
     return render_template("reports/point_new.html", cmap=cmap, form=form), 422 if form.errors else 200
 
 
@@ -84,27 +86,27 @@ def point_new(slug):
 @login_required
 def point_moderate(slug, point_id):
     cmap = maps.get_map(slug)
-    maps.moderate_point(current_user(), cmap, point_id, request.form.get("state", ""))
+    maps.moderate_point(signed_in_user(), cmap, point_id, request.form.get("state", ""))
     flash(_("The point was updated."), "success")
-    return redirect(url_for("reports.map_detail", slug=cmap.slug))
+    return redirect(url_for("maps.detail", slug=cmap.slug))
 
 
 @bp.route("/maps/<slug>/invite", methods=["POST"])
 @login_required
-def map_invite(slug):
+def invite(slug):
     cmap = maps.get_map(slug)
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            maps.invite(current_user(), cmap, form.email.data)
+            maps.invite(signed_in_user(), cmap, form.email.data)
         except DomainError as exc:
-            flash(next(iter(exc.errors.values()), exc.detail), "error")
+            flash(translate(next(iter(exc.errors.values()), exc.detail)), "error")
         else:
             flash(_("The contributor was invited."), "success")
-    return redirect(url_for("reports.map_detail", slug=cmap.slug))
+    return redirect(url_for("maps.detail", slug=cmap.slug))
 
 
 @bp.route("/maps/photos/<name>")
-def map_photo(name):
+def photo(name):
     maps.point_photo(name)
-    return _send_upload(name)
+    return send_upload(name)

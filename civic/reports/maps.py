@@ -8,6 +8,7 @@ invited contributors and staff may add points.
 from __future__ import annotations
 
 import re
+import uuid
 
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from civic.accounts.models import User
 from civic.accounts.service import find_user_by_email, require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work
-from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.reports.models import CONTRIBUTION_MODES, POINT_STATES, CommunityMap, MapContributor, MapPoint
 from civic.reports.text import plain_text
@@ -35,38 +36,60 @@ def _clean_categories(raw) -> list[str]:
     return cats
 
 
-def create_map(owner: User, slug: str, title: str, description: str = "", categories=(),
+def _slug_from_title(title: str) -> str:
+    """An address from the title's Latin letters and digits ("Safe toilets 2" -> safe-toilets-2),
+    or "" when it has too few of them (a Korean title): the map is then addressed by its id."""
+    candidate = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
+    if not SLUG.fullmatch(candidate) or candidate.isdigit():
+        return ""
+    if db.session.scalar(select(CommunityMap.id).where(CommunityMap.slug == candidate)):
+        return ""
+    return candidate
+
+
+def create_map(owner: User, slug: str | None, title: str, description: str = "", categories=(),
                contribution: str = "open") -> CommunityMap:
+    """A new themed map. The web address (``slug``) is optional: without one it is derived from
+    the title, or is ``map-<id>``."""
     require_role(owner, "citizen")
     slug = (slug or "").strip().lower()
     title = plain_text(title)
     categories = _clean_categories(categories)
     errors = {}
-    if not SLUG.fullmatch(slug):
-        errors["slug"] = "Use 3-60 lowercase letters, digits and hyphens."
+    if slug and (not SLUG.fullmatch(slug) or slug.isdigit() or re.fullmatch(r"map-\d+", slug)):
+        errors["slug"] = N_("Use 3-60 lowercase letters, digits and hyphens.")
     if not title or len(title) > 200:
-        errors["title"] = "Give a title of 1 to 200 characters."
+        errors["title"] = N_("Give a title of 1 to 200 characters.")
     if len(plain_text(description)) > 4000:
-        errors["description"] = "Use at most 4000 characters."
+        errors["description"] = N_("Use at most %(n)d characters.", n=4000)
     if not categories or len(categories) > 20:
-        errors["categories"] = "Give 1 to 20 categories."
+        errors["categories"] = N_("Give 1 to 20 categories.")
     if contribution not in CONTRIBUTION_MODES:
-        errors["contribution"] = "Choose open or invite-only."
-    if not errors.get("slug") and db.session.scalar(select(CommunityMap.id).where(CommunityMap.slug == slug)):
-        errors["slug"] = "This address is taken."
+        errors["contribution"] = N_("Choose open or invite-only.")
+    if slug and not errors.get("slug") and db.session.scalar(select(CommunityMap.id).where(CommunityMap.slug == slug)):
+        errors["slug"] = N_("This address is taken.")
     if errors:
         raise ValidationFailed(errors)
+    slug = slug or _slug_from_title(title)
     with unit_of_work():
-        cmap = CommunityMap(slug=slug, title=title, description=plain_text(description),
-                            categories=categories, contribution=contribution, owner=owner)
+        cmap = CommunityMap(slug=slug or f"new-{uuid.uuid4().hex[:12]}", title=title,
+                            description=plain_text(description), categories=categories,
+                            contribution=contribution, owner=owner)
         db.session.add(cmap)
+        if not slug:
+            db.session.flush()
+            cmap.slug = f"map-{cmap.id}"
     return cmap
 
 
-def get_map(slug: str) -> CommunityMap:
-    cmap = db.session.scalar(select(CommunityMap).where(CommunityMap.slug == str(slug)))
+def get_map(ref: str) -> CommunityMap:
+    """A map by its address, or by its id (every map answers at /maps/<id> too)."""
+    ref = str(ref)
+    cmap = db.session.scalar(select(CommunityMap).where(CommunityMap.slug == ref))
+    if cmap is None and ref.isdigit() and len(ref) < 10:
+        cmap = db.session.get(CommunityMap, int(ref))
     if cmap is None:
-        raise NotFound("No such map.")
+        raise NotFound(N_("No such map."))
     return cmap
 
 
@@ -104,15 +127,15 @@ def add_point(user: User, cmap: CommunityMap, *, category: str, name: str, lat, 
               photo=None) -> MapPoint:
     require_role(user, "citizen")
     if not can_contribute(user, cmap):
-        raise Forbidden("This map takes points from invited contributors only.")
+        raise Forbidden(N_("This map takes points from invited contributors only."))
     name, note = plain_text(name), plain_text(note)
     errors = {}
     if category not in cmap.categories:
-        errors["category"] = "Choose one of the map's categories."
+        errors["category"] = N_("Choose one of the map's categories.")
     if not name or len(name) > 200:
-        errors["name"] = "Give a name of 1 to 200 characters."
+        errors["name"] = N_("Give a name of 1 to 200 characters.")
     if len(note) > 2000:
-        errors["note"] = "Use at most 2000 characters."
+        errors["note"] = N_("Use at most %(n)d characters.", n=2000)
     try:
         lat, lon = geo.validate_point(lat, lon)
     except ValidationFailed as exc:
@@ -137,15 +160,15 @@ def add_point(user: User, cmap: CommunityMap, *, category: str, name: str, lat, 
 def moderate_point(user: User, cmap: CommunityMap, point_id: int, state: str) -> MapPoint:
     """Publish, hide (or with ``state="deleted"`` remove) a point: the owner and staff only."""
     if user is None:
-        raise Forbidden("Sign in to moderate.")
+        raise Forbidden(N_("Sign in to moderate."))
     if not can_moderate(user, cmap):
-        raise Forbidden("Only the map's owner and staff moderate its points.")
+        raise Forbidden(N_("Only the map's owner and staff moderate its points."))
     point = db.session.get(MapPoint, int(point_id))
     if point is None or point.map_id != cmap.id:
-        raise NotFound("No such point.")
+        raise NotFound(N_("No such point."))
     if state not in POINT_STATES and state != "deleted":
-        raise ValidationFailed({"state": "Choose published, hidden or deleted."})
-    photo = (point.photo_name, point.photo_thumb_name)
+        raise ValidationFailed({"state": N_("Choose published, hidden or deleted.")})
+    photo_name, thumb_name = point.photo_name, point.photo_thumb_name
     with unit_of_work():
         if state == "deleted":
             db.session.delete(point)
@@ -153,19 +176,19 @@ def moderate_point(user: User, cmap: CommunityMap, point_id: int, state: str) ->
             point.state = state
         if user.is_staff and user.id != cmap.owner_id:
             audit.record(user, f"map_point.{state}", "map_point", point_id, map=cmap.slug)
-    if state == "deleted" and photo[0]:
-        uploads.delete_image(*photo)
+    if state == "deleted" and photo_name:
+        uploads.delete_image(photo_name, thumb_name)
     return point
 
 
 def invite(owner: User, cmap: CommunityMap, email: str) -> MapContributor:
     if not can_moderate(owner, cmap):
-        raise Forbidden("Only the map's owner and staff invite contributors.")
+        raise Forbidden(N_("Only the map's owner and staff invite contributors."))
     user = find_user_by_email((email or "").strip())
     if user is None:
-        raise ValidationFailed({"email": "No account uses this e-mail address."})
+        raise ValidationFailed({"email": N_("No account uses this e-mail address.")})
     if is_contributor(user, cmap):
-        raise Conflict("Already a contributor.")
+        raise Conflict(N_("Already a contributor."))
     with unit_of_work():
         row = MapContributor(map_id=cmap.id, user_id=user.id)
         db.session.add(row)
@@ -194,5 +217,5 @@ def point_photo(name: str) -> MapPoint:
     point = db.session.scalar(select(MapPoint).where(
         or_(MapPoint.photo_name == name, MapPoint.photo_thumb_name == name)))
     if point is None or point.state != "published":
-        raise NotFound("No such photo.")
+        raise NotFound(N_("No such photo."))
     return point

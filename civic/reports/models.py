@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.accounts.models import ApiClient, Department, User
 from civic.db import IdMixin, TimestampMixin, utcnow
-from civic.extensions import db
+from civic.extensions import Model
 
 STATUSES = ("open", "acknowledged", "in_progress", "closed")
 CLOSE_REASONS = ("fixed", "duplicate", "not_responsible", "no_action")
@@ -17,7 +17,7 @@ CONTRIBUTION_MODES = ("open", "invite")
 POINT_STATES = ("published", "pending", "hidden")
 
 
-class Service(IdMixin, TimestampMixin, db.Model):
+class Service(IdMixin, TimestampMixin, Model):
     """A report category; ``attributes`` are Open311 attribute definitions (extra questions)."""
 
     __tablename__ = "report_services"
@@ -40,7 +40,7 @@ class Service(IdMixin, TimestampMixin, db.Model):
         return self.description_en if locale == "en" else self.description_ko
 
 
-class RoutingRule(IdMixin, TimestampMixin, db.Model):
+class RoutingRule(IdMixin, TimestampMixin, Model):
     """Service + district -> department. Empty service or district means "any"."""
 
     __tablename__ = "report_routing_rules"
@@ -54,7 +54,7 @@ class RoutingRule(IdMixin, TimestampMixin, db.Model):
     department: Mapped[Department] = relationship()
 
 
-class Report(IdMixin, TimestampMixin, db.Model):
+class Report(IdMixin, TimestampMixin, Model):
     __tablename__ = "reports"
     __table_args__ = (
         Index("ix_reports_service_status", "service_id", "status"),
@@ -102,7 +102,7 @@ class Report(IdMixin, TimestampMixin, db.Model):
         return self.status != "closed"
 
 
-class ReportPhoto(IdMixin, TimestampMixin, db.Model):
+class ReportPhoto(IdMixin, TimestampMixin, Model):
     __tablename__ = "report_photos"
 
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
@@ -114,7 +114,7 @@ class ReportPhoto(IdMixin, TimestampMixin, db.Model):
     report: Mapped[Report] = relationship(back_populates="photos")
 
 
-class ReportUpdate(IdMixin, TimestampMixin, db.Model):
+class ReportUpdate(IdMixin, TimestampMixin, Model):
     """A public timeline entry: text and/or a status change."""
 
     __tablename__ = "report_updates"
@@ -129,7 +129,7 @@ class ReportUpdate(IdMixin, TimestampMixin, db.Model):
     report: Mapped[Report] = relationship(back_populates="updates")
 
 
-class ReportFollower(IdMixin, TimestampMixin, db.Model):
+class ReportFollower(IdMixin, TimestampMixin, Model):
     __tablename__ = "report_followers"
     __table_args__ = (UniqueConstraint("report_id", "user_id", name="uq_report_followers_report_user"),)
 
@@ -139,7 +139,7 @@ class ReportFollower(IdMixin, TimestampMixin, db.Model):
     user: Mapped[User] = relationship()
 
 
-class CommunityMap(IdMixin, TimestampMixin, db.Model):
+class CommunityMap(IdMixin, TimestampMixin, Model):
     __tablename__ = "community_maps"
 
     slug: Mapped[str] = mapped_column(String(60), unique=True)
@@ -154,7 +154,7 @@ class CommunityMap(IdMixin, TimestampMixin, db.Model):
         back_populates="map", cascade="all, delete-orphan", order_by="MapPoint.id")
 
 
-class MapContributor(IdMixin, TimestampMixin, db.Model):
+class MapContributor(IdMixin, TimestampMixin, Model):
     """Invited contributor of a map (needed for invite-only maps; trusted on open maps)."""
 
     __tablename__ = "map_contributors"
@@ -166,7 +166,7 @@ class MapContributor(IdMixin, TimestampMixin, db.Model):
     user: Mapped[User] = relationship()
 
 
-class MapPoint(IdMixin, TimestampMixin, db.Model):
+class MapPoint(IdMixin, TimestampMixin, Model):
     __tablename__ = "map_points"
 
     map_id: Mapped[int] = mapped_column(ForeignKey("community_maps.id", ondelete="CASCADE"), index=True)

@@ -7,20 +7,47 @@ Open311 knows two statuses: every civic status but ``closed`` is ``open``.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Response, current_app, json, request, url_for
 from flask_babel import get_locale
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from civic.accounts.service import client_for_key
-from civic.errors import Forbidden, NotFound, ValidationFailed
+from civic.errors import N_, Forbidden, NotFound, ValidationFailed
+from civic.extensions import db
 from civic.reports import service
+from civic.reports.catalogue import attributes_from_form
 from civic.reports.models import Report, Service
+from civic.timezone import local_zone
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 FORMATS = "any(json,xml)"
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
+
+
+# --- search (the GET requests query) -------------------------------------------------------
+
+def search_requests(*, ids: list[int] | None = None, service_codes: list[str] | None = None,
+                    statuses: list[str] | None = None, start: datetime | None = None,
+                    end: datetime | None = None, limit: int = 1000) -> list[Report]:
+    """Open311 GET requests: by ids (other filters ignored), else by code, status and window.
+    Open311 knows only open and closed; every state but ``closed`` is open."""
+    query = select(Report)
+    if ids:
+        query = query.where(Report.id.in_(ids))
+    else:
+        if service_codes:
+            query = query.join(Service).where(Service.code.in_(service_codes))
+        if statuses and set(statuses) != {"open", "closed"}:
+            query = query.where(Report.status == "closed" if statuses == ["closed"] else Report.status != "closed")
+        if start:
+            query = query.where(Report.created_at >= start)
+        if end:
+            query = query.where(Report.created_at <= end)
+    query = query.options(selectinload(Report.updates), selectinload(Report.photos))
+    return list(db.session.scalars(query.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)))
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -82,7 +109,7 @@ def error_response(status: int, title: str, detail: str, errors: dict) -> Respon
 def _iso(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).isoformat(timespec="seconds")
+    return value.astimezone(local_zone()).isoformat(timespec="seconds")
 
 
 def _locale() -> str:
@@ -111,6 +138,7 @@ def definition_json(svc: Service, locale: str) -> dict:
 
 def request_json(report: Report, locale: str) -> dict:
     notes = next((u.text for u in reversed(report.updates) if u.text), None)
+    media: str | None
     if report.photos:
         media = url_for("reports.photo", name=report.photos[0].name, _external=True)
     else:
@@ -139,7 +167,7 @@ def request_json(report: Report, locale: str) -> dict:
 def _check_jurisdiction() -> None:
     given = request.values.get("jurisdiction_id")
     if given and given != current_app.config["OPEN311_JURISDICTION"]:
-        raise NotFound(f"jurisdiction_id {given} not found.")
+        raise NotFound(N_("jurisdiction_id %(given)s not found.", given=given))
 
 
 # --- endpoints -----------------------------------------------------------------------------
@@ -181,9 +209,9 @@ def _parse_datetime(name: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(raw.strip().replace(" ", "+"))
     except ValueError:
-        raise ValidationFailed({name: "Use a W3C (ISO 8601) date-time, e.g. 2026-11-27T09:00:00+09:00."}) from None
+        raise ValidationFailed({name: N_("Use a W3C (ISO 8601) date-time, e.g. 2026-11-27T09:00:00+09:00.")}) from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        value = value.replace(tzinfo=local_zone())
     return value
 
 
@@ -199,23 +227,23 @@ def list_requests(fmt):
     ids = _parse_list("service_request_id")
     if ids:
         if not all(i.isdigit() for i in ids):
-            raise ValidationFailed({"service_request_id": "Give numeric ids separated by commas."})
-        reports = service.search_requests(ids=[int(i) for i in ids], limit=limit)
+            raise ValidationFailed({"service_request_id": N_("Give numeric ids separated by commas.")})
+        reports = search_requests(ids=[int(i) for i in ids], limit=limit)
         return render(fmt, "service_requests", "request", [request_json(r, locale) for r in reports])
     statuses = _parse_list("status")
     if any(s not in ("open", "closed") for s in statuses):
-        raise ValidationFailed({"status": "Use open, closed or both (comma separated)."})
+        raise ValidationFailed({"status": N_("Use open, closed or both (comma separated).")})
     window = timedelta(days=current_app.config["OPEN311_MAX_WINDOW_DAYS"])
     start, end = _parse_datetime("start_date"), _parse_datetime("end_date")
     if end is None:
-        end = start + window if start else datetime.now(ZoneInfo("UTC"))
+        end = start + window if start else datetime.now(UTC)
     if start is None:
         start = end - window
     if start > end:
         raise ValidationFailed({"start_date": "start_date must be before end_date."})
     if end - start > window:
-        raise ValidationFailed({"end_date": f"The date range may not span more than {window.days} days."})
-    reports = service.search_requests(service_codes=_parse_list("service_code"), statuses=statuses,
+        raise ValidationFailed({"end_date": N_("The date range may not span more than %(n)d days.", n=window.days)})
+    reports = search_requests(service_codes=_parse_list("service_code"), statuses=statuses,
                                       start=start, end=end, limit=limit)
     return render(fmt, "service_requests", "request", [request_json(r, locale) for r in reports])
 
@@ -240,22 +268,18 @@ def create_request(fmt):
     # Only from the body: a key in the query string would end up in access logs.
     client = client_for_key(form.get("api_key"))
     if client is None:
-        raise Forbidden("Invalid api_key received -- can't proceed with create_request.")
+        raise Forbidden(N_("Invalid api_key received -- can't proceed with create_request."))
     _check_jurisdiction()
     code = form.get("service_code", "").strip()
     if not code:
         raise ValidationFailed({"service_code": "service_code is required."})
     svc = service.get_service(code)
     if not (form.get("lat") or form.get("long") or form.get("address_string") or form.get("address_id")):
-        raise ValidationFailed({"lat": "Give lat and long, address_string or address_id."})
+        raise ValidationFailed({"lat": N_("Give lat and long, address_string or address_id.")})
     location = service.resolve_location(form.get("lat"), form.get("long"),
                                         form.get("address_string") or form.get("address_id"),
                                         lat_field="lat", lon_field="long")
-    attributes = {}
-    for key in form:
-        if key.startswith("attribute[") and key.endswith("]"):
-            values = form.getlist(key)
-            attributes[key[10:-1]] = values if len(values) > 1 else values[0]
+    attributes = attributes_from_form(form)
     # Many Open311 clients (e.g. FixMyStreet's) upload the photo itself as multipart ``media``.
     media = [f.stream for f in request.files.getlist("media") if f and f.filename]
     report = service.create_report(

@@ -56,7 +56,8 @@ class ServiceSchema(Schema):
 
 
 class MapSchema(Schema):
-    slug = fields.String()
+    id = fields.Integer()
+    slug = fields.String(metadata={"description": "the map's address; /maps/<id> works too"})
     title = fields.String()
     description = fields.String()
     categories = fields.List(fields.String())

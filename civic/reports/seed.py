@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from civic import geo
 from civic.accounts.models import Department
+from civic.accounts.service import district_office_code
 from civic.db import unit_of_work
 from civic.extensions import db
 from civic.reports.catalogue import validate_attribute_definitions
@@ -65,7 +66,7 @@ SERVICES = [
 ]
 
 # service code -> city division; "" service = any. District offices handle dumping and graffiti
-# (routing by district falls back to GU-<district> when no rule matches).
+# (routing by district falls back to the district office when no rule matches).
 CITY_RULES = {
     "pothole": "ROADS", "streetlight": "ROADS", "illegal_parking": "PARKING", "accessibility": "ACCESSIBILITY",
     "fallen_tree": "PARKS", "flooding": "WATER",
@@ -85,7 +86,8 @@ def seed() -> int:
                 added += 1
         wanted = {(code, ""): dept for code, dept in CITY_RULES.items()}
         if departments:
-            wanted.update({(code, d.code): f"GU-{d.code}" for code in DISTRICT_SERVICES for d in geo.all_districts()})
+            wanted.update({(code, d.code): district_office_code(d.code)
+                           for code in DISTRICT_SERVICES for d in geo.all_districts()})
         for key, dept_code in wanted.items():
             if key not in existing_rules and dept_code in departments:
                 db.session.add(RoutingRule(service_code=key[0], district_code=key[1],

@@ -10,23 +10,20 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import pgettext
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from civic import audit, geo, uploads
-from civic.accounts.models import ApiClient, Department, User
+from civic import geo, uploads
+from civic.accounts.models import ApiClient, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
-from civic.notifications.service import in_locale_of, notify
 from civic.reports.catalogue import (  # noqa: F401  (the faces use them through this module)
     check_attributes,
     get_service,
@@ -38,20 +35,17 @@ from civic.reports.catalogue import (  # noqa: F401  (the faces use them through
     validate_attribute_definitions,
 )
 from civic.reports.models import (
-    CLOSE_REASONS,
     STATUSES,
     Report,
     ReportFollower,
     ReportPhoto,
-    ReportUpdate,
     Service,
 )
-from civic.reports.text import N_, plain_text  # noqa: F401
+from civic.reports.text import plain_text
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 3
 CONTACT_FIELDS = ("email", "first_name", "last_name", "phone", "device_id", "account_id")
-
 
 
 # --- creating reports ----------------------------------------------------------------------
@@ -101,24 +95,26 @@ def create_report(*, service_code: str, location: Location, description: str = "
                   client_token: str | None = None) -> Report:
     """File a report. Photos are stored first; if anything after that fails they are deleted,
     so no half-made report and no orphan file remains. A ``client_token`` already used by this
-    reporter returns that report instead of filing a second one (a draft sent twice)."""
+    reporter returns that report instead of filing a second one (a draft sent twice, an API
+    ``Idempotency-Key`` resent); the same token with a different report is a Conflict."""
     if reporter is None and client is None:
-        raise Forbidden("Sign in to report a problem.")
+        raise Forbidden(N_("Sign in to report a problem."))
     client_token = (client_token or "").strip()[:64] or None
+    description = plain_text(description)
+    sent = (service_code, description, location.lat, location.lon)
     if client_token:
-        existing = _report_by_client_token(client_token, reporter, client)
+        existing = _report_by_client_token(client_token, reporter, client, sent)
         if existing is not None:
             return existing
     service = get_service(service_code)
-    description = plain_text(description)
     errors = {}
     if len(description) > MAX_DESCRIPTION:
-        errors["description"] = f"Use at most {MAX_DESCRIPTION} characters."
+        errors["description"] = N_("Use at most %(n)d characters.", n=MAX_DESCRIPTION)
     photos = [p for p in photos if p is not None]
     if len(photos) > MAX_PHOTOS:
-        errors["photos"] = f"Attach at most {MAX_PHOTOS} photos."
+        errors["photos"] = N_("Attach at most %(n)d photos.", n=MAX_PHOTOS)
     if media_url and not re.match(r"https?://", media_url):
-        errors["media_url"] = "Must be an http(s) URL."
+        errors["media_url"] = N_("Must be an http(s) URL.")
     if errors:
         raise ValidationFailed(errors)
     answers = check_attributes(service, attributes)
@@ -151,22 +147,32 @@ def create_report(*, service_code: str, location: Location, description: str = "
         for image in stored:
             uploads.delete_image(image.name, image.thumb_name)
         if client_token and isinstance(exc, IntegrityError):
-            existing = _report_by_client_token(client_token, reporter, client)  # lost a race with itself
+            existing = _report_by_client_token(client_token, reporter, client, sent)  # lost a race with itself
             if existing is not None:
                 return existing
         raise
     return report
 
 
-def _report_by_client_token(client_token: str, reporter: User | None, client: ApiClient | None) -> Report | None:
+def _report_by_client_token(client_token: str, reporter: User | None, client: ApiClient | None,
+                            sent: tuple) -> Report | None:
+    """The report filed with this token, when it is the same report sent again."""
     report = db.session.scalar(select(Report).where(Report.client_token == client_token))
     if report is None:
         return None
     same_owner = (reporter is not None and report.reporter_id == reporter.id) or \
                  (reporter is None and client is not None and report.api_client_id == client.id)
     if not same_owner:
-        raise Conflict("This form was already used. Reload the page and send again.")
+        raise Conflict(N_("This form was already used. Reload the page and send again."))
+    service_code, description, lat, lon = sent
+    if (report.service.code, report.description, _point(report.lat, report.lon)) != \
+            (service_code, description, _point(lat, lon)):
+        raise Conflict(N_("This key was already used for a different request."))
     return report
+
+
+def _point(lat: float | None, lon: float | None) -> tuple | None:
+    return None if lat is None or lon is None else (round(lat, 6), round(lon, 6))
 
 
 def nearby_open_reports(service_code: str, lat: float, lon: float, radius_m: float | None = None,
@@ -174,14 +180,15 @@ def nearby_open_reports(service_code: str, lat: float, lon: float, radius_m: flo
     """Open reports of the same service within ``radius_m`` (default 50 m), nearest first."""
     radius_m = radius_m or current_app.config["REPORTS_DUPLICATE_RADIUS_M"]
     lat, lon = geo.validate_point(lat, lon)
-    min_lon, min_lat, max_lon, max_lat = geo.bbox_around(lat, lon, radius_m)
+    box = geo.BBox.around(lat, lon, radius_m)
     service = get_service(service_code, active_only=False)
     query = (select(Report)
              .where(Report.service_id == service.id, Report.status != "closed",
-                    Report.lat.between(min_lat, max_lat), Report.lon.between(min_lon, max_lon)))
+                    Report.lat.between(box.min_lat, box.max_lat), Report.lon.between(box.min_lon, box.max_lon)))
     if exclude_id:
         query = query.where(Report.id != exclude_id)
-    found = [(geo.haversine_m(lat, lon, r.lat, r.lon), r) for r in db.session.scalars(query)]
+    found = [(geo.haversine_m(lat, lon, r.lat, r.lon), r) for r in db.session.scalars(query)
+             if r.lat is not None and r.lon is not None]      # always: the query bounds both
     return [r for d, r in sorted(found, key=lambda x: x[0]) if d <= radius_m]
 
 
@@ -193,14 +200,14 @@ def get_report(report_id) -> Report:
     except (TypeError, ValueError):
         report = None
     if report is None:
-        raise NotFound("No such report.")
+        raise NotFound(N_("No such report."))
     return report
 
 
 def report_by_token(token: str) -> Report:
     report = db.session.scalar(select(Report).where(Report.token == str(token)))
     if report is None:
-        raise NotFound("No report for this token.")
+        raise NotFound(N_("No report for this token."))
     return report
 
 
@@ -209,23 +216,9 @@ class ReportFilters:
     status: str | None = None          # one of STATUSES, or "open_any" for not closed
     service_code: str | None = None
     district_code: str | None = None
-    bbox: tuple[float, float, float, float] | None = None
+    bbox: geo.BBox | None = None
     department_id: int | None = None
     reporter_id: int | None = None
-
-
-def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
-    if not raw:
-        return None
-    try:
-        min_lon, min_lat, max_lon, max_lat = (float(v) for v in raw.split(","))
-    except ValueError:
-        raise ValidationFailed({"bbox": "Use minLon,minLat,maxLon,maxLat."}) from None
-    geo.validate_point(min_lat, min_lon, field_lat="bbox", field_lon="bbox")
-    geo.validate_point(max_lat, max_lon, field_lat="bbox", field_lon="bbox")
-    if min_lon > max_lon or min_lat > max_lat:
-        raise ValidationFailed({"bbox": "The minimum corner must come first."})
-    return min_lon, min_lat, max_lon, max_lat
 
 
 def _filtered(filters: ReportFilters):
@@ -234,15 +227,15 @@ def _filtered(filters: ReportFilters):
         query = query.where(Report.status != "closed")
     elif filters.status:
         if filters.status not in STATUSES:
-            raise ValidationFailed({"status": f"One of {', '.join(STATUSES)}."})
+            raise ValidationFailed({"status": N_("One of %(values)s.", values=", ".join(STATUSES))})
         query = query.where(Report.status == filters.status)
     if filters.service_code:
         query = query.join(Service).where(Service.code == filters.service_code)
     if filters.district_code:
         query = query.where(Report.district_code == filters.district_code)
     if filters.bbox:
-        min_lon, min_lat, max_lon, max_lat = filters.bbox
-        query = query.where(Report.lat.between(min_lat, max_lat), Report.lon.between(min_lon, max_lon))
+        box = filters.bbox
+        query = query.where(Report.lat.between(box.min_lat, box.max_lat), Report.lon.between(box.min_lon, box.max_lon))
     if filters.department_id:
         query = query.where(Report.department_id == filters.department_id)
     if filters.reporter_id:
@@ -258,37 +251,6 @@ def list_reports(filters: ReportFilters, page: int = 1, per_page: int = 20) -> P
 def my_reports(user: User, page: int = 1, per_page: int = 20) -> Page:
     require_role(user, "citizen")
     return paginate(_filtered(ReportFilters(reporter_id=user.id)), page, per_page)
-
-
-def staff_reports(user: User, filters: ReportFilters, page: int = 1, per_page: int = 20) -> Page:
-    """Reports routed to the staff member's department (admins see all)."""
-    require_role(user, "staff")
-    if not user.has_role("admin"):
-        if user.department_id is None:
-            raise Forbidden("Your account has no department.")
-        filters.department_id = user.department_id
-    return paginate(_filtered(filters), page, per_page)
-
-
-def search_requests(*, ids: list[int] | None = None, service_codes: list[str] | None = None,
-                    statuses: list[str] | None = None, start: datetime | None = None,
-                    end: datetime | None = None, limit: int = 1000) -> list[Report]:
-    """Open311 GET requests: by ids (other filters ignored), else by code, status and window.
-    Open311 knows only open and closed; every state but ``closed`` is open."""
-    query = select(Report)
-    if ids:
-        query = query.where(Report.id.in_(ids))
-    else:
-        if service_codes:
-            query = query.join(Service).where(Service.code.in_(service_codes))
-        if statuses and set(statuses) != {"open", "closed"}:
-            query = query.where(Report.status == "closed" if statuses == ["closed"] else Report.status != "closed")
-        if start:
-            query = query.where(Report.created_at >= start)
-        if end:
-            query = query.where(Report.created_at <= end)
-    query = query.options(selectinload(Report.updates), selectinload(Report.photos))
-    return list(db.session.scalars(query.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)))
 
 
 # --- followers and updates -----------------------------------------------------------------
@@ -322,106 +284,6 @@ def unfollow(user: User, report: Report) -> None:
             db.session.delete(row)
 
 
-def can_manage(user: User | None, report: Report) -> bool:
-    """Only staff of the department the report is routed to (and admins) change it."""
-    if user is None or not user.is_staff:
-        return False
-    return user.has_role("admin") or (user.department_id is not None
-                                      and user.department_id == report.department_id)
-
-
-def _require_manager(user: User | None, report: Report) -> User:
-    require_role(user, "staff")
-    if not can_manage(user, report):
-        raise Forbidden("Only staff of the department handling this report can change it.")
-    return user
-
-
-def status_label(status: str) -> str:
-    # Contexts: "Open"/"Closed" mean other things in other features' catalogs.
-    return {"open": pgettext("report status", "Open"), "acknowledged": _("Acknowledged"),
-            "in_progress": _("In progress"), "closed": pgettext("report status", "Closed")}.get(status, status)
-
-
-def close_reason_label(reason: str | None) -> str:
-    return {"fixed": _("Fixed"), "duplicate": _("Duplicate"), "not_responsible": _("Not our responsibility"),
-            "no_action": _("No action needed")}.get(reason or "", reason or "")
-
-
-def post_update(actor: User, report: Report, text: str = "", status: str | None = None,
-                close_reason: str | None = None) -> ReportUpdate:
-    """A public update by the handling department: text and/or a status change. Closing needs
-    a reason. The reporter and followers are notified; the action is audited."""
-    _require_manager(actor, report)
-    text = plain_text(text)
-    status = status or None
-    errors = {}
-    if len(text) > MAX_DESCRIPTION:
-        errors["text"] = f"Use at most {MAX_DESCRIPTION} characters."
-    if status is not None and status not in STATUSES:
-        errors["status"] = f"One of {', '.join(STATUSES)}."
-    if status == "closed" and close_reason not in CLOSE_REASONS:
-        errors["close_reason"] = N_("Choose why the report is closed.")
-    if status == report.status and status != "closed":
-        status = None
-    if status is None and not text:
-        errors["text"] = N_("Write an update or change the status.")
-    if errors:
-        raise ValidationFailed(errors)
-    with unit_of_work():
-        update = ReportUpdate(report=report, author_id=actor.id, text=text, old_status=report.status,
-                              new_status=status, close_reason=close_reason if status == "closed" else None)
-        db.session.add(update)
-        if status is not None:
-            report.status = status
-            report.close_reason = update.close_reason
-        report.updated_at = utcnow()
-        audit.record(actor, "report.update", "report", report.id, department_id=report.department_id,
-                     status=status, close_reason=update.close_reason, has_text=bool(text))
-        _notify_watchers(actor, report, update)
-    return update
-
-
-def transfer_report(actor: User, report: Report, department_code: str, reason: str) -> Report:
-    """Hand a report to another department (the new department then manages it)."""
-    _require_manager(actor, report)
-    reason = plain_text(reason)
-    if not reason:
-        raise ValidationFailed({"reason": "Give a reason for the transfer."})
-    department = db.session.scalar(select(Department).where(Department.code == department_code))
-    if department is None:
-        raise ValidationFailed({"department_code": "Unknown department."})
-    with unit_of_work():
-        old = report.department.code
-        report.department = department
-        report.updated_at = utcnow()
-        audit.record(actor, "report.transfer", "report", report.id, department_id=department.id,
-                     from_department=old, to_department=department.code, reason=reason)
-    return report
-
-
-def _notify_watchers(actor: User, report: Report, update: ReportUpdate) -> None:
-    recipients: dict[int, User] = {}
-    if report.reporter is not None:
-        recipients[report.reporter.id] = report.reporter
-    for row in db.session.scalars(select(ReportFollower).where(ReportFollower.report_id == report.id)):
-        recipients[row.user_id] = row.user
-    recipients.pop(actor.id, None)
-    url = f"/reports/{report.id}"
-    for user in recipients.values():
-        with in_locale_of(user):
-            title = _("Update on report #%(id)s: %(service)s", id=report.id,
-                      service=report.service.name(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]))
-            parts = []
-            if update.new_status:
-                parts.append(_("Status: %(status)s", status=status_label(update.new_status)))
-                if update.close_reason:
-                    parts.append(close_reason_label(update.close_reason))
-            if update.text:
-                parts.append(update.text[:300])
-            notify(user, "report_update", title, " · ".join(parts), url)
-
-
 def public_photos(report: Report) -> list[ReportPhoto]:
     return list(report.photos)
 
@@ -431,7 +293,7 @@ def photo_by_name(name: str) -> tuple[ReportPhoto, bool]:
     photo = db.session.scalar(select(ReportPhoto).where(
         or_(ReportPhoto.name == name, ReportPhoto.thumb_name == name)))
     if photo is None:
-        raise NotFound("No such photo.")
+        raise NotFound(N_("No such photo."))
     return photo, photo.thumb_name == name
 
 

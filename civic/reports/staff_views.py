@@ -2,66 +2,66 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from civic import geo
-from civic.accounts.auth import current_user, role_required
+from civic.accounts.auth import current_user, role_required, signed_in_user
 from civic.accounts.service import list_departments
 from civic.errors import Forbidden, ValidationFailed
-from civic.forms import apply_errors
-from civic.reports import service
+from civic.forms import apply_errors, district_choices
+from civic.reports import handling, service
 from civic.reports.forms import RoutingForm, TransferForm
 from civic.reports.models import STATUSES
-from civic.reports.views import bp
+
+bp = Blueprint("reports_staff", __name__)
 
 
 @bp.route("/staff/reports")
 @role_required("staff")
-def staff_index():
+def index():
     status = request.args.get("status") or "open_any"
     if status not in ("open_any", "all", *STATUSES):
         status = "open_any"
     filters = service.ReportFilters(status=None if status == "all" else status,
                                     service_code=request.args.get("service") or None)
-    page = service.staff_reports(current_user(), filters, request.args.get("page", 1, type=int))
+    page = handling.staff_reports(signed_in_user(), filters, request.args.get("page", 1, type=int))
     return render_template("reports/staff_index.html", page=page, status=status, statuses=STATUSES,
                            services=service.list_services())
 
 
 @bp.route("/staff/reports/<int:report_id>/transfer", methods=["GET", "POST"])
 @role_required("staff")
-def staff_transfer(report_id):
+def transfer(report_id):
     report = service.get_report(report_id)
     form = TransferForm()
     locale = str(get_locale())
-    form.department_code.choices = [(d.code, f"{d.name(locale)} ({d.code})") for d in list_departments()]
+    form.department_code.choices = [(d.code, d.name(locale)) for d in list_departments()]
     if request.method == "GET":
         form.department_code.data = report.department.code
     if form.validate_on_submit():
         try:
-            service.transfer_report(current_user(), report, form.department_code.data, form.reason.data)
+            handling.transfer_report(signed_in_user(), report, form.department_code.data, form.reason.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
             flash(_("The report was transferred."), "success")
-            return redirect(url_for("reports.staff_index"))
-    elif not service.can_manage(current_user(), report):
+            return redirect(url_for("reports_staff.index"))
+    elif not handling.can_manage(current_user(), report):
         raise Forbidden("Only staff of the department handling this report can transfer it.")
     return render_template("reports/staff_transfer.html", report=report, form=form), 422 if form.errors else 200
 
 
 @bp.route("/staff/reports/routing", methods=["GET", "POST"])
 @role_required("admin")
-def staff_routing():
+def routing():
     locale = str(get_locale())
     form = RoutingForm()
     form.service_code.choices = [("", _("Any service"))] + [
         (s.code, s.name(locale)) for s in service.list_services(active_only=False)]
-    form.district_code.choices = [("", _("Any district"))] + [(d.code, d.name(locale)) for d in geo.all_districts()]
+    form.district_code.choices = district_choices(_("Any district"))
     form.department_code.choices = [("", _("(delete the rule)"))] + [
-        (d.code, f"{d.name(locale)} ({d.code})") for d in list_departments()]
+        (d.code, d.name(locale)) for d in list_departments()]
     if form.validate_on_submit():
         try:
             service.set_routing_rule(current_user(), form.service_code.data, form.district_code.data,
@@ -70,6 +70,6 @@ def staff_routing():
             apply_errors(form, exc)
         else:
             flash(_("The routing rule was saved."), "success")
-            return redirect(url_for("reports.staff_routing"))
+            return redirect(url_for("reports_staff.routing"))
     return render_template("reports/staff_routing.html", form=form, rules=service.list_routing_rules()), \
         422 if form.errors else 200

@@ -1,15 +1,10 @@
-"""Plain-text input and translatable service messages."""
+"""Plain-text input."""
 
 from __future__ import annotations
 
 import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; pages translate it when they show it."""
-    return message
 
 
 def plain_text(value: str | None) -> str:

@@ -1,17 +1,20 @@
 """Report pages: public list, the three-step report flow, detail with timeline, my reports,
-photos. Themed maps and staff pages register on the same blueprint (map_views, staff_views)."""
+photos. Themed maps (map_views) and the staff pages (staff_views) have blueprints of their own."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic import geo, uploads
-from civic.accounts.auth import current_user, login_required
-from civic.errors import ValidationFailed
+from civic.accounts.auth import current_user, login_required, signed_in_user
+from civic.errors import ValidationFailed, translate_errors
 from civic.forms import apply_errors
-from civic.reports import service
+from civic.reports import handling, labels, service
+from civic.reports.catalogue import attributes_from_form
 from civic.reports.forms import ReportDetailsForm, UpdateForm
 from civic.reports.models import STATUSES
 
@@ -20,13 +23,7 @@ bp = Blueprint("reports", __name__)
 
 @bp.app_context_processor
 def _helpers():
-    return {"status_label": service.status_label, "close_reason_label": service.close_reason_label,
-            "district_name": _district_name}
-
-
-def _district_name(code: str | None) -> str:
-    district = geo.get_district(code) if code else None
-    return district.name(str(get_locale())) if district else ""
+    return labels.TEMPLATE_HELPERS
 
 
 @bp.route("/reports")
@@ -38,7 +35,7 @@ def index():
     filters = service.ReportFilters(status=status, service_code=args.get("service") or None,
                                     district_code=args.get("district") or None)
     page = service.list_reports(filters, args.get("page", 1, type=int))
-    api_args = {"service_code": filters.service_code, "district_code": filters.district_code,
+    api_args: dict[str, Any] = {"service_code": filters.service_code, "district_code": filters.district_code,
                 "status": status if status in STATUSES else None}
     geojson_url = url_for("reports_api.list_reports", per_page=100, **{k: v for k, v in api_args.items() if v})
     return render_template("reports/index.html", page=page, services=service.list_services(), geojson_url=geojson_url,
@@ -48,13 +45,8 @@ def index():
 @bp.route("/reports/mine")
 @login_required
 def mine():
-    page = service.my_reports(current_user(), request.args.get("page", 1, type=int))
+    page = service.my_reports(signed_in_user(), request.args.get("page", 1, type=int))
     return render_template("reports/mine.html", page=page)
-
-
-def localized(exc: ValidationFailed) -> ValidationFailed:
-    """Service messages are English msgids; show them in the page's language."""
-    return ValidationFailed({field: _(message) for field, message in exc.errors.items()})
 
 
 def _where_args() -> dict:
@@ -76,7 +68,7 @@ def new():
                                             where["district_code"] or None)
     except ValidationFailed as exc:
         return render_template("reports/new_where.html", where=where, districts=districts,
-                               errors=exc.errors), 422
+                               errors=translate_errors(exc.errors)), 422
     services = service.list_services()
     code = request.values.get("service_code", "")
     if step == "2" or not code:
@@ -88,7 +80,7 @@ def new():
     if request.method == "GET":
         form.process(data={**where, "service_code": code})
     duplicates = (service.nearby_open_reports(svc.code, location.lat, location.lon)
-                  if location.lat is not None else [])
+                  if location.lat is not None and location.lon is not None else [])
     attribute_values = {k[10:-1]: request.form.getlist(k) for k in request.form if k.startswith("attribute[")}
     attribute_errors: dict[str, str] = {}
     if request.method == "POST" and form.validate_on_submit():
@@ -96,14 +88,15 @@ def new():
         try:
             report = service.create_report(
                 service_code=svc.code, location=location, description=form.description.data,
-                attributes={k: (v if len(v) > 1 else v[0]) for k, v in attribute_values.items() if v},
+                attributes=attributes_from_form(request.form),
                 photos=[f.stream for f in photos], reporter=current_user(),
                 show_name=form.show_name.data, public_name=form.public_name.data,
                 client_token=form.client_token.data)
         except ValidationFailed as exc:
-            attribute_errors = {k[10:-1]: v for k, v in exc.errors.items() if k.startswith("attribute[")}
-            apply_errors(form, localized(ValidationFailed({k: v for k, v in exc.errors.items()
-                                                           if not k.startswith("attribute[")})))
+            errors = translate_errors(exc.errors)
+            attribute_errors = {k[10:-1]: v for k, v in errors.items() if k.startswith("attribute[")}
+            apply_errors(form, ValidationFailed({k: v for k, v in exc.errors.items()
+                                                 if not k.startswith("attribute[")}))
         else:
             flash(_("Thank you. Your report #%(id)s was sent to %(department)s.", id=report.id,
                     department=report.department.name(str(get_locale()))), "success")
@@ -119,7 +112,7 @@ def detail(report_id):
     report = service.get_report(report_id)
     user = current_user()
     form = None
-    if service.can_manage(user, report):
+    if handling.can_manage(user, report):
         form = UpdateForm()
         _update_choices(form)
     return render_template("reports/detail.html", report=report, form=form,
@@ -127,8 +120,8 @@ def detail(report_id):
 
 
 def _update_choices(form: UpdateForm) -> None:
-    form.status.choices = [("", _("Keep the status"))] + [(s, service.status_label(s)) for s in STATUSES]
-    form.close_reason.choices = [("", "—")] + [(r, service.close_reason_label(r))
+    form.status.choices = [("", _("Keep the status"))] + [(s, labels.status_label(s)) for s in STATUSES]
+    form.close_reason.choices = [("", "—")] + [(r, labels.close_reason_label(r))
                                                for r in ("fixed", "duplicate", "not_responsible", "no_action")]
 
 
@@ -137,10 +130,10 @@ def _update_choices(form: UpdateForm) -> None:
 def follow(report_id):
     report = service.get_report(report_id)
     if request.form.get("action") == "unfollow":
-        service.unfollow(current_user(), report)
+        service.unfollow(signed_in_user(), report)
         flash(_("You no longer follow this report."), "success")
     else:
-        service.follow(current_user(), report)
+        service.follow(signed_in_user(), report)
         flash(_("You will be notified of updates to this report."), "success")
     return redirect(url_for("reports.detail", report_id=report.id))
 
@@ -153,14 +146,14 @@ def post_update(report_id):
     _update_choices(form)
     if form.validate_on_submit():
         try:
-            service.post_update(current_user(), report, form.text.data, form.status.data or None,
+            handling.post_update(signed_in_user(), report, form.text.data, form.status.data or None,
                                 form.close_reason.data or None)
         except ValidationFailed as exc:
-            apply_errors(form, localized(exc))
+            apply_errors(form, exc)
         else:
             flash(_("The update was published."), "success")
             return redirect(url_for("reports.detail", report_id=report.id))
-    elif not service.can_manage(current_user(), report):
+    elif not handling.can_manage(current_user(), report):
         abort(403)
     return render_template("reports/detail.html", report=report, form=form,
                            following=service.is_following(current_user(), report)), 422
@@ -170,14 +163,4 @@ def post_update(report_id):
 def photo(name):
     """Stored photos of reports, with their real content type (names are random)."""
     photo, _thumb = service.photo_by_name(name)
-    return _send_upload(name)
-
-
-def _send_upload(name: str):
-    response = send_from_directory(uploads.upload_dir(), name, mimetype=uploads.content_type_for(name),
-                                   max_age=86400)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-from civic.reports import map_views, staff_views  # noqa: E402,F401  (register their routes on bp)
+    return uploads.send_upload(name)

@@ -4,6 +4,10 @@ It runs on loopback in a thread, publishes discovery metadata and a JWKS, auto-a
 authorization request for the configured end-user (there is no login UI to drive) and issues
 RS256-signed ID tokens. PKCE (S256) is verified on the token request. It records every
 authorization request so tests can check what the client sent.
+
+``claims_in_userinfo_only`` makes it behave like node-oidc-provider's defaults (and OIDC Core
+§5.4): the ID token carries only ``sub``; e-mail and name come from the UserInfo endpoint, which
+takes the access token as a bearer token.
 """
 
 from __future__ import annotations
@@ -96,6 +100,10 @@ class OidcProvider:
         self.authorize_requests: list[dict] = []
         self.token_requests: list[dict] = []
         self.nonce_override: str | None = None     # to issue an ID token with a wrong nonce
+        self.claims_in_userinfo_only = False       # ID token: sub only; the rest from /userinfo
+        self.userinfo_sub_override: str | None = None  # to answer UserInfo for another subject
+        self.access_tokens: dict[str, dict] = {}
+        self.userinfo_requests = 0
         self.app = self._build_app()
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.issuer = f"http://127.0.0.1:{self._server.server_port}"
@@ -155,6 +163,8 @@ class OidcProvider:
                 return {"iss": provider.issuer, "aud": [client.client_id]}
 
             def generate_user_info(self, user, scope):
+                if provider.claims_in_userinfo_only:
+                    return UserInfo(sub=user["sub"])
                 return UserInfo(**user)
 
             def get_authorization_code_claims(self, authorization_code):
@@ -163,8 +173,11 @@ class OidcProvider:
                     claims["nonce"] = provider.nonce_override
                 return claims
 
+        def save_token(token, req):
+            provider.access_tokens[token["access_token"]] = dict(req.user)
+
         server = AuthorizationServer(app, query_client=lambda cid: provider.clients.get(cid),
-                                     save_token=lambda token, req: None)
+                                     save_token=save_token)
         server.register_grant(CodeGrant, [CodeChallenge(required=True), IdToken(require_nonce=True)])
 
         @app.route("/.well-known/openid-configuration")
@@ -174,6 +187,7 @@ class OidcProvider:
                 "authorization_endpoint": f"{provider.issuer}/authorize",
                 "token_endpoint": f"{provider.issuer}/token",
                 "jwks_uri": f"{provider.issuer}/jwks",
+                "userinfo_endpoint": f"{provider.issuer}/userinfo",
                 "response_types_supported": ["code"],
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
@@ -190,6 +204,18 @@ class OidcProvider:
         def authorize():
             provider.authorize_requests.append(request.args.to_dict())
             return server.create_authorization_response(grant_user=provider.end_user)
+
+        @app.route("/userinfo")
+        def userinfo():
+            provider.userinfo_requests += 1
+            header = request.headers.get("Authorization", "")
+            user = provider.access_tokens.get(header[7:]) if header.startswith("Bearer ") else None
+            if user is None:
+                return jsonify({"error": "invalid_token"}), 401
+            claims = dict(provider.end_user if provider.end_user["sub"] == user["sub"] else user)
+            if provider.userinfo_sub_override:
+                claims["sub"] = provider.userinfo_sub_override
+            return jsonify(claims)
 
         @app.route("/token", methods=["POST"])
         def token():

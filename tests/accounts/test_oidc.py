@@ -127,3 +127,65 @@ def test_an_unreachable_provider_is_a_clear_message_not_a_500(oidc_app, provider
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     page = client.get("/login").get_data(as_text=True)
     assert "외부 계정 로그인에 실패했습니다" in page
+
+
+def sign_in(client):
+    return client.get(callback_path(approve_at_provider(start_sign_in(client))))
+
+
+def test_claims_only_in_userinfo_reach_the_account(oidc_app, provider):
+    """node-oidc-provider's defaults: the ID token carries only ``sub`` (issue 14)."""
+    provider.claims_in_userinfo_only = True
+    client = oidc_app.test_client()
+    response = sign_in(client)
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    assert provider.userinfo_requests == 1
+    me = client.get("/api/v1/me").json
+    assert me["email"] == "minji@example.org" and me["display_name"] == "Kim Minji"
+
+
+def test_userinfo_about_another_subject_is_refused(oidc_app, provider):
+    provider.claims_in_userinfo_only = True
+    provider.userinfo_sub_override = "someone-else"
+    client = oidc_app.test_client()
+    response = sign_in(client)
+    assert response.headers["Location"] == "/login"
+    assert client.get("/api/v1/me").status_code == 401
+    assert db.session.query(User).count() == 0
+
+
+def test_later_sign_ins_refresh_name_and_verified_email(oidc_app, provider):
+    provider.claims_in_userinfo_only = True
+    client = oidc_app.test_client()
+    sign_in(client)
+    provider.end_user = {**provider.end_user, "name": "Kim Min-ji", "email": "minji.kim@example.org"}
+    client.post("/logout")
+    sign_in(client)
+    me = client.get("/api/v1/me").json
+    assert me["display_name"] == "Kim Min-ji" and me["email"] == "minji.kim@example.org"
+    # An unverified address is never recorded; the name still follows.
+    provider.end_user = {**provider.end_user, "name": "Minji", "email": "unverified@example.org",
+                         "email_verified": False}
+    client.post("/logout")
+    sign_in(client)
+    me = client.get("/api/v1/me").json
+    assert me["display_name"] == "Minji" and me["email"] == "minji.kim@example.org"
+    assert db.session.query(User).count() == 1
+
+
+def test_a_verified_email_of_another_account_is_not_taken(oidc_app, provider):
+    from tests.factories import make_user
+
+    provider.claims_in_userinfo_only = True
+    make_user(email="minji@example.org")
+    client = oidc_app.test_client()
+    sign_in(client)
+    me = client.get("/api/v1/me").json
+    assert me["email"] is None and me["display_name"] == "Kim Minji"
+
+
+def test_next_of_the_provider_sign_in_stays_on_the_site(oidc_app, provider):
+    client = oidc_app.test_client()
+    response = client.get("/login/oidc/city?next=/%09/evil.example")
+    response = client.get(callback_path(approve_at_provider(response.headers["Location"])))
+    assert response.headers["Location"] == "/"

@@ -1,3 +1,4 @@
+from civic.accounts.consent import CURRENT_VERSION
 from civic.accounts.models import User
 from tests.conftest import csrf_token_from, login, make_config
 from tests.factories import PASSWORD, make_user
@@ -5,7 +6,8 @@ from tests.factories import PASSWORD, make_user
 
 def test_register_signs_in_and_shows_account(client, db):
     response = client.post("/register", data={"email": "new@example.org", "password": PASSWORD,
-                                              "display_name": "Lee"}, follow_redirects=True)
+                                              "display_name": "Lee", "privacy_consent": "y",
+                                              "consent_version": CURRENT_VERSION}, follow_redirects=True)
     assert response.status_code == 200
     assert db.session.query(User).filter_by(email="new@example.org").count() == 1
     page = client.get("/account", headers={"Accept-Language": "en"}).get_data(as_text=True)

@@ -1,6 +1,6 @@
 import pytest
 
-from civic.alerts import DEFAULT_PUSH_SERVICES
+from civic.alerts.settings import DEFAULT_PUSH_SERVICES
 from tests.alerts.pushservice import LoopbackPushService
 from tests.conftest import make_config
 
@@ -14,7 +14,7 @@ def push_service():
 @pytest.fixture
 def app_config(tmp_path, push_service):
     # The loopback service is plain http, so it must be allowlisted explicitly.
-    return make_config(tmp_path, PUSH_SERVICE_ALLOWLIST=f"{DEFAULT_PUSH_SERVICES} {push_service.origin}",
+    return make_config(tmp_path, PUSH_SERVICE_ALLOWLIST=[*DEFAULT_PUSH_SERVICES, push_service.origin],
                        PUSH_RETRY_BASE_S="0.05", PUSH_TIMEOUT_S="1", PUSH_MAX_ATTEMPTS="3",
                        PUSH_BATCH_SIZE="4", PUSH_CONCURRENCY="8")
 

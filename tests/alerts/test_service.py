@@ -14,7 +14,7 @@ JONGNO_POINT = (37.5759, 126.9769)
 
 
 def test_endpoint_allowlist():
-    allow = "https://fcm.googleapis.com https://*.notify.windows.com http://127.0.0.1:8080"
+    allow = ["https://fcm.googleapis.com", "https://*.notify.windows.com", "http://127.0.0.1:8080"]
     assert service.endpoint_allowed("https://fcm.googleapis.com/fcm/send/abc", allow)
     assert service.endpoint_allowed("https://wns2-par02p.notify.windows.com/w/?token=x", allow)
     assert service.endpoint_allowed("http://127.0.0.1:8080/push/x", allow)

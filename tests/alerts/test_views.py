@@ -42,19 +42,30 @@ def test_alert_page(client, officers):
     assert "Rain warning extended" in html and f'href="/alerts/{original.id}"' in html
 
 
-def test_alert_page_lists_the_nearest_shelters_hospitals_and_pharmacies(client, officers):
+def test_alert_page_lists_the_nearest_shelters_emergency_rooms_and_open_pharmacies(client, officers):
+    from civic.places.opening_hours import parse_text
     from civic.places.service import add_place
 
     shelter = add_place("shelter", "삼성1동 주민센터 대피소", 37.5145, 127.0620)
-    add_place("hospital", "강남 병원", 37.5100, 127.0600)
-    add_place("toilet", "공중화장실", 37.5127, 127.0591)          # not a category for alerts
-    add_place("pharmacy", "먼 약국", 37.6400, 127.0300)            # 14 km away
+    add_place("shelter", "먼 대피소", 37.5400, 127.0620)
+    add_place("emergency_room", "강남 응급실", 37.5100, 127.0600)
+    add_place("emergency_room", "8 km 응급실", 37.5850, 127.0600)  # farther than the page radius: still the nearest
+    add_place("hospital", "동네 병원", 37.5127, 127.0592)           # not what an alert page lists
+    add_place("toilet", "공중화장실", 37.5127, 127.0591)
+    add_place("pharmacy", "늘 여는 약국", 37.5130, 127.0600, hours=parse_text("상시"))
+    closed = {"24h": False, "days": {str(d): [] for d in range(1, 8)}, "holiday": [], "text": "휴업"}
+    add_place("pharmacy", "닫은 약국", 37.5127, 127.0590, hours=closed)
     alert = send_alert(officers[0])
     html = client.get(f"/alerts/{alert.id}?lat=37.5126&lon=127.059").get_data(as_text=True)
-    assert "삼성1동 주민센터 대피소" in html and f'href="/places/{shelter.id}"' in html
-    assert "강남 병원" in html
-    assert "공중화장실" not in html and "먼 약국" not in html
-    assert html.index("강남 병원") < html.index("삼성1동 주민센터 대피소")   # nearest first
+    section = html[html.index('id="nearby-title"'):]
+    assert "삼성1동 주민센터 대피소" in section and f'href="/places/{shelter.id}"' in section
+    assert "먼 대피소" in section and "강남 응급실" in section and "8 km 응급실" in section
+    assert "늘 여는 약국" in section
+    assert "동네 병원" not in section and "공중화장실" not in section and "닫은 약국" not in section
+    # Shelters first (nearest first), then emergency rooms, then pharmacies open now.
+    expected = ("삼성1동 주민센터 대피소", "먼 대피소", "강남 응급실", "8 km 응급실", "늘 여는 약국")
+    order = [section.index(name) for name in expected]
+    assert order == sorted(order)
 
 
 def test_drafts_are_not_public_pages(client, officers):

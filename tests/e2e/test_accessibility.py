@@ -19,6 +19,7 @@ def sign_up(page, base):
     page.goto(base + "/register")
     page.fill("#email", "axe@example.org")
     page.fill("#password", "a long enough password")
+    page.check("#privacy_consent")
     page.click("button[type=submit]")
 
 

@@ -35,7 +35,7 @@ FAKE_PUSH_MANAGER = """
 @pytest.fixture
 def push_service(live_app):
     with LoopbackPushService() as push:
-        live_app.config["PUSH_SERVICE_ALLOWLIST"] += " " + push.origin
+        live_app.config["PUSH_SERVICE_ALLOWLIST"] = [*live_app.config["PUSH_SERVICE_ALLOWLIST"], push.origin]
         yield push
 
 
@@ -71,6 +71,7 @@ def test_subscribe_test_and_unsubscribe_on_a_phone(live_server, live_app, phone,
     expect(status).to_contain_text("꺼져")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
+    phone.locator("#choose-districts summary").click()
     phone.get_by_label("강남구").check()
     phone.get_by_label("호우").check()
     phone.get_by_role("button", name="알림 켜기").click()

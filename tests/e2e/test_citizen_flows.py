@@ -70,6 +70,7 @@ def test_nearby_search_and_alert_subscription(live_app, live_server, a11y_phone,
 
     page.goto(live_server + "/alerts")
     check(page)
+    page.locator("#choose-districts summary").click()
     page.get_by_label("강남구").check()
     page.get_by_label("호우").check()
     page.get_by_role("button", name="알림 켜기").click()

@@ -24,6 +24,7 @@ def test_vote_and_support_on_a_phone(live_server, phone, content):
     phone.goto(live_server + "/register")
     phone.get_by_label("이메일").fill("voter@example.org")
     phone.get_by_label("비밀번호").fill("a long enough password")
+    phone.get_by_label("개인정보 수집·이용에 동의합니다 (필수)").check()
     phone.get_by_role("button", name="회원가입").click()
 
     phone.goto(live_server + "/participate")

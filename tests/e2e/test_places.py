@@ -64,3 +64,60 @@ def test_pages_pass_axe_in_both_languages(live_app, live_server, a11y_phone):
         assert axe_violations(page) == [], (lang, "results")
         page.goto(f"{live_server}/places/{place_id}")
         assert axe_violations(page) == [], (lang, "detail")
+
+
+def test_after_use_my_location_the_first_result_is_on_the_first_screen(live_app, live_server, phone):
+    from civic.places import service
+    from civic.places.importer import import_file
+    from tests.places.helpers import FIXTURES
+
+    with live_app.app_context():
+        for i in range(12):
+            service.add_place("pharmacy", f"시청 약국 {i + 1}", 37.5660 + i * 0.0004, 126.9781,
+                              phone="02-120", address="서울특별시 중구 세종대로 110")
+        import_file(FIXTURES / "pharmacy_hours_cp949.csv", "pharmacy", data_date="2021")
+        db.session.remove()
+    phone.context.grant_permissions(["geolocation"], origin=live_server)
+    phone.context.set_geolocation({"latitude": 37.5659, "longitude": 126.9781})
+    phone.goto(live_server + "/places")
+    phone.get_by_label("무엇을 찾으세요?").select_option("pharmacy")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="내 위치 사용").click()
+    # The form folds into one line; the first result is fully visible without scrolling.
+    assert phone.locator("#search-box > summary").inner_text().split() == ["현재", "위치", "기준", "·", "바꾸기"]
+    assert not phone.locator("#places-search").is_visible()
+    first = phone.locator(".places-list > li").first
+    assert "시청 약국 1" in first.inner_text()
+    box = first.locator("h3").bounding_box()
+    assert box["y"] + box["height"] <= 740
+    assert phone.evaluate("window.scrollY") == 0
+    phone.screenshot(path="/tmp/places_first_screen.png")
+    # "바꾸기" opens the form again, still filled in.
+    phone.locator("#search-box > summary").click()
+    assert phone.locator("#places-search").is_visible()
+    assert phone.get_by_label("무엇을 찾으세요?").input_value() == "pharmacy"
+
+
+def test_few_results_nearby_widen_the_search_and_say_so(live_app, live_server, phone):
+    from civic.places import service
+
+    with live_app.app_context():
+        service.add_place("shelter", "4 km 대피소", 37.6023, 126.9780)
+        service.add_place("shelter", "6.5 km 대피소", 37.6248, 126.9780)
+        service.add_place("shelter", "5 km 대피소", 37.6113, 126.9780, phone="02-2133-0001%7E6")
+        service.add_place("toilet", "시청 화장실", 37.5664, 126.9780)
+        db.session.remove()
+    phone.goto(live_server + "/places")
+    phone.get_by_label("무엇을 찾으세요?").select_option("shelter")
+    phone.get_by_label("가까운 장소나 자치구").select_option("city-hall")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="찾기", exact=True).click()
+    message = phone.locator("#widened")
+    assert message.is_visible()
+    assert message.inner_text() == "3 km 안에 없어 7 km까지 넓혀 찾았습니다."
+    items = phone.locator(".places-list > li")
+    assert [items.nth(i).locator("h3").inner_text() for i in range(items.count())] == [
+        "4 km 대피소", "5 km 대피소", "6.5 km 대피소"]
+    assert items.nth(1).get_by_role("link", name="전화").get_attribute("href") == "tel:02-2133-0001"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path="/tmp/places_widened.png")

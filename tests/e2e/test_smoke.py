@@ -25,6 +25,7 @@ def test_sign_up_and_sign_in_with_csrf_in_the_browser(live_server, phone):
     phone.get_by_role("button", name="회원가입").click()
     assert phone.locator("#error-summary").is_visible()
     phone.get_by_label("비밀번호").fill("a long enough password")
+    phone.get_by_label("개인정보 수집·이용에 동의합니다 (필수)").check()
     phone.get_by_role("button", name="회원가입").click()
     assert "환영합니다" in phone.locator(".flashes").inner_text()
     phone.get_by_role("button", name="로그아웃").click()

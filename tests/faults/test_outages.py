@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from civic import create_app, jobs
+from civic.accounts.consent import CURRENT_VERSION
 from civic.accounts.models import User
 from civic.db import unit_of_work
 from civic.errors import PROBLEM_JSON
@@ -11,6 +12,8 @@ from civic.extensions import db
 from tests.conftest import TEST_DATABASE_URL, FreshContextClient, make_config
 from tests.faults.tcp_proxy import TcpProxy
 from tests.jobs_fixture import write_audit_entry
+
+CONSENT = {"privacy_consent": "y", "consent_version": CURRENT_VERSION}
 
 
 @pytest.fixture
@@ -42,7 +45,7 @@ def test_database_outage_is_a_clear_503_and_recovers_without_restart(pg_through_
     api = client.get("/api/v1/departments")
     assert api.status_code == 503 and api.mimetype == PROBLEM_JSON
     assert api.headers["Retry-After"]
-    page = client.post("/register", data={"email": "a@example.org", "password": "a long password"})
+    page = client.post("/register", data={"email": "a@example.org", "password": "a long password", **CONSENT})
     assert page.status_code == 503 and page.mimetype == "text/html"
     health = client.get("/healthz")
     assert health.status_code == 503 and health.json["database"].startswith("error")
@@ -50,7 +53,7 @@ def test_database_outage_is_a_clear_503_and_recovers_without_restart(pg_through_
     proxy.restore()
     assert client.get("/api/v1/departments").status_code == 200
     assert client.get("/healthz").status_code == 200
-    created = client.post("/register", data={"email": "a@example.org", "password": "a long password"})
+    created = client.post("/register", data={"email": "a@example.org", "password": "a long password", **CONSENT})
     assert created.status_code == 302
 
 

@@ -38,7 +38,9 @@ def test_list_get_and_vote(client, departments):
     voted = client.post(f"/api/v1/polls/{poll.id}/vote", json={"option_id": poll.options[0].id}, headers=headers)
     assert voted.status_code == 201
     assert voted.json["my_vote"] == poll.options[0].id and voted.json["total_votes"] == 1
-    again = client.post(f"/api/v1/polls/{poll.id}/vote", json={"option_id": poll.options[1].id}, headers=headers)
+    # Problem details speak the request's language (English here; Korean by default).
+    again = client.post(f"/api/v1/polls/{poll.id}/vote", json={"option_id": poll.options[1].id},
+                        headers={**headers, "Accept-Language": "en"})
     assert again.status_code == 409 and again.mimetype == "application/problem+json"
     assert "already voted" in again.json["detail"]
     unknown = client.post(f"/api/v1/polls/{poll.id}/vote", json={"option_id": 99999}, headers=bearer(make_user()))
@@ -55,7 +57,7 @@ def test_voting_outside_the_window_is_a_problem(client, departments):
     poll = make_poll()
     close_now(poll)
     response = client.post(f"/api/v1/polls/{poll.id}/vote", json={"option_id": poll.options[0].id},
-                           headers=bearer(make_user()))
+                           headers={**bearer(make_user()), "Accept-Language": "en"})
     assert response.status_code == 409 and "closed" in response.json["detail"]
 
 
@@ -78,7 +80,7 @@ def test_results_export_json_and_csv_counts_only(client, departments):
 
 
 def test_proposal_lifecycle_over_the_api(client, app, departments, db):
-    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = "2"
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 2
     author, staff = make_user(), make_staff()
     body = {"title": "따릉이 대여소를 늘려 주세요", "body": "우리 동네에는 공공자전거 대여소가 너무 멀리 있습니다.",
             "category": "transport", "district_code": "11680"}

@@ -249,7 +249,7 @@ def test_support_once_withdraw_and_not_own(app, departments):
 
 
 def test_new_accounts_may_have_to_wait_before_supporting(app, departments):
-    app.config["PARTICIPATION_MIN_ACCOUNT_AGE_HOURS"] = "24"
+    app.config["PARTICIPATION_MIN_ACCOUNT_AGE_HOURS"] = 24
     proposal = make_proposal()
     newcomer = make_user()
     with pytest.raises(Forbidden, match="24 hours"):
@@ -260,7 +260,7 @@ def test_new_accounts_may_have_to_wait_before_supporting(app, departments):
 
 
 def test_threshold_moves_to_review_routes_and_sets_deadline(app, departments, db):
-    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = "3"
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 3
     traffic_staff = make_staff("TRAFFIC")
     author = make_user()
     proposal = make_proposal(author, category="transport")
@@ -283,7 +283,7 @@ def test_threshold_moves_to_review_routes_and_sets_deadline(app, departments, db
 
 
 def test_threshold_is_crossed_exactly_once_under_concurrent_supports(app, departments, db):
-    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = "10"
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 10
     author = make_user()
     proposal = make_proposal(author)
     ids = many_users(25)
@@ -308,7 +308,7 @@ def test_fifty_parallel_supports_from_one_account_count_once(app, departments, d
 
 
 def test_only_the_routed_department_responds_and_supporters_are_told(app, departments, db):
-    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = "2"
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 2
     author = make_user()
     proposal = make_proposal(author, category="parks")
     supporters = [make_user(), make_user()]
@@ -374,7 +374,7 @@ def test_comments_reports_and_hiding(app, departments, db):
 
 
 def test_lists_sort_by_newest_supports_and_near_threshold(app, departments):
-    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = "3"
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 3
     a, b, c = make_proposal(title="Proposal A title"), make_proposal(title="Proposal B title"), \
         make_proposal(title="Proposal C title")
     for _ in range(2):
@@ -391,7 +391,7 @@ def test_lists_sort_by_newest_supports_and_near_threshold(app, departments):
 def test_supporters_are_told_of_the_response_by_a_queued_job(app, departments, db, redis_url):
     from civic import jobs
 
-    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = "1"
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 1
     proposal = make_proposal(category="parks")
     supporter = make_user()
     service.support(supporter, proposal.id)
@@ -407,17 +407,17 @@ def test_supporters_are_told_of_the_response_by_a_queued_job(app, departments, d
 
 
 def test_a_support_racing_a_hide_is_refused(app, departments, db, monkeypatch):
-    from civic.participation import proposals
+    from civic.participation import supports
 
     proposal = make_proposal()
     staff = make_staff()
-    checked = proposals._check_may_support
+    checked = supports._check_may_support
 
     def hide_meanwhile(user, p):
         checked(user, p)    # the proposal was open when checked ...
         service.hide_proposal(staff, p.id, "중복 제안")   # ... and is hidden before the write
 
-    monkeypatch.setattr(proposals, "_check_may_support", hide_meanwhile)
+    monkeypatch.setattr(supports, "_check_may_support", hide_meanwhile)
     with pytest.raises(Conflict, match="not open"):
         service.support(make_user(), proposal.id)
     assert db.session.query(ProposalSupport).count() == 0

@@ -84,7 +84,7 @@ def test_new_proposal_form_with_photo_and_draft(client, departments, db, app):
 
 
 def test_proposal_page_support_withdraw_and_comment(client, departments, app):
-    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = "4"
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 4
     proposal = make_proposal()
     signed_in(client)
     page = client.get(f"/proposals/{proposal.id}", headers=EN).get_data(as_text=True)
@@ -133,7 +133,7 @@ def test_staff_create_poll_in_seoul_time(client, departments, db):
 
 
 def test_staff_moderate_and_respond_through_pages(client, departments, app, db):
-    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = "1"
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 1
     author = make_user()
     pending = make_proposal(author, publish=False, category="parks", title="공원에 그늘을 만들어 주세요")
     signed_in(client, "staff", "PARKS")

@@ -200,3 +200,22 @@ def test_no_personal_data_in_logs(client, auth, people, caplog):
     for secret in ("Secret", "010-1234-5678", "citizen@example.org", "Kim Citizen"):
         assert secret not in text
 
+
+
+def test_idempotency_key_on_filing(client, auth, people):
+    from civic.extensions import db
+    from civic.petitions.models import Petition
+
+    body = {"type": "parks", "title": "Broken swing", "body": "The swing chain is broken."}
+    headers = {**auth["citizen"], "Idempotency-Key": "petition-key-1"}
+    first = client.post("/api/v1/petitions", json=body, headers=headers)
+    again = client.post("/api/v1/petitions", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.get_json()["receipt_no"] == again.get_json()["receipt_no"]
+    assert first.headers["Location"] == again.headers["Location"]
+    changed = client.post("/api/v1/petitions", json={**body, "body": "Another problem."}, headers=headers)
+    assert changed.status_code == 409 and changed.mimetype == "application/problem+json"
+    other = client.post("/api/v1/petitions", json=body,
+                        headers={**auth["other_citizen"], "Idempotency-Key": "petition-key-1"})
+    assert other.status_code == 409
+    assert db.session.query(Petition).count() == 1

@@ -47,7 +47,7 @@ def test_due_time_and_calendar_are_configurable(app):
     due = deadlines.due_at(datetime(2026, 12, 24, 1, 0, tzinfo=UTC), 1)
     assert due.astimezone(SEOUL) == datetime(2026, 12, 28, 9, 30, tzinfo=SEOUL)
     # With a US calendar, 25 December is still a holiday but 28 December is a working day too.
-    app.config["PETITIONS_HOLIDAY_COUNTRY"] = "US"
+    app.config["CIVIC_HOLIDAY_COUNTRY"] = "US"
     assert deadlines.add_working_days(date(2026, 11, 25), 1) == date(2026, 11, 27)   # Thanksgiving
 
 

@@ -124,7 +124,7 @@ def test_staff_console_index(app, client, people):
         from flask import url_for
         from werkzeug.routing import BuildError
 
-        for endpoint in ("reports.staff_index", "participation.staff_index", "alerts.staff_index"):
+        for endpoint in ("reports_staff.index", "participation_staff.index", "alerts.staff_index"):
             try:
                 href = url_for(endpoint)
             except BuildError:

@@ -93,3 +93,40 @@ def test_openapi_documents_the_endpoints(client):
     assert {"/api/v1/places/nearby", "/api/v1/places", "/api/v1/places/{place_id}"} <= set(paths)
     params = {p["name"] for p in paths["/api/v1/places/nearby"]["get"]["parameters"]}
     assert {"lat", "lon", "category", "limit", "radius_m", "open_now", "attrs"} <= params
+
+
+def test_nearby_features_equal_the_feature_of_each_place(client, db):
+    """The hot path splices stored properties as text: it answers the same document as the
+    object path of /places/<id> (plus distance)."""
+    from civic.places.importer import import_file
+    from tests.places.helpers import FIXTURES
+
+    place("시청 앞", lat=37.5664, lon=126.9780, phone="02-2133-0001%7E6", hours_text="09:00~18:00",
+          attributes={"wheelchair": True}, address="서울특별시 중구 세종대로 110")
+    import_file(FIXTURES / "pharmacy_hours_cp949.csv", "pharmacy")
+    for category in ("toilet", "pharmacy"):
+        body = client.get(f"/api/v1/places/nearby?lat={CITY_HALL[0]}&lon={CITY_HALL[1]}&category={category}"
+                          "&radius_m=20000").get_json()
+        assert body["features"]
+        for feature in body["features"]:
+            alone = client.get(f"/api/v1/places/{feature['id']}").get_json()
+            distance = feature["properties"].pop("distance_m")
+            assert distance > 0 and feature == alone
+    toilet = client.get(f"/api/v1/places/nearby?lat={CITY_HALL[0]}&lon={CITY_HALL[1]}").get_json()["features"][0]
+    assert toilet["properties"]["phone"] == "02-2133-0001~6" and toilet["properties"]["tel"] == "02-2133-0001"
+    assert toilet["properties"]["location_precision"] == "exact"
+    assert body["features"][0]["properties"]["location_precision"] == "dong"
+
+
+def test_rows_written_before_the_stored_properties_still_answer(client, db):
+    from sqlalchemy import update
+
+    from civic.extensions import db as database
+    from civic.places.models import Place
+
+    created = place("오래된 행", lat=37.5664, lon=126.9780)
+    database.session.execute(update(Place).values(properties_json=None))
+    database.session.commit()
+    body = client.get(f"/api/v1/places/nearby?lat={CITY_HALL[0]}&lon={CITY_HALL[1]}").get_json()
+    assert body["features"][0]["properties"]["name"] == "오래된 행"
+    assert body["features"][0]["id"] == created.id

@@ -6,10 +6,24 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from civic.places.importer import FIX_SWAPPED, SKIP_DUPLICATE, SKIP_NO_LOCATION, SKIP_OUTSIDE, import_file
+from civic.geo import district_at, haversine_m
+from civic.places import service
+from civic.places.dongs import dong_of_address
+from civic.places.importer import (
+    FIX_SWAPPED,
+    SKIP_DUPLICATE,
+    SKIP_EXACT_KNOWN,
+    SKIP_NO_DONG,
+    SKIP_NO_LOCATION,
+    SKIP_OUTSIDE,
+    import_file,
+)
+from civic.places.mappings import SKIP_NOT_OPERATING
+from civic.places.matching import dial_number
 from civic.places.models import Place
 from civic.places.readers import ImportFailed
-from tests.places.helpers import FIXTURES
+from civic.places.seed import DATA as SEED_DATA
+from tests.places.helpers import CITY_HALL, FIXTURES
 
 
 def count(db, **filters):
@@ -137,10 +151,106 @@ def test_emergency_room_list_and_children_hospitals(db):
     assert place.hours["days"]["1"] == [[1080, 1320]] and place.district_code == "11530"  # 구로구
 
 
-def test_pharmacy_hours_without_coordinates_are_skipped(db):
-    summary = import_file(FIXTURES / "pharmacy_hours_cp949.csv", "pharmacy")
+def test_pharmacy_hours_are_placed_at_the_legal_dong_of_the_address(db):
+    summary = import_file(FIXTURES / "pharmacy_hours_cp949.csv", "pharmacy", data_date="2021")
     assert summary.format == "seoul-pharmacy-hours"
-    assert summary.skipped == {SKIP_NO_LOCATION: 5} and count(db) == 0
+    assert summary.inserted == 4
+    # Row 4 has only a road address, which names no dong: not placed anywhere.
+    assert summary.skipped == {SKIP_NO_DONG: 1} and summary.skipped_rows == {SKIP_NO_DONG: [4]}
+    assert "  skipped 1: the address names no legal dong of the city (row 4)" in summary.lines()
+    place = by_name(db, "진메디칼약국")
+    assert place.location_precision == "dong" and place.district_code == "11710"  # 송파구
+    assert dong_of_address(place.address).name == "마천동"
+    assert district_at(place.lat, place.lon).code == "11710"
+    assert place.hours["days"]["1"] == [[540, 1200]] and place.hours["days"]["7"] == []
+    assert place.details["data_date"] == "2021"
+    # Two pharmacies in one dong share the dong's point.
+    assert by_name(db, "경일약국").district_code == "11545"  # 금천구 시흥동
+
+
+def test_localdata_pharmacies_import_exactly(db):
+    """The LOCALDATA layout (CP949, EPSG:5174, closed businesses included): operating rows land
+    on their own spot, closed ones are never offered, broken rows are reported by row."""
+    summary = import_file(FIXTURES / "localdata_pharmacies_cp949.csv", "pharmacy")
+    assert summary.format == "localdata" and summary.source == "localdata-pharmacy"
+    assert summary.rows == 12 and summary.inserted == 6
+    assert summary.skipped == {SKIP_NOT_OPERATING: 3, SKIP_NO_LOCATION: 2, SKIP_OUTSIDE: 1}
+    assert summary.skipped_rows[SKIP_NOT_OPERATING] == [6, 7, 9]
+    assert summary.skipped_rows[SKIP_NO_LOCATION] == [10, 12] and summary.skipped_rows[SKIP_OUTSIDE] == [11]
+    with open(FIXTURES / "make_localdata_pharmacies.py", encoding="utf-8") as fh:
+        source = fh.read()
+    real = {name: (lat, lon) for name, _, _, lat, lon, status in _fixture_rows(source) if status == "영업/정상"}
+    assert len(real) == 5
+    for name, (lat, lon) in real.items():
+        place = by_name(db, name)
+        assert place.location_precision == "exact" and place.district_code == "11290"  # 성북구
+        assert haversine_m(place.lat, place.lon, lat, lon) < 5, name
+    spot = by_name(db, "365열린동대문약국")  # the published spot check: 종로 323, by Dongdaemun
+    assert spot.district_code == "11110" and haversine_m(spot.lat, spot.lon, 37.57264, 127.01352) < 5
+    assert spot.source_id == "PHMB201530000331000001" and spot.details["data_date"] == "2026-04-22"
+    assert count(db, name="소원약국") == 0 and count(db, name="새성신약국") == 0 and count(db, name="휴업중약국") == 0
+    nearby = service.nearest_places(37.58650918, 127.0294735, "pharmacy", limit=100, radius_m=20000)
+    assert "소원약국" not in {r.place.name for r in nearby}
+    again = import_file(FIXTURES / "localdata_pharmacies_cp949.csv", "pharmacy")
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 6)
+
+
+def _fixture_rows(source: str):
+    import ast
+
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "REAL":
+            return ast.literal_eval(node.value)
+    raise AssertionError("REAL not found")
+
+
+def test_an_exact_row_replaces_the_approximate_one_and_keeps_its_hours(db):
+    hours = import_file(FIXTURES / "pharmacy_hours_seongbuk.csv", "pharmacy")
+    assert hours.inserted == 3 and by_name(db, "호수온누리약국").location_precision == "dong"
+    exact = import_file(FIXTURES / "localdata_pharmacies_cp949.csv", "pharmacy")
+    assert exact.replaced == 3 and "replaced 3 approximate place(s)" in exact.lines()[1]
+    place = by_name(db, "호수온누리약국")  # one place, at its own spot, with the list's hours
+    assert place.location_precision == "exact" and place.source == "localdata-pharmacy"
+    assert place.hours["days"]["1"] == [[540, 1110]] and place.details["hours_source"] == "seoul-pharmacy-hours"
+    assert by_name(db, "홀리데이약국").hours["days"]["6"] == [[510, 900]]  # matched by phone, not address
+    # Importing either file again changes nothing and duplicates nothing.
+    again = import_file(FIXTURES / "pharmacy_hours_seongbuk.csv", "pharmacy")
+    assert again.inserted == 0 and again.skipped == {SKIP_EXACT_KNOWN: 3, SKIP_NO_DONG: 1}
+    assert import_file(FIXTURES / "localdata_pharmacies_cp949.csv", "pharmacy").unchanged == 6
+    assert count(db, name="호수온누리약국") == 1 and by_name(db, "호수온누리약국").hours is not None
+    assert service.nearest_places(*CITY_HALL, "pharmacy", limit=1, radius_m=20000)[0].place.name == "365열린동대문약국"
+
+
+def test_localdata_hospitals_bundled_seoul_rows(db):
+    summary = import_file(SEED_DATA / "seoul_localdata_hospitals.csv", "hospital")
+    assert summary.format == "localdata" and summary.rows == 861
+    assert summary.inserted == 540 and summary.skipped[SKIP_NOT_OPERATING] == 861 - 559
+    assert summary.skipped[SKIP_NO_LOCATION] == 19
+    place = by_name(db, "경희대학교병원")
+    assert place.details["type"] == "종합병원" and place.district_code == "11230"
+    # NEMC puts it 320 m away, on the same campus (a large site; the two sources pick different buildings).
+    assert haversine_m(place.lat, place.lon, 37.5938765502235, 127.05183223390303) < 400
+
+
+def test_civil_defence_shelters_keep_the_city_by_boundary(db):
+    summary = import_file(FIXTURES / "civil_defence_shelters.csv", "shelter")
+    assert summary.format == "civil-defence-shelters"
+    # Four Seongnam rows lie inside Seoul's bounding box but outside its boundary.
+    assert summary.inserted == 6 and summary.skipped == {SKIP_OUTSIDE: 5}
+    assert summary.skipped_rows[SKIP_OUTSIDE] == [7, 8, 9, 10, 11]
+    assert by_name(db, "현대빌딩 본관 지하2층").district_code == "11110"
+
+
+def test_url_encoded_phone_ranges_are_cleaned(db, tmp_path):
+    path = tmp_path / "er.csv"
+    path.write_text("병원이름,주소,응급의료기관 종류,전화번호 1,전화번호 3,위도,경도\n"
+                    "서울시청병원,서울특별시 중구 세종대로 110,지역응급의료기관,02-2133-0001%7E6,,37.5663,126.9779\n",
+                    encoding="utf-8")
+    import_file(path, "emergency_room")
+    place = by_name(db, "서울시청병원")
+    assert place.phone == "02-2133-0001~6"
+    assert dial_number(place.phone) == "02-2133-0001"
 
 
 def test_geojson_with_a_property_mapping(db):
@@ -215,4 +325,5 @@ def test_cli_lists_the_kinds_and_their_formats(runner):
     result = runner.invoke(args=["places", "kinds"])
     assert result.exit_code == 0
     assert "toilet: 전국공중화장실표준데이터" in result.output
-    assert "shelter: GeoJSON only" in result.output
+    assert "shelter: 민방위 대피시설" in result.output
+    assert "public_office: LOCALDATA 인허가 layout, any licence kind" in result.output

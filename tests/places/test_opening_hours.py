@@ -5,9 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from civic.places.opening_hours import from_duty_times, from_weekday_columns, open_at, parse_text
+from civic.places import opening_hours
+from civic.places.opening_hours import from_duty_times, from_weekday_columns, parse_text
 
 SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def open_at(hours, moment):
+    return opening_hours.open_at(hours, moment, SEOUL, "KR")
 
 
 def kst(*args):

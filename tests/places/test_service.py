@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 
 from civic.errors import NotFound, ValidationFailed
-from civic.geo import haversine_m
+from civic.geo import haversine_m, parse_bbox
 from civic.places import service
 from civic.places.models import Place, lat_band
 from civic.places.opening_hours import open_at, parse_text
@@ -100,11 +100,8 @@ def test_invalid_searches_are_validation_errors(db, kwargs, field):
 def test_bbox_listing_and_validation(db):
     inside = place("안", lat=37.5665, lon=126.9780)
     place("밖", lat=37.60, lon=127.05)
-    bbox = service.parse_bbox("126.97,37.56,126.99,37.57")
+    bbox = parse_bbox("126.97,37.56,126.99,37.57")
     assert [p.id for p in db.session.scalars(service.places_in_bbox(bbox, ["toilet"]))] == [inside.id]
-    for raw in ("1,2,3", "a,b,c,d", "127,37.6,126.9,37.5", "126,37,127.5,38", "181,0,182,1"):
-        with pytest.raises(ValidationFailed):
-            service.parse_bbox(raw)
 
 
 def test_get_place_and_add_place_rules(db):
@@ -157,7 +154,7 @@ def brute_force(rows, lat, lon, categories, limit, radius_m, open_only, attrs, a
             continue
         if attrs and not all(row["attributes"].get(a) for a in attrs):
             continue
-        if open_only and open_at(row["hours"], at) is not True:
+        if open_only and open_at(row["hours"], at, ZoneInfo("Asia/Seoul"), "KR") is not True:
             continue
         distance = haversine_m(lat, lon, row["lat"], row["lon"])
         if distance <= radius_m:
@@ -185,7 +182,7 @@ def test_nearest_places_equals_brute_force(db, facilities, duplicates, origin, c
     for i, ((distance, bearing), category, hours_index, wheelchair) in enumerate(facilities, 1):
         lat, lon = destination(*origin, distance, bearing)
         rows.append({"id": i, "category": category, "name": f"p{i}", "address": "", "district_code": None,
-                     "lat": lat, "lon": lon, "lat_band": lat_band(lat), "phone": "", "hours": HOURS[hours_index],
+                     "lat": lat, "lon": lon, "phone": "", "hours": HOURS[hours_index],
                      "attributes": {"wheelchair": wheelchair}, "details": {}, "source": "t", "source_id": str(i),
                      "updated_at": NOON_FRIDAY})
     # Several places at exactly the same point: ties are broken by id.
@@ -199,3 +196,18 @@ def test_nearest_places_equals_brute_force(db, facilities, duplicates, origin, c
     expected = brute_force(rows, *origin, categories, limit, radius_m, open_only, attrs, at)
     found = service.nearest_places(*origin, categories, limit, radius_m, open_only=open_only, attrs=attrs, at=at)
     assert [r.place.id for r in found] == expected
+
+
+def test_lat_band_is_derived_from_lat(db):
+    """The band is computed by the model: on add, on a change of lat, and on a bulk insert."""
+    added = place("밴드")
+    assert added.lat_band == lat_band(added.lat)
+    added.lat = 37.60
+    db.session.commit()
+    assert db.session.scalar(select(Place.lat_band).where(Place.id == added.id)) == lat_band(37.60) == 3760
+    db.session.execute(insert(Place), [
+        {"category": "toilet", "name": f"b{i}", "lat": lat, "lon": 127.0, "source": "t", "source_id": f"b{i}"}
+        for i, lat in enumerate((37.5, 37.515, -33.8688))])
+    db.session.commit()
+    bands = dict(db.session.execute(select(Place.name, Place.lat_band).where(Place.source == "t")).all())
+    assert bands == {"b0": 3750, "b1": 3751, "b2": -3387}

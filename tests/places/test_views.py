@@ -46,9 +46,64 @@ def test_bad_coordinates_re_render_with_errors(client, db):
     assert client.get("/places?category=toilet&near=atlantis").status_code == 422
 
 
-def test_empty_result(client, db):
-    html = client.get("/places?category=hospital&near=11680").get_data(as_text=True)
-    assert 'class="empty"' in html
+def test_nothing_anywhere_near_says_what_the_city_has_data_for(client, db):
+    place("강동 약국", category="pharmacy", lat=37.5500, lon=127.1500)   # 29 km from 강서구
+    place("강서 화장실", lat=37.5600, lon=126.8300)
+    html = client.get("/places?category=pharmacy&lat=37.5600&lon=126.8230").get_data(as_text=True)
+    assert 'class="empty"' in html and "20 km" in html
+    assert "자료가 있는 시설" in html and 'href="/places?category=toilet&amp;lat=37.5600&amp;lon=126.8230"' in html
+
+
+def test_categories_without_data_are_not_offered(client, db):
+    place("시청 앞 화장실", lat=37.5664, lon=126.9780)
+    place("시청 약국", category="pharmacy", lat=37.5664, lon=126.9781)
+    html = client.get("/places").get_data(as_text=True)
+    assert '<option value="toilet"' in html or 'value="toilet"' in html
+    assert 'value="pharmacy"' in html
+    for empty in ("public_office", "shelter", "wifi", "hospital"):
+        assert f'value="{empty}"' not in html
+
+
+def test_few_results_widen_the_search_and_say_so(client, db):
+    place("1 km", lat=37.5753, lon=126.9780)
+    place("4 km", lat=37.6023, lon=126.9780)
+    place("6.5 km", lat=37.6248, lon=126.9780)
+    place("far south", lat=37.4700, lon=126.9500)
+    html = client.get("/places?category=toilet&near=city-hall").get_data(as_text=True)
+    assert "3 km 안에 1곳뿐이라 7 km까지 넓혀 찾았습니다." in html
+    assert names(html) == ["1 km", "4 km", "6.5 km"]
+    place("2 km", lat=37.5843, lon=126.9780)
+    place("2.5 km", lat=37.5888, lon=126.9780)
+    html = client.get("/places?category=toilet&near=city-hall").get_data(as_text=True)
+    assert "넓혀" not in html and names(html) == ["1 km", "2 km", "2.5 km"]
+    html = client.get("/places?category=toilet&lat=37.45&lon=126.9780").get_data(as_text=True)
+    assert "3 km 안에 없어" in html
+
+
+def test_results_fold_the_form_into_a_one_line_summary(client, db):
+    place("시청 앞 화장실", lat=37.5664, lon=126.9780)
+    html = client.get("/places?category=toilet&lat=37.566295&lon=126.977945").get_data(as_text=True)
+    assert re.search(r'<details class="search-box" id="search-box">\s*<summary><span>현재 위치 기준</span> · '
+                     r'<span class="change">바꾸기</span></summary>', html)
+    assert '<details class="search-box" id="search-box" open' not in html
+    assert 'id="search-box"' not in client.get("/places").get_data(as_text=True)  # nothing to fold yet
+
+
+def test_dong_places_are_approximate_and_phones_dialable(client, db):
+    from civic.places.importer import import_file
+    from tests.places.helpers import FIXTURES
+
+    import_file(FIXTURES / "pharmacy_hours_cp949.csv", "pharmacy", data_date="2021")
+    html = client.get("/places?category=pharmacy&lat=37.4960&lon=127.1500").get_data(as_text=True)
+    assert names(html)[0] == "진메디칼약국"
+    assert "대략적 위치(동 단위)" in html and 'data-precision="dong"' in html and "<strong>약 " in html
+    assert "https://map.kakao.com/link/search/" in html and "https://map.kakao.com/link/to/" not in html
+    assert "서울시 약국 운영시간 정보 · 2021 기준" in html
+    ranged = place("시청 민원실", phone="02-2133-0001%7E6", source="seoul-toilets",
+                   details={"data_date": "2025-06"})
+    page = client.get(f"/places/{ranged.id}").get_data(as_text=True)
+    assert 'href="tel:02-2133-0001"' in page and "02-2133-0001~6" in page and "%7E" not in page
+    assert "서울시 공중화장실 현황 · 2025-06 기준" in page
 
 
 def test_detail_page(client, db):
@@ -71,6 +126,7 @@ def test_english(client, db):
 
 def test_results_link_to_the_other_categories_around_the_same_point(client, db):
     place("시청 앞 화장실", lat=37.5664, lon=126.9780)
+    place("시청 약국", category="pharmacy", lat=37.5664, lon=126.9781)
     html = client.get("/places?category=toilet&near=city-hall").get_data(as_text=True)
     assert 'href="/places?category=pharmacy&amp;near=city-hall"' in html
     assert 'href="/places?category=toilet&amp;near=city-hall"' not in html

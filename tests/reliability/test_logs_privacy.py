@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from civic.accounts.consent import CURRENT_VERSION
 from civic.accounts.service import create_api_client
 from tests.factories import bearer, make_user
 
@@ -26,7 +27,8 @@ def test_main_flows_log_no_personal_data(app, client, departments, caplog):
     # Sign-up (a failing attempt first), sign-in with a wrong and then the right password.
     client.post("/register", data={"email": EMAIL, "password": "short", "display_name": "Hong"})
     assert client.post("/register", data={"email": EMAIL, "password": "correct horse battery",
-                                           "display_name": "Hong"}).status_code == 302
+                                           "display_name": "Hong", "privacy_consent": "y",
+                                           "consent_version": CURRENT_VERSION}).status_code == 302
     client.post("/logout")
     client.post("/login", data={"email": EMAIL, "password": "wrong password!"})
     client.post("/login", data={"email": EMAIL, "password": "correct horse battery"})

@@ -26,6 +26,9 @@ def test_list_reports_as_geojson_with_filters_and_paging(client, catalog):
     assert [f["id"] for f in client.get(f"/api/v1/reports?bbox={bbox}").get_json()["features"]] == [a.id]
     bad = client.get("/api/v1/reports?bbox=1,2,3")
     assert bad.status_code == 422 and bad.mimetype == "application/problem+json" and "bbox" in bad.get_json()["errors"]
+    # The same size cap as /places: a box of the whole city and more is refused.
+    too_large = client.get("/api/v1/reports?bbox=126,37,127.5,38")
+    assert too_large.status_code == 422 and "bbox" in too_large.get_json()["errors"]
     assert client.get("/api/v1/reports?status=pending").status_code == 422
 
 

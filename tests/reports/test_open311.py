@@ -13,7 +13,7 @@ from lxml import etree
 
 from civic.accounts.service import create_api_client
 from civic.db import unit_of_work
-from civic.reports import service
+from civic.reports import handling, service
 from tests.factories import make_user
 from tests.reports.conftest import GANGNAM, JONGNO, file_report, png_bytes
 
@@ -60,7 +60,7 @@ def reports(catalog):
     user = make_user(email="reporter@example.org")
     a = file_report(user, description="Hole by the crossing", photos=[io.BytesIO(png_bytes())])
     b = file_report(user, "fallen_tree", point=JONGNO)
-    service.post_update(make_user("staff", department="PARKS"), b, "Tree removed.", "closed", "fixed")
+    handling.post_update(make_user("staff", department="PARKS"), b, "Tree removed.", "closed", "fixed")
     return a, b
 
 

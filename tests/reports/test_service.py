@@ -8,7 +8,7 @@ from civic import uploads
 from civic.audit import entries_for
 from civic.errors import Forbidden, NotFound, ValidationFailed
 from civic.notifications.models import Notification
-from civic.reports import maps, service
+from civic.reports import handling, maps, open311, service
 from civic.reports.models import MapPoint, Report, ReportPhoto
 from civic.reports.seed import seed
 from tests.factories import make_user
@@ -172,7 +172,7 @@ def test_duplicates_are_open_reports_of_the_same_service_within_50_m(catalog):
     file_report(user, "streetlight", point=offset(GANGNAM, north_m=10))      # other service
     closed = file_report(user, point=offset(GANGNAM, north_m=5))
     staff = make_user("staff", department="ROADS")
-    service.post_update(staff, closed, "Filled.", "closed", "fixed")
+    handling.post_update(staff, closed, "Filled.", "closed", "fixed")
     found = service.nearby_open_reports("pothole", *GANGNAM)
     assert [r.id for r in found] == [near.id]
 
@@ -192,12 +192,12 @@ def test_follow_instead_of_reporting_again(catalog):
 def test_only_staff_of_the_routed_department_change_status(catalog):
     report = file_report(make_user())
     with pytest.raises(Forbidden):
-        service.post_update(make_user(), report, "I fixed it myself", "closed", "fixed")
+        handling.post_update(make_user(), report, "I fixed it myself", "closed", "fixed")
     with pytest.raises(Forbidden):
-        service.post_update(make_user("staff", department="PARKS"), report, "", "acknowledged")
+        handling.post_update(make_user("staff", department="PARKS"), report, "", "acknowledged")
     with pytest.raises(Forbidden):
-        service.transfer_report(make_user("staff", department="PARKS"), report, "PARKS", "ours")
-    update = service.post_update(make_user("admin"), report, "", "acknowledged")
+        handling.transfer_report(make_user("staff", department="PARKS"), report, "PARKS", "ours")
+    update = handling.post_update(make_user("admin"), report, "", "acknowledged")
     assert update.new_status == "acknowledged"
 
 
@@ -206,14 +206,14 @@ def test_status_timeline_notifications_and_audit(catalog, db):
     report = file_report(reporter)
     service.follow(follower, report)
     staff = make_user("staff", department="ROADS")
-    service.post_update(staff, report, "", "acknowledged")
-    service.post_update(staff, report, "Crew booked for Monday.", "in_progress")
+    handling.post_update(staff, report, "", "acknowledged")
+    handling.post_update(staff, report, "Crew booked for Monday.", "in_progress")
     with pytest.raises(ValidationFailed) as exc:
-        service.post_update(staff, report, "Done", "closed")
+        handling.post_update(staff, report, "Done", "closed")
     assert "close_reason" in exc.value.errors
     with pytest.raises(ValidationFailed):
-        service.post_update(staff, report, "", None)
-    service.post_update(staff, report, "Resurfaced.", "closed", "fixed")
+        handling.post_update(staff, report, "", None)
+    handling.post_update(staff, report, "Resurfaced.", "closed", "fixed")
     assert report.status == "closed" and report.close_reason == "fixed"
     assert [(u.old_status, u.new_status) for u in report.updates] == [
         ("open", "acknowledged"), ("acknowledged", "in_progress"), ("in_progress", "closed")]
@@ -230,10 +230,10 @@ def test_transfer_moves_the_report_to_another_department(catalog):
     roads = make_user("staff", department="ROADS")
     parks = make_user("staff", department="PARKS")
     with pytest.raises(ValidationFailed):
-        service.transfer_report(roads, report, "PARKS", "")
-    service.transfer_report(roads, report, "PARKS", "It is a tree root")
+        handling.transfer_report(roads, report, "PARKS", "")
+    handling.transfer_report(roads, report, "PARKS", "It is a tree root")
     assert report.department.code == "PARKS"
-    assert service.can_manage(parks, report) and not service.can_manage(roads, report)
+    assert handling.can_manage(parks, report) and not handling.can_manage(roads, report)
     assert entries_for("report", report.id)[0].detail["to_department"] == "PARKS"
 
 
@@ -242,23 +242,23 @@ def test_staff_lists_only_their_departments_reports(catalog):
     pothole = file_report(user)
     tree = file_report(user, "fallen_tree", point=JONGNO)
     roads = make_user("staff", department="ROADS")
-    page = service.staff_reports(roads, service.ReportFilters())
+    page = handling.staff_reports(roads, service.ReportFilters())
     assert [r.id for r in page.items] == [pothole.id]
-    everything = service.staff_reports(make_user("admin"), service.ReportFilters())
+    everything = handling.staff_reports(make_user("admin"), service.ReportFilters())
     assert {r.id for r in everything.items} == {pothole.id, tree.id}
     with pytest.raises(Forbidden):
-        service.staff_reports(user, service.ReportFilters())
+        handling.staff_reports(user, service.ReportFilters())
 
 
 def test_search_requests_maps_statuses_to_open311(catalog):
     user = make_user()
     a = file_report(user)
     b = file_report(user, "fallen_tree", point=JONGNO)
-    service.post_update(make_user("staff", department="ROADS"), a, "", "in_progress")
-    assert {r.id for r in service.search_requests(statuses=["open"])} == {a.id, b.id}
-    assert service.search_requests(statuses=["closed"]) == []
-    assert [r.id for r in service.search_requests(service_codes=["fallen_tree"])] == [b.id]
-    assert [r.id for r in service.search_requests(ids=[a.id])] == [a.id]
+    handling.post_update(make_user("staff", department="ROADS"), a, "", "in_progress")
+    assert {r.id for r in open311.search_requests(statuses=["open"])} == {a.id, b.id}
+    assert open311.search_requests(statuses=["closed"]) == []
+    assert [r.id for r in open311.search_requests(service_codes=["fallen_tree"])] == [b.id]
+    assert [r.id for r in open311.search_requests(ids=[a.id])] == [a.id]
 
 
 # --- themed maps ---------------------------------------------------------------------------

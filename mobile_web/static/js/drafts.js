@@ -14,7 +14,7 @@
   function say(text) { status.textContent = text; }
 
   function render() {
-    return D.list().then(function (drafts) {
+    return D.list(D.currentOwner()).then(function (drafts) {
       list.textContent = "";
       drafts.forEach(function (d) {
         var li = document.createElement("li");
@@ -63,6 +63,12 @@
   document.querySelectorAll("form[data-draft]").forEach(function (form) {
     var token = form.elements.client_token;
     if (token && !token.value) token.value = D.uuid();
+    // The draft belongs to whoever is signed in on this page (the service worker reads it too).
+    var owner = document.createElement("input");
+    owner.type = "hidden";
+    owner.name = "draft_owner";
+    owner.value = D.currentOwner();
+    form.appendChild(owner);
     form.addEventListener("submit", function (event) {
       if (navigator.onLine) return;  // online: a normal submit (the service worker catches a failed one)
       event.preventDefault();

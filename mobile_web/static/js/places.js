@@ -35,8 +35,18 @@
       var link = document.createElement("a");
       link.href = item.getAttribute("data-url");
       link.textContent = item.getAttribute("data-name");
-      window.L.marker(point, { title: item.getAttribute("data-name"), alt: item.getAttribute("data-name") })
-        .bindPopup(link).addTo(map);
+      if (item.getAttribute("data-precision") === "exact") {
+        window.L.marker(point, { title: item.getAttribute("data-name"), alt: item.getAttribute("data-name") })
+          .bindPopup(link).addTo(map);
+      } else {
+        // Known only to its legal dong: an area, never a precise pin.
+        var note = document.createElement("p");
+        note.textContent = box.getAttribute("data-approximate");
+        var popup = document.createElement("div");
+        popup.appendChild(link);
+        popup.appendChild(note);
+        window.L.circle(point, { radius: 300, weight: 1, dashArray: "4" }).bindPopup(popup).addTo(map);
+      }
       bounds.push(point);
     });
     map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });

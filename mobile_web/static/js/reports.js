@@ -88,7 +88,7 @@
     ["+", "−"].forEach(function (label, i) {
       var b = document.createElement("button");
       b.type = "button"; b.className = "tm-zoom secondary"; b.textContent = label; b.tabIndex = -1;
-      b.setAttribute("aria-label", label === "+" ? "zoom in" : "zoom out");
+      b.setAttribute("aria-label", (label === "+" ? d.zoomIn : d.zoomOut) || label);
       b.addEventListener("click", function (e) { e.stopPropagation(); z = Math.max(5, Math.min(19, z + (i ? -1 : 1))); draw(); });
       b.addEventListener("pointerdown", function (e) { e.stopPropagation(); });
       el.appendChild(b);

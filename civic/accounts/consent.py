@@ -1,0 +1,63 @@
+"""Consent to the collection and use of personal data (개인정보 수집·이용 동의), which Korean
+law (개인정보 보호법 제15조) requires before an account is made: what is collected, why, and for how
+long. The text is versioned; each account records the version it accepted and when.
+
+Changing the text (``mobile_web/templates/accounts/_privacy_consent.html`` and ``ITEMS`` here)
+means a new ``CURRENT_VERSION``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from civic.db import IdMixin, TimestampMixin, utcnow
+from civic.errors import ValidationFailed
+from civic.extensions import Model, db
+
+CURRENT_VERSION = "2026-12-01"
+
+# What the notice says, in order: (heading, text). Also served to API clients.
+ITEMS = (
+    (_l("Purpose"), _l("To identify you when you sign in, and to let you follow your petitions, reports and "
+                       "proposals and receive answers and notifications about them.")),
+    (_l("Items collected"), _l("E-mail address, password (stored only as a one-way hash) and, if you give it, "
+                               "your name. Phone number only if you choose contact by phone on a petition.")),
+    (_l("Retention"), _l("Until you delete your account; then your personal data is deleted at once. Petitions "
+                         "are official records kept as the law requires, with the petitioner anonymised.")),
+    (_l("Your right to refuse"), _l("You may refuse. Without this consent we cannot create an account, but "
+                                    "every page that needs no account stays open to you.")),
+)
+
+
+class PrivacyConsent(IdMixin, TimestampMixin, Model):
+    """One accepted version of the notice, by one account."""
+
+    __tablename__ = "privacy_consents"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(20))
+    accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def require_current(version: str | None) -> str:
+    """The version accepted with a sign-up; anything but the current one is refused."""
+    if version != CURRENT_VERSION:
+        raise ValidationFailed({"privacy_consent": _l(
+            "Agree to the collection and use of your personal data to create an account.")})
+    return version
+
+
+def record(user, version: str) -> PrivacyConsent:
+    """Inside the caller's unit of work."""
+    consent = PrivacyConsent(user_id=user.id, version=version, accepted_at=utcnow())
+    db.session.add(consent)
+    return consent
+
+
+def latest_for(user) -> PrivacyConsent | None:
+    return db.session.scalar(select(PrivacyConsent).where(PrivacyConsent.user_id == user.id)
+                             .order_by(PrivacyConsent.accepted_at.desc(), PrivacyConsent.id.desc()).limit(1))

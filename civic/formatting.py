@@ -1,0 +1,86 @@
+"""Dates and times as people read them: one style per language, through Babel, in the city's
+time zone (``CIVIC_TIMEZONE``).
+
+- 한국어: ``2026년 12월 1일 (화) 오후 6:00`` — full year, weekday, no seconds.
+- English: ``1 Dec 2026, 18:00``.
+- Recent past events are relative: ``3시간 전`` / ``3 hours ago``.
+
+Templates use the filters ``when`` (date and time), ``day`` (date only), ``ago`` (relative when
+recent) or, for a ``<time>`` element with its machine-readable value, ``time_tag(moment)``;
+Python code calls ``format_when`` / ``format_day``. Nothing else formats a date for people
+(a test checks the templates).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+DATETIME_PATTERNS = {"ko": "y년 M월 d일 (E) a h:mm", "en": "d MMM y, HH:mm"}
+DATE_PATTERNS = {"ko": "y년 M월 d일 (E)", "en": "d MMM y"}
+# Events newer than this read as "… ago"; older ones as a date.
+RECENT = timedelta(hours=24)
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in DATETIME_PATTERNS else "ko"
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def format_when(moment: datetime | None) -> str:
+    """Date and time in the reader's language and the city's time zone."""
+    if moment is None:
+        return ""
+    return format_datetime(_aware(moment), DATETIME_PATTERNS[_language()])
+
+
+def format_day(moment: date | datetime | None) -> str:
+    """The date alone (a datetime is first moved to the city's time zone)."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        return format_datetime(_aware(moment), DATE_PATTERNS[_language()])
+    return format_date(moment, DATE_PATTERNS[_language()])
+
+
+def format_ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """``3시간 전`` for an event of the last day, the date and time for older or future ones."""
+    if moment is None:
+        return ""
+    now = now or datetime.now(UTC)
+    elapsed = now - _aware(moment)
+    if timedelta(0) <= elapsed < timedelta(minutes=1):
+        return _("just now")
+    if timedelta(0) <= elapsed < RECENT:
+        return format_timedelta(-elapsed, add_direction=True, threshold=1.0)
+    return format_when(moment)
+
+
+def time_tag(moment: datetime | date | None, style: str = "when") -> Markup:
+    """A ``<time>`` element: the readable text (``when``, ``day`` or ``ago``) and the exact
+    value in ``datetime`` (and, for relative text, the full date as its title)."""
+    if moment is None:
+        return Markup("")
+    if isinstance(moment, datetime):
+        moment = _aware(moment)
+    if isinstance(moment, datetime):
+        text = {"when": format_when, "day": format_day, "ago": format_ago}[style](moment)
+    else:
+        text = format_day(moment)
+    title = f' title="{escape(format_when(moment))}"' if style == "ago" and isinstance(moment, datetime) else ""
+    return Markup(f'<time datetime="{escape(moment.isoformat())}"{title}>{escape(text)}</time>')
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(format_when, "when")
+    app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_ago, "ago")
+    app.add_template_global(time_tag)

@@ -1,0 +1,57 @@
+"""JSON from clients, checked before any work is done.
+
+Python's ``json`` accepts two things nothing downstream can handle: a lone UTF-16 surrogate
+escape (``"\\ud800"``), which cannot be encoded to UTF-8 and so fails in the database or in the
+answer, and arbitrarily deep nesting, which ends in ``RecursionError`` (in the decoder itself
+or in whatever walks the value later). Both are refused here as a 422 with a field-level error:
+every JSON request body (``civic.http_policy``) and every JSON text inside a form field (the
+alert polygon) goes through :func:`loads_checked`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from civic.errors import ValidationFailed
+
+# Deeper than any document civic reads (a GeoJSON polygon is 5 levels).
+MAX_DEPTH = 32
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class JsonRejected(ValidationFailed, ValueError):
+    """A JSON text civic will not process. Also a ``ValueError``, so code that treats malformed
+    JSON as a validation error catches it too."""
+
+
+def loads_checked(text: str | bytes, field: str = "body"):
+    """``json.loads`` that refuses lone surrogates and nesting deeper than ``MAX_DEPTH``.
+    Malformed JSON raises ``ValueError`` as ``json.loads`` does."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise JsonRejected({field: f"The JSON is nested too deeply (at most {MAX_DEPTH} levels)."}) from None
+    check_value(value, field)
+    return value
+
+
+def check_value(value, field: str = "body") -> None:
+    """Walk a decoded JSON value without recursion: depth and text are checked."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                raise JsonRejected({field: "The JSON contains an invalid Unicode escape (a lone surrogate)."})
+            continue
+        if not isinstance(item, (dict, list)):
+            continue
+        if depth > MAX_DEPTH:
+            raise JsonRejected({field: f"The JSON is nested too deeply (at most {MAX_DEPTH} levels)."})
+        if isinstance(item, dict):
+            stack.extend((key, depth) for key in item)
+            stack.extend((child, depth + 1) for child in item.values())
+        else:
+            stack.extend((child, depth + 1) for child in item)

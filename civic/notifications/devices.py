@@ -1,0 +1,150 @@
+"""Devices linked to an account for personal updates (petition answers, report status, …).
+
+A device is the browser's ``PushSubscription`` (endpoint and keys), checked like an alert
+subscription: the endpoint must be on ``PUSH_SERVICE_ALLOWLIST``, ``p256dh`` a P-256 point and
+``auth`` 16 bytes. The same endpoint linked again (by this or another account: one browser, one
+endpoint) updates the link.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from sqlalchemy import delete, select, update
+
+from civic.api.pagination import paginate
+from civic.db import unit_of_work
+from civic.errors import NotFound, Unauthorized, ValidationFailed
+from civic.extensions import db
+from civic.notifications.models import Device, PersonalDelivery
+
+MAX_DEVICES = 20
+
+
+def _b64url(value) -> bytes | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _valid_point(raw: bytes | None) -> bool:
+    if raw is None or len(raw) != 65:
+        return False
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except ValueError:
+        return False
+    return True
+
+
+def validate_device(data: dict) -> dict:
+    """Clean ``PushSubscription.toJSON()``, or raise ValidationFailed (field → message)."""
+    from civic.alerts.subscriptions import endpoint_allowed
+
+    errors: dict[str, str] = {}
+    endpoint = str(data.get("endpoint") or "").strip()
+    if not endpoint or len(endpoint) > 1024:
+        errors["endpoint"] = "An endpoint URL is required (at most 1024 characters)."
+    elif any(ch.isspace() or ord(ch) < 33 or ch == "#" for ch in endpoint) or not endpoint_allowed(endpoint):
+        errors["endpoint"] = "The endpoint must be an https URL of a known push service."
+    keys = data.get("keys")
+    if not isinstance(keys, dict):
+        keys = {}
+    if not _valid_point(_b64url(keys.get("p256dh"))):
+        errors["keys.p256dh"] = "Must be a base64url P-256 public key (65 bytes)."
+    auth = _b64url(keys.get("auth"))
+    if auth is None or len(auth) != 16:
+        errors["keys.auth"] = "Must be a base64url 16-byte secret."
+    if errors:
+        raise ValidationFailed(errors)
+    label = str(data.get("label") or "").strip()[:100]
+    return {"endpoint": endpoint, "p256dh": keys["p256dh"].strip(), "auth": keys["auth"].strip(), "label": label}
+
+
+def _require_user(user) -> None:
+    if user is None:
+        raise Unauthorized("Sign in to link a device.")
+
+
+def link_device(user, data: dict) -> tuple[Device, bool]:
+    """Link this browser's push subscription to ``user``; returns (device, created)."""
+    _require_user(user)
+    clean = validate_device(data)
+    with unit_of_work():
+        device = db.session.scalar(select(Device).where(Device.endpoint == clean["endpoint"]))
+        created = device is None
+        if device is None:
+            count = len(list_devices(user))
+            if count >= MAX_DEVICES:
+                raise ValidationFailed({"endpoint": f"At most {MAX_DEVICES} devices per account."})
+            device = Device(endpoint=clean["endpoint"])
+            db.session.add(device)
+        elif device.user_id != user.id:
+            # The browser now belongs to another account: what was queued for the old one stays unsent.
+            db.session.execute(update(PersonalDelivery).where(
+                PersonalDelivery.device_id == device.id, PersonalDelivery.state == "pending")
+                .values(state="failed", error="device linked to another account"))
+        device.user_id = user.id
+        device.p256dh, device.auth = clean["p256dh"], clean["auth"]
+        device.label = clean["label"] or device.label or ""
+        db.session.flush()
+    return device, created
+
+
+def _devices_of(user):
+    return select(Device).where(Device.user_id == user.id).order_by(Device.id)
+
+
+def list_devices(user) -> list[Device]:
+    _require_user(user)
+    return list(db.session.scalars(_devices_of(user)))
+
+
+def page_of_devices(user, page: int = 1, per_page: int = 20):
+    _require_user(user)
+    return paginate(_devices_of(user), page, per_page)
+
+
+def get_device(user, device_id: int) -> Device:
+    """One of ``user``'s devices; anyone else's is NotFound, exactly like one that does not exist."""
+    _require_user(user)
+    device = db.session.get(Device, device_id)
+    if device is None or device.user_id != user.id:
+        raise NotFound("No such device.")
+    return device
+
+
+def remove_device(user, device_id: int) -> None:
+    """Unlink a device: it gets no more personal updates (its alert subscription is untouched)."""
+    with unit_of_work():
+        device = get_device(user, device_id)
+        _drop(device.id)
+
+
+def unlink_endpoint(user, endpoint: str) -> None:
+    """Unlink by endpoint (the page knows its own subscription, not the id)."""
+    _require_user(user)
+    with unit_of_work():
+        device = db.session.scalar(select(Device).where(Device.endpoint == str(endpoint), Device.user_id == user.id))
+        if device is None:
+            raise NotFound("This device is not linked.")
+        _drop(device.id)
+
+
+def _drop(device_id: int) -> None:
+    db.session.execute(update(PersonalDelivery).where(PersonalDelivery.device_id == device_id)
+                       .values(device_id=None))
+    db.session.execute(delete(Device).where(Device.id == device_id))
+
+
+def forget_user(user) -> None:
+    """Account deletion hook: every linked device goes (in the caller's transaction)."""
+    ids = select(Device.id).where(Device.user_id == user.id).scalar_subquery()
+    db.session.execute(update(PersonalDelivery).where(PersonalDelivery.device_id.in_(ids)).values(device_id=None))
+    db.session.execute(delete(Device).where(Device.user_id == user.id))

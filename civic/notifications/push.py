@@ -1,0 +1,181 @@
+"""Personal updates by Web Push: the ``civic.notifications`` channel for linked devices.
+
+After the transaction that created a notification commits, ``deliver`` (a job on
+``PUSH_QUEUE``; a short-lived thread in the embedded default, so a slow push service never holds
+up a request) writes one ``PersonalDelivery`` row per linked device — unique per (notification,
+device), so a retried job never sends twice — and sends the rows that are due through the same
+sender, encryption and VAPID keys as the alert fan-out. Rows created during quiet hours wait
+until they end: a scheduled job sends them (RQ with Redis), or ``flask notifications push-due``
+(cron) in the embedded default. 404/410 removes the device link; 429/5xx are retried by the
+sender within ``PUSH_MAX_ATTEMPTS``; a job that dies leaves its claimed rows to be taken over
+after ``PUSH_CLAIM_LEASE_S``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, delete, func, inspect, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from civic import jobs
+from civic.db import unit_of_work, utcnow
+from civic.extensions import db
+from civic.notifications.models import Device, Notification, PersonalDelivery
+from civic.notifications.quiet_hours import quiet_until
+
+log = logging.getLogger(__name__)
+
+TTL_S = 24 * 3600
+BODY_CHARS = 140
+
+
+def push_channel(note: Notification) -> None:
+    """Channel registered with ``civic.notifications.service`` (runs after commit)."""
+    identity = inspect(note).identity
+    if not identity:
+        return
+    notification_id = identity[0]
+    if current_app.config.get("JOBS_INLINE", True):
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as Flask
+        threading.Thread(target=_deliver_in_app_context, args=(app, notification_id), daemon=True,
+                         name=f"personal-push-{notification_id}").start()
+    else:
+        jobs.enqueue(deliver, notification_id, queue=current_app.config["PUSH_QUEUE"], retries=2)
+
+
+def _deliver_in_app_context(app, notification_id: int) -> None:
+    with app.app_context():
+        try:
+            deliver(notification_id)
+        except Exception:  # noqa: BLE001 - the rows stay pending; push-due picks them up
+            app.logger.exception("personal push for notification %s failed", notification_id)
+        finally:
+            db.session.remove()
+
+
+def payload_for(note: Notification) -> bytes:
+    """Title, a short body and the page to open; never more personal data than the notification's
+    own title (which names a receipt number at most)."""
+    body = note.body or ""
+    if len(body) > BODY_CHARS:
+        body = body[:BODY_CHARS - 1] + "…"
+    return json.dumps({"title": note.title, "body": body, "url": note.url or "/notifications",
+                       "tag": f"civic-note-{note.id}", "kind": note.kind},
+                      ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def plan(notification_id: int, now: datetime | None = None) -> datetime | None:
+    """Write the delivery rows of a notification (idempotent); returns when the rows are due."""
+    now = now or utcnow()
+    note = db.session.get(Notification, notification_id)
+    if note is None:
+        return None
+    window = current_app.config.get("PERSONAL_PUSH_QUIET_HOURS")
+    due = quiet_until(now, window, current_app.config["BABEL_DEFAULT_TIMEZONE"]) or now
+    device_ids = set(db.session.scalars(select(Device.id).where(Device.user_id == note.user_id)))
+    if not device_ids:
+        return None
+    existing = set(db.session.scalars(select(PersonalDelivery.device_id).where(
+        PersonalDelivery.notification_id == notification_id)))
+    missing = sorted(device_ids - existing)
+    if missing:
+        try:
+            with unit_of_work():
+                db.session.add_all(PersonalDelivery(notification_id=notification_id, device_id=device_id,
+                                                    state="pending", not_before=due, updated_at=now)
+                                   for device_id in missing)
+        except IntegrityError:
+            pass  # another run of the same job planned them at the same time
+    return db.session.scalar(select(func.min(PersonalDelivery.not_before)).where(
+        PersonalDelivery.notification_id == notification_id, PersonalDelivery.state == "pending"))
+
+
+def deliver(notification_id: int) -> dict[str, int]:
+    """The job: plan the rows, send what is due now, schedule the rest."""
+    now = utcnow()
+    due = plan(notification_id, now)
+    if due is None:
+        return {}
+    if due > now:
+        schedule(due, notification_id)
+        return {"delayed": 1}
+    return send_due(notification_id, now=now)
+
+
+def schedule(when: datetime, notification_id: int) -> None:
+    """Send after quiet hours: an RQ scheduled job with Redis; the cron command otherwise."""
+    if current_app.config.get("JOBS_INLINE", True):
+        return
+    queue = jobs.get_queue(current_app.config["PUSH_QUEUE"])
+    queue.enqueue_at(when, jobs.run_job, f"{__name__}:send_due", (notification_id,), {},
+                     description=f"{__name__}:send_due")
+
+
+def _claimable(now: datetime):
+    lease = timedelta(seconds=int(current_app.config["PUSH_CLAIM_LEASE_S"]))
+    return and_(PersonalDelivery.device_id.is_not(None), or_(
+        and_(PersonalDelivery.state == "pending", PersonalDelivery.not_before <= now),
+        and_(PersonalDelivery.state == "sending", PersonalDelivery.updated_at < now - lease)))
+
+
+def send_due(notification_id: int | None = None, now: datetime | None = None, limit: int = 1000) -> dict[str, int]:
+    """Send the due rows (of one notification, or every due row up to ``limit``)."""
+    from civic.alerts.fanout import make_sender
+    from civic.alerts.sender import PushMessage
+
+    now = now or utcnow()
+    claim = uuid.uuid4().hex
+    candidates = select(PersonalDelivery.id).where(_claimable(now))
+    if notification_id is not None:
+        candidates = candidates.where(PersonalDelivery.notification_id == notification_id)
+    ids = list(db.session.scalars(candidates.order_by(PersonalDelivery.id).limit(limit)))
+    counts = {"sent": 0, "failed": 0, "gone": 0}
+    if not ids:
+        return counts
+    with unit_of_work():
+        db.session.execute(update(PersonalDelivery).where(PersonalDelivery.id.in_(ids), _claimable(now))
+                           .values(state="sending", claim=claim, updated_at=now))
+    rows = db.session.execute(
+        select(PersonalDelivery.id, Device.endpoint, Device.p256dh, Device.auth, Notification)
+        .join(Device, Device.id == PersonalDelivery.device_id)
+        .join(Notification, Notification.id == PersonalDelivery.notification_id)
+        .where(PersonalDelivery.claim == claim, PersonalDelivery.state == "sending")).all()
+    messages = [PushMessage(row_id, endpoint, p256dh, auth, payload_for(note), TTL_S, "normal",
+                            f"civic-note-{note.id}") for row_id, endpoint, p256dh, auth, note in rows]
+
+    def record(results) -> None:
+        with unit_of_work():
+            for result in results:
+                counts[result.outcome] += 1
+                values = {"state": result.outcome, "status_code": result.status_code, "claim": None,
+                          "attempts": PersonalDelivery.attempts + result.attempts,
+                          "error": (result.error or "")[:200], "updated_at": utcnow()}
+                row = db.session.get(PersonalDelivery, result.key)
+                device_id = row.device_id if row is not None else None
+                if result.outcome == "gone":
+                    values["device_id"] = None
+                db.session.execute(update(PersonalDelivery).where(PersonalDelivery.id == result.key).values(**values))
+                if result.outcome == "gone" and device_id is not None:
+                    db.session.execute(update(PersonalDelivery).where(PersonalDelivery.device_id == device_id)
+                                       .values(device_id=None))
+                    db.session.execute(delete(Device).where(Device.id == device_id))
+                    log.info("personal push device %s is gone: unlinked", device_id)
+                elif result.outcome == "sent" and device_id is not None:
+                    db.session.execute(update(Device).where(Device.id == device_id).values(last_sent_at=utcnow()))
+
+    try:
+        make_sender().send_all(messages, record)
+    except BaseException:
+        # What was not answered goes back to pending for the job's retry (or push-due).
+        with unit_of_work():
+            db.session.execute(update(PersonalDelivery).where(
+                PersonalDelivery.claim == claim, PersonalDelivery.state == "sending")
+                .values(state="pending", claim=None))
+        raise
+    return counts

@@ -1,0 +1,76 @@
+"""Official responses: the department answers a proposal that reached the threshold."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from civic import audit
+from civic.accounts.models import User
+from civic.accounts.service import require_role
+from civic.api.pagination import Page, paginate
+from civic.db import unit_of_work, utcnow
+from civic.errors import N_, Conflict, Forbidden, ValidationFailed
+from civic.extensions import db
+from civic.notifications.service import in_locale_of, notify
+from civic.participation.models import ANSWERED, OUTCOMES, UNDER_REVIEW, Proposal, ProposalSupport
+from civic.participation.proposals import _proposal_url, get_proposal, may_respond
+
+
+def review_queue(actor, page: int = 1, per_page: int = 20) -> Page:
+    """Proposals waiting for the actor's department's response (all of them for admins)."""
+    require_role(actor, "staff")
+    query = select(Proposal).where(Proposal.status == UNDER_REVIEW)
+    if not actor.has_role("admin"):
+        query = query.where(Proposal.department_id == actor.department_id)
+    return paginate(query.order_by(Proposal.response_due_at, Proposal.id), page, per_page)
+
+
+def respond(actor, proposal_id: int, outcome: str, body: str) -> Proposal:
+    """The department publishes its official response; the author and supporters are told."""
+    require_role(actor, "staff")
+    proposal = get_proposal(actor, proposal_id)
+    if proposal.status != UNDER_REVIEW:
+        raise Conflict(N_("Only proposals under review can be answered."))
+    if not may_respond(actor, proposal):
+        raise Forbidden(N_("Only the department the proposal was routed to can respond."))
+    errors = {}
+    if outcome not in OUTCOMES:
+        errors["outcome"] = N_("One of %(values)s.", values=", ".join(OUTCOMES))
+    body = (body or "").strip()
+    if len(body) < 10:
+        errors["body"] = N_("Write a response of at least 10 characters.")
+    elif len(body) > 20_000:
+        errors["body"] = N_("Use at most 20,000 characters.")
+    if errors:
+        raise ValidationFailed(errors)
+    with unit_of_work():
+        proposal.status = ANSWERED
+        proposal.response_outcome, proposal.response_body = outcome, body
+        proposal.responded_at, proposal.responded_by_id = utcnow(), actor.id
+        audit.record(actor, "proposal.respond", "proposal", proposal.id, department_id=proposal.department_id,
+                     outcome=outcome)
+        with in_locale_of(proposal.author):
+            notify(proposal.author, "proposal.answered", _("Your proposal has an official response"),
+                   proposal.title, _proposal_url(proposal))
+    from civic.jobs import enqueue
+
+    enqueue(notify_supporters, proposal.id, _proposal_url(proposal), retries=2)
+    return proposal
+
+
+def notify_supporters(proposal_id: int, url: str = "") -> int:
+    """Background job: tell every supporter about the official response. Returns how many."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.status != ANSWERED:
+        return 0
+    supporters = db.session.scalars(select(User).join(ProposalSupport, ProposalSupport.user_id == User.id)
+                                     .where(ProposalSupport.proposal_id == proposal_id))
+    count = 0
+    with unit_of_work():
+        for user in supporters:
+            with in_locale_of(user):
+                notify(user, "proposal.answered", _("A proposal you support has an official response"),
+                       proposal.title, url)
+            count += 1
+    return count

@@ -1,0 +1,131 @@
+"""Staff pages under /staff/participation: moderation, official responses, polls."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from civic.accounts.auth import current_user, role_required
+from civic.errors import DomainError, ValidationFailed
+from civic.forms import apply_errors, district_choices, refuse
+from civic.participation import service
+from civic.participation.forms import HideForm, PollForm, RespondForm
+from civic.timezone import local_now
+
+bp = Blueprint("participation_staff", __name__)
+
+
+@bp.route("/staff/participation")
+@role_required("staff")
+def index():
+    user = current_user()
+    return render_template(
+        "participation/staff/index.html",
+        moderation=service.moderation_queue(user, per_page=50), review=service.review_queue(user, per_page=50),
+        reported=service.reported_comments(user, per_page=50),
+        polls=[service.view_poll(user, p) for p in service.list_polls(None, per_page=20).items])
+
+
+@bp.route("/staff/participation/polls/new", methods=["GET", "POST"])
+@role_required("staff")
+def new_poll():
+    form = PollForm()
+    form.district_code.choices = district_choices(_("Whole city"))
+    if request.method == "GET":
+        start = local_now().replace(second=0, microsecond=0, tzinfo=None)
+        form.opens_at.data = form.opens_at.data or start
+        form.closes_at.data = form.closes_at.data or start + timedelta(days=7)
+    if form.validate_on_submit():
+        try:
+            poll = service.create_poll(
+                current_user(), question_ko=form.question_ko.data, question_en=form.question_en.data or "",
+                description=form.description.data or "", options=form.options.data.splitlines(),
+                opens_at=form.opens_at.data, closes_at=form.closes_at.data,
+                district_code=form.district_code.data or None, results_visibility=form.results_visibility.data,
+                allow_vote_change=form.allow_vote_change.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("The poll has been created."), "success")
+            return redirect(url_for("participation.poll_detail", poll_id=poll.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("participation/staff/poll_form.html", form=form), status
+
+
+@bp.route("/staff/participation/polls/<int:poll_id>/close", methods=["POST"])
+@role_required("staff")
+def close_poll(poll_id):
+    try:
+        service.close_poll(current_user(), poll_id)
+    except DomainError as exc:
+        return refuse(exc, "participation_staff.index")
+    flash(_("The poll has been closed."), "success")
+    return redirect(url_for("participation_staff.index"))
+
+
+@bp.route("/staff/participation/proposals/<int:proposal_id>")
+@role_required("staff")
+def proposal(proposal_id, hide_form=None, respond_form=None, status=200):
+    user = current_user()
+    proposal = service.get_proposal(user, proposal_id)
+    return render_template("participation/staff/proposal.html", proposal=proposal,
+                           hide_form=hide_form or HideForm(), respond_form=respond_form or RespondForm(),
+                           may_respond=service.may_respond(user, proposal), threshold=service.threshold()), status
+
+
+@bp.route("/staff/participation/proposals/<int:proposal_id>/publish", methods=["POST"])
+@role_required("staff")
+def publish(proposal_id):
+    try:
+        service.publish_proposal(current_user(), proposal_id)
+    except DomainError as exc:
+        return refuse(exc, "participation_staff.proposal", proposal_id=proposal_id)
+    flash(_("The proposal has been published."), "success")
+    return redirect(url_for("participation_staff.index"))
+
+
+@bp.route("/staff/participation/proposals/<int:proposal_id>/hide", methods=["POST"])
+@role_required("staff")
+def hide(proposal_id):
+    form = HideForm()
+    if form.validate_on_submit():
+        try:
+            service.hide_proposal(current_user(), proposal_id, form.reason.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            return refuse(exc, "participation_staff.proposal", proposal_id=proposal_id)
+        else:
+            flash(_("The proposal has been hidden and its author told why."), "success")
+            return redirect(url_for("participation_staff.index"))
+    return proposal(proposal_id, hide_form=form, status=422)
+
+
+@bp.route("/staff/participation/proposals/<int:proposal_id>/respond", methods=["POST"])
+@role_required("staff")
+def respond(proposal_id):
+    form = RespondForm()
+    if form.validate_on_submit():
+        try:
+            service.respond(current_user(), proposal_id, form.outcome.data, form.body.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            return refuse(exc, "participation_staff.proposal", proposal_id=proposal_id)
+        else:
+            flash(_("The official response has been published."), "success")
+            return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id))
+    return proposal(proposal_id, respond_form=form, status=422)
+
+
+@bp.route("/staff/participation/comments/<int:comment_id>/hide", methods=["POST"])
+@role_required("staff")
+def hide_comment(comment_id):
+    try:
+        service.hide_comment(current_user(), comment_id, request.form.get("reason", ""))
+    except DomainError as exc:
+        return refuse(exc, "participation_staff.index")
+    flash(_("The comment has been hidden."), "success")
+    return redirect(url_for("participation_staff.index"))

@@ -1,0 +1,120 @@
+"""Staff handling of reports: the department's queue, public updates with status changes,
+transfers. Only staff of the department a report is routed to (and admins) change it."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from civic import audit
+from civic.accounts.models import Department, User
+from civic.accounts.service import require_role
+from civic.api.pagination import Page, paginate
+from civic.db import unit_of_work, utcnow
+from civic.errors import N_, Forbidden, ValidationFailed
+from civic.extensions import db
+from civic.notifications.service import in_locale_of, notify
+from civic.reports.labels import close_reason_label, status_label
+from civic.reports.models import CLOSE_REASONS, STATUSES, Report, ReportFollower, ReportUpdate
+from civic.reports.service import MAX_DESCRIPTION, ReportFilters, _filtered
+from civic.reports.text import plain_text
+
+
+def staff_reports(user: User, filters: ReportFilters, page: int = 1, per_page: int = 20) -> Page:
+    """Reports routed to the staff member's department (admins see all)."""
+    require_role(user, "staff")
+    if not user.has_role("admin"):
+        if user.department_id is None:
+            raise Forbidden(N_("Your account has no department."))
+        filters.department_id = user.department_id
+    return paginate(_filtered(filters), page, per_page)
+
+
+def can_manage(user: User | None, report: Report) -> bool:
+    """Only staff of the department the report is routed to (and admins) change it."""
+    if user is None or not user.is_staff:
+        return False
+    return user.has_role("admin") or (user.department_id is not None
+                                      and user.department_id == report.department_id)
+
+
+def _require_manager(user: User | None, report: Report) -> User:
+    user = require_role(user, "staff")
+    if not can_manage(user, report):
+        raise Forbidden(N_("Only staff of the department handling this report can change it."))
+    return user
+
+
+def post_update(actor: User, report: Report, text: str = "", status: str | None = None,
+                close_reason: str | None = None) -> ReportUpdate:
+    """A public update by the handling department: text and/or a status change. Closing needs
+    a reason. The reporter and followers are notified; the action is audited."""
+    _require_manager(actor, report)
+    text = plain_text(text)
+    status = status or None
+    errors = {}
+    if len(text) > MAX_DESCRIPTION:
+        errors["text"] = N_("Use at most %(n)d characters.", n=MAX_DESCRIPTION)
+    if status is not None and status not in STATUSES:
+        errors["status"] = N_("One of %(values)s.", values=", ".join(STATUSES))
+    if status == "closed" and close_reason not in CLOSE_REASONS:
+        errors["close_reason"] = N_("Choose why the report is closed.")
+    if status == report.status and status != "closed":
+        status = None
+    if status is None and not text:
+        errors["text"] = N_("Write an update or change the status.")
+    if errors:
+        raise ValidationFailed(errors)
+    with unit_of_work():
+        update = ReportUpdate(report=report, author_id=actor.id, text=text, old_status=report.status,
+                              new_status=status, close_reason=close_reason if status == "closed" else None)
+        db.session.add(update)
+        if status is not None:
+            report.status = status
+            report.close_reason = update.close_reason
+        report.updated_at = utcnow()
+        audit.record(actor, "report.update", "report", report.id, department_id=report.department_id,
+                     status=status, close_reason=update.close_reason, has_text=bool(text))
+        _notify_watchers(actor, report, update)
+    return update
+
+
+def transfer_report(actor: User, report: Report, department_code: str, reason: str) -> Report:
+    """Hand a report to another department (the new department then manages it)."""
+    _require_manager(actor, report)
+    reason = plain_text(reason)
+    if not reason:
+        raise ValidationFailed({"reason": N_("Give a reason for the transfer.")})
+    department = db.session.scalar(select(Department).where(Department.code == department_code))
+    if department is None:
+        raise ValidationFailed({"department_code": N_("Unknown department.")})
+    with unit_of_work():
+        old = report.department.code
+        report.department = department
+        report.updated_at = utcnow()
+        audit.record(actor, "report.transfer", "report", report.id, department_id=department.id,
+                     from_department=old, to_department=department.code, reason=reason)
+    return report
+
+
+def _notify_watchers(actor: User, report: Report, update: ReportUpdate) -> None:
+    recipients: dict[int, User] = {}
+    if report.reporter is not None:
+        recipients[report.reporter.id] = report.reporter
+    for row in db.session.scalars(select(ReportFollower).where(ReportFollower.report_id == report.id)):
+        recipients[row.user_id] = row.user
+    recipients.pop(actor.id, None)
+    url = f"/reports/{report.id}"
+    for user in recipients.values():
+        with in_locale_of(user):
+            title = _("Update on report #%(id)s: %(service)s", id=report.id,
+                      service=report.service.name(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]))
+            parts = []
+            if update.new_status:
+                parts.append(_("Status: %(status)s", status=status_label(update.new_status)))
+                if update.close_reason:
+                    parts.append(close_reason_label(update.close_reason))
+            if update.text:
+                parts.append(update.text[:300])
+            notify(user, "report_update", title, " · ".join(parts), url)

@@ -1,0 +1,65 @@
+"""The city's clock and calendar, the one home of time-zone and holiday rules.
+
+Times are stored in UTC; the city's zone (setting ``CIVIC_TIMEZONE``, held by Flask-Babel as
+``BABEL_DEFAULT_TIMEZONE``) turns them into wall-clock times and back, and the holiday country
+(setting ``CIVIC_HOLIDAY_COUNTRY``) says which days are public holidays. Readable dates for
+pages are Flask-Babel's ``format_datetime``/``format_date``, which use the same zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from flask import current_app
+
+
+def local_zone() -> ZoneInfo:
+    """The city's time zone (``CIVIC_TIMEZONE``)."""
+    return _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def holiday_country() -> str:
+    """The country whose public holidays count (an ISO code of the ``holidays`` package)."""
+    return current_app.config["CIVIC_HOLIDAY_COUNTRY"]
+
+
+def local_now() -> datetime:
+    return datetime.now(local_zone())
+
+
+def to_local(value: datetime) -> datetime:
+    """An aware datetime as the city's wall-clock time (naive ones are taken as UTC, which is
+    how the database returns them on SQLite)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(local_zone())
+
+
+def to_utc(value: datetime) -> datetime:
+    """Aware datetimes are converted; naive ones are wall-clock times in the city."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=local_zone())
+    return value.astimezone(UTC)
+
+
+@lru_cache(maxsize=8)
+def holiday_calendar(country: str) -> holidays.HolidayBase:
+    # Years are added lazily on lookup, so one calendar serves every year.
+    return holidays.country_holidays(country)
+
+
+def is_public_holiday(day: date, country: str | None = None) -> bool:
+    return day in holiday_calendar(country or holiday_country())
+
+
+def is_working_day(day: date, country: str | None = None) -> bool:
+    """Monday to Friday and not a public holiday."""
+    return day.weekday() < 5 and not is_public_holiday(day, country)

@@ -1,0 +1,86 @@
+"""``flask seed --demo``: realistic demo content through the services, one account per role,
+idempotent, never by ``flask seed`` alone and never on a database with real accounts."""
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from civic.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from civic.accounts.models import User
+from civic.alerts.models import Alert
+from civic.db import utcnow
+from civic.participation.models import Poll, Proposal
+from civic.petitions.models import Petition
+from civic.reports.models import CommunityMap, MapPoint, Report
+
+
+@pytest.fixture
+def app_config(app_config):
+    app_config["PLACES_SEED_FILES"] = "/nonexistent.csv:toilet"  # the bundled places are not the point here
+    return app_config
+
+
+def counts(db):
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (User, Poll, Proposal, Report, CommunityMap, MapPoint, Alert, Petition)}
+
+
+def test_seed_alone_loads_no_demo_content(runner, db):
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert counts(db)["User"] == 0 and counts(db)["Poll"] == 0 and "demo" not in result.output
+
+
+def test_demo_content_has_life_in_it(runner, db, app):
+    from civic.accounts.service import authenticate
+
+    result = runner.invoke(args=["seed", "--demo", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "accounts:" not in result.output  # --quiet: only the demo lines
+    for role, email, *_ in DEMO_ACCOUNTS:
+        assert email in result.output
+        assert authenticate(email, DEMO_PASSWORD).role == role
+    assert DEMO_PASSWORD in result.output
+
+    now = utcnow()
+    polls = list(db.session.scalars(select(Poll)))
+    states = Counter(p.state(now) for p in polls)
+    assert states["open"] >= 2 and states["closed"] >= 1
+    statuses = Counter(p.status for p in db.session.scalars(select(Proposal)))
+    assert statuses["submitted"] >= 1 and statuses["published"] >= 1 and statuses["answered"] >= 1
+    assert statuses["under_review"] >= 1
+    alerts = list(db.session.scalars(select(Alert)))
+    assert len(alerts) >= 3 and all(a.status == "sent" and not a.is_active(now) for a in alerts)
+    maps = {m.title: m for m in db.session.scalars(select(CommunityMap))}
+    assert {"휠체어로 갈 수 있는 화장실", "여성 안심 귀갓길"} <= set(maps)
+    assert all(m.slug.startswith("map-") for m in maps.values())
+    points = Counter(p.map_id for p in db.session.scalars(select(MapPoint)) if p.state == "published")
+    assert all(points[m.id] >= 3 for m in maps.values())
+    report_states = Counter(r.status for r in db.session.scalars(select(Report)))
+    assert len(report_states) >= 4  # open, acknowledged, in progress, closed
+    assert db.session.scalar(select(func.count()).select_from(Petition)) >= 2
+
+
+def test_demo_is_idempotent(runner, db):
+    assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
+    first = counts(db)
+    again = runner.invoke(args=["seed", "--demo"])
+    assert again.exit_code == 0 and "already loaded" in again.output
+    assert counts(db) == first
+
+
+def test_demo_is_refused_next_to_real_accounts(runner, db, departments):
+    from tests.factories import make_user
+
+    make_user(email="real.person@example.org")
+    result = runner.invoke(args=["seed", "--demo"])
+    assert result.exit_code == 0 and "skipped" in result.output
+    assert counts(db)["Poll"] == 0 and DEMO_PASSWORD not in result.output
+
+
+def test_departments_list(runner, departments):
+    result = runner.invoke(args=["departments", "list"])
+    assert result.exit_code == 0
+    assert "ROADS\t도로관리과\tRoad Management Division" in result.output.splitlines()
+    assert "GU-11680\t강남구청\tGangnam-gu Office" in result.output.splitlines()
