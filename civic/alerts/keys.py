@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from civic.alerts.webpush import VapidSigner, generate_private_key_b64, private_key_from_b64, public_key_b64
+from civic.alerts.webpush import VapidSigner, generate_private_key_b64, public_key_b64, vapid_from_text
 
 KEY_FILE = "vapid_private_key"
 
@@ -41,14 +41,22 @@ def _instance_key(instance_path: Path) -> str:
 def configure_keys(app: Flask) -> None:
     """Fill ``VAPID_PRIVATE_KEY``/``VAPID_PUBLIC_KEY``; the public key always matches the private."""
     private = app.config.get("VAPID_PRIVATE_KEY") or _instance_key(Path(app.instance_path))
-    key = private_key_from_b64(private)
-    public = public_key_b64(key)
+    try:
+        vapid = vapid_from_text(private)
+    except ValueError as exc:
+        raise RuntimeError(f"VAPID_PRIVATE_KEY: {exc}") from exc
+    public = public_key_b64(vapid)
     configured_public = app.config.get("VAPID_PUBLIC_KEY")
     if configured_public and configured_public.strip() != public:
         raise RuntimeError("VAPID_PUBLIC_KEY does not belong to VAPID_PRIVATE_KEY")
     app.config["VAPID_PRIVATE_KEY"] = private
     app.config["VAPID_PUBLIC_KEY"] = public
-    app.extensions["civic_vapid_signer"] = VapidSigner(key, app.config["VAPID_SUBJECT"])
+    signer = VapidSigner(vapid, app.config["VAPID_SUBJECT"])
+    try:
+        signer.check()
+    except ValueError as exc:
+        raise RuntimeError(f"VAPID_SUBJECT must be a mailto: or https: URI ({exc})") from exc
+    app.extensions["civic_vapid_signer"] = signer
 
 
 def signer() -> VapidSigner:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from sqlalchemy import select
 
 from civic.alerts.models import ALERT_TYPES, PushSubscription, SubscriptionDistrict
-from civic.alerts.webpush import b64url_decode, load_p256_point
+from civic.alerts.webpush import b64url_decode
 from civic.db import unit_of_work, utcnow
 from civic.errors import N_, NotFound, ValidationFailed
 from civic.extensions import db
@@ -64,8 +65,10 @@ def validate_subscription(data: dict) -> dict:
     if p256dh is None:
         errors["keys.p256dh"] = N_("Must be a base64url P-256 public key (65 bytes).")
     else:
-        try:
-            load_p256_point(p256dh)
+        try:  # the first byte 4 (uncompressed) and on the curve
+            if p256dh[0] != 4:
+                raise ValueError("compressed")
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), p256dh)
         except ValueError:
             errors["keys.p256dh"] = N_("Not a valid P-256 point.")
     if not isinstance(keys, dict) or _decoded(keys.get("auth", ""), 16) is None:

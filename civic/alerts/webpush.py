@@ -1,73 +1,64 @@
-"""Web Push message encryption (RFC 8291, aes128gcm of RFC 8188) and VAPID (RFC 8292).
+"""Web Push messages on the packages the project names: pywebpush encrypts, py-vapid signs.
 
-Written against ``cryptography`` directly: one ephemeral ECDH key and salt per message (as RFC
-8291 requires), and one signed VAPID token per push-service origin, reused until it nears expiry
-(pywebpush signs a new one per message).
+Each body is pywebpush's ``WebPusher.encode`` (RFC 8291 ``aes128gcm``, which http_ece computes:
+a fresh ECDH key and salt per message); each VAPID token (RFC 8292) is py-vapid's ``Vapid02.sign``.
+civic adds only what makes a fan-out cheap: one token per push-service origin, reused until it
+nears expiry (``pywebpush.webpush()`` signs one per message), and no per-message set-up besides
+the encryption itself.
 """
 
 from __future__ import annotations
 
-import base64
-import hmac
-import json
-import os
-import struct
 import time
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from http_ece import ECEException
+from py_vapid import Vapid02, VapidException
+from py_vapid.utils import b64urldecode, b64urlencode, num_to_bytes
+from pywebpush import NoData, WebPusher, WebPushException
 
-RECORD_SIZE = 4096
-# 4096-byte record minus the 16-byte tag and the 1-byte delimiter.
-MAX_PLAINTEXT = RECORD_SIZE - 16 - 1 - 86
+RECORD_SIZE = 4096  # http_ece's default record size, which pywebpush uses
+# Push services take bodies of at most 4096 bytes: the 86-byte aes128gcm header (salt, record
+# size, the 65-byte sender key) and one record of plaintext, its 0x02 delimiter and a 16-byte tag.
+MAX_PLAINTEXT = RECORD_SIZE - 86 - 1 - 16
 VAPID_LIFETIME_S = 12 * 3600
 VAPID_RENEW_BEFORE_S = 3600
 
 
-def b64url_encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def b64url_decode(text: str) -> bytes:
-    text = text.strip()
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Unpadded base64url (what browsers give) to bytes; raises ValueError on bad input."""
+    return b64urldecode(text.strip().encode("ascii"))
 
 
-def _hmac(key: bytes, data: bytes) -> bytes:
-    return hmac.digest(key, data, "sha256")
+class _MessageEncoder(WebPusher):
+    """pywebpush's ``WebPusher`` keyed with a subscription's decoded keys.
+
+    Only the construction differs: ``WebPusher.__init__`` deep-copies the subscription and decodes
+    its keys for a pusher that may send many times, which a fan-out (one message per subscription)
+    would pay on every message for nothing. ``encode`` — the encryption — is pywebpush's own.
+    """
+
+    def __init__(self, receiver_key: bytes, auth_key: bytes) -> None:  # noqa: D107 - see the class
+        self.receiver_key = receiver_key
+        self.auth_key = auth_key
 
 
-def load_p256_point(raw: bytes) -> ec.EllipticCurvePublicKey:
-    """An uncompressed P-256 point (65 bytes); raises ValueError when it is not on the curve."""
-    if len(raw) != 65 or raw[0] != 4:
-        raise ValueError("not an uncompressed P-256 point")
-    return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+def encrypt(payload: bytes, p256dh: str, auth: str) -> bytes:
+    """The ``aes128gcm`` body of one push message for a subscription's ``p256dh`` and ``auth``.
 
-
-def encrypt(plaintext: bytes, ua_public: bytes, auth_secret: bytes,
-            ua_key: ec.EllipticCurvePublicKey | None = None) -> bytes:
-    """The aes128gcm body of one push message for the user agent's ``p256dh`` and ``auth``."""
-    if len(plaintext) > MAX_PLAINTEXT:
-        raise ValueError("push payload too large")
-    ua_key = ua_key or load_p256_point(ua_public)
-    as_private = ec.generate_private_key(ec.SECP256R1())
-    as_public = as_private.public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    ecdh_secret = as_private.exchange(ec.ECDH(), ua_key)
-    # RFC 8291 §3.3: combine the ECDH secret with the auth secret.
-    prk_key = _hmac(auth_secret, ecdh_secret)
-    ikm = _hmac(prk_key, b"WebPush: info\x00" + ua_public + as_public + b"\x01")
-    salt = os.urandom(16)
-    prk = _hmac(salt, ikm)
-    cek = _hmac(prk, b"Content-Encoding: aes128gcm\x00\x01")[:16]
-    nonce = _hmac(prk, b"Content-Encoding: nonce\x00\x01")[:12]
-    # One record: the plaintext, then the 0x02 "last record" delimiter (no padding).
-    ciphertext = AESGCM(cek).encrypt(nonce, plaintext + b"\x02", None)
-    header = salt + struct.pack("!IB", RECORD_SIZE, len(as_public)) + as_public
-    return header + ciphertext
+    Raises ValueError when the payload is empty or too large for one record, or the keys are not
+    a P-256 point and a 16-byte secret."""
+    if not payload or len(payload) > MAX_PLAINTEXT:
+        raise ValueError("push payload empty or too large")
+    try:
+        receiver_key, auth_key = b64url_decode(p256dh), b64url_decode(auth)
+        if len(receiver_key) != 65 or receiver_key[0] != 4 or len(auth_key) != 16:
+            raise ValueError("subscription keys are not a P-256 point and a 16-byte secret")
+        return _MessageEncoder(receiver_key, auth_key).encode(payload, "aes128gcm")["body"]
+    except (ECEException, NoData, WebPushException) as exc:
+        raise ValueError(str(getattr(exc, "message", exc))) from exc
 
 
 def origin_of(url: str) -> str:
@@ -75,30 +66,37 @@ def origin_of(url: str) -> str:
     slash = url.find("/", url.find("://") + 3)
     if slash > 0 and "@" not in url[:slash]:
         return url[:slash]
+    if slash < 0 and "://" in url and "@" not in url and "?" not in url and "#" not in url:
+        return url  # already an origin (the sender asks with one)
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
 
 class VapidSigner:
-    """Signs ``Authorization: vapid t=…, k=…`` headers, one token per audience, cached."""
+    """``Authorization: vapid t=…,k=…`` headers signed by py-vapid, one token per audience, cached."""
 
-    def __init__(self, private_key: ec.EllipticCurvePrivateKey, subject: str):
-        self._key = private_key
+    def __init__(self, vapid: Vapid02, subject: str):
+        self._vapid = vapid
         self.subject = subject
-        self.public_key_b64 = b64url_encode(private_key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+        self.public_key_b64 = public_key_b64(vapid)
         self._cache: dict[str, tuple[str, int]] = {}
 
+    def check(self) -> None:
+        """Sign once for a placeholder audience, so a subject py-vapid refuses stops the start-up
+        instead of failing every message of the first alert."""
+        self._sign("https://push.example.org", int(time.time()) + VAPID_LIFETIME_S)
+
     def _sign(self, audience: str, expires: int) -> str:
-        header = b64url_encode(json.dumps({"typ": "JWT", "alg": "ES256"}, separators=(",", ":")).encode())
-        claims = {"aud": audience, "exp": expires, "sub": self.subject}
-        payload = b64url_encode(json.dumps(claims, separators=(",", ":")).encode())
-        signing_input = f"{header}.{payload}".encode("ascii")
-        r, s = decode_dss_signature(self._key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
-        return f"{header}.{payload}.{b64url_encode(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+        try:
+            return self._vapid.sign({"aud": audience, "exp": expires, "sub": self.subject})["Authorization"]
+        except VapidException as exc:
+            raise ValueError(f"VAPID: {exc}") from exc
 
     def header_for(self, endpoint: str, now: float | None = None) -> str:
-        """The header for an endpoint (or its origin), signing a new token only near expiry."""
+        """The header for an endpoint (or its origin), signing a new token only near expiry.
+
+        Raises ValueError when py-vapid refuses the claims (a subject that is not a ``mailto:`` or
+        ``https:`` URI, an audience that is not ``scheme://host[:port]``)."""
         audience = origin_of(endpoint)
         now = int(now if now is not None else time.time())
         cached = self._cache.get(audience)
@@ -106,31 +104,33 @@ class VapidSigner:
             expires = now + VAPID_LIFETIME_S
             cached = (self._sign(audience, expires), expires)
             self._cache[audience] = cached
-        return f"vapid t={cached[0]}, k={self.public_key_b64}"
+        return cached[0]
 
 
 def generate_private_key_b64() -> str:
     """A new VAPID private key as the base64url raw 32-byte scalar (the common env format)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    return b64url_encode(key.private_numbers().private_value.to_bytes(32, "big"))
+    vapid = Vapid02()
+    vapid.generate_keys()
+    return b64urlencode(num_to_bytes(vapid.private_key.private_numbers().private_value, 32))
 
 
-def private_key_from_b64(text: str) -> ec.EllipticCurvePrivateKey:
+def vapid_from_text(text: str) -> Vapid02:
+    """py-vapid's key from the base64url raw scalar, base64url DER, or PEM; ValueError otherwise."""
     text = text.strip()
-    if text.startswith("-----BEGIN"):
-        return _ec_key(serialization.load_pem_private_key(text.encode(), password=None))
-    raw = b64url_decode(text)
-    if len(raw) == 32:
-        return ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
-    return _ec_key(serialization.load_der_private_key(raw, password=None))
+    try:
+        if text.startswith("-----BEGIN"):
+            vapid = Vapid02.from_pem(text.encode("ascii"))
+        else:
+            vapid = Vapid02.from_string(text)
+    except (ValueError, TypeError) as exc:
+        raise ValueError("not a P-256 private key (base64url raw, DER or PEM)") from exc
+    key = vapid.private_key
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise ValueError("not a P-256 private key (base64url raw, DER or PEM)")
+    return vapid
 
 
-def _ec_key(key: object) -> ec.EllipticCurvePrivateKey:
-    if not isinstance(key, ec.EllipticCurvePrivateKey):
-        raise ValueError("a VAPID private key is an elliptic-curve (P-256) key")
-    return key
-
-
-def public_key_b64(private_key: ec.EllipticCurvePrivateKey) -> str:
-    return b64url_encode(private_key.public_key().public_bytes(
+def public_key_b64(vapid: Vapid02) -> str:
+    """The application server key for ``PushManager.subscribe()``: the uncompressed point, base64url."""
+    return b64urlencode(vapid.public_key.public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))

@@ -78,7 +78,9 @@ class Device:
 
 
 class LoopbackPushService:
-    def __init__(self, expected_key: str | None = None, slow_seconds: float = 3.0):
+    """Plain http on 127.0.0.1, or https with ``ssl_context`` (a server context, see tests/alerts/tls.py)."""
+
+    def __init__(self, expected_key: str | None = None, slow_seconds: float = 3.0, ssl_context=None):
         self.devices: dict[str, Device] = {}
         self.errors: list[str] = []
         self.expected_key = expected_key
@@ -98,7 +100,11 @@ class LoopbackPushService:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        scheme = "http"
+        if ssl_context is not None:
+            self.server.socket = ssl_context.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.origin = f"{scheme}://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):
