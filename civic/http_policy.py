@@ -129,7 +129,8 @@ def init_http_policy(app: Flask) -> None:
             raise ValidationFailed({"url": N_("The address contains a NUL character.")})
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
-                if any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True)):
+                fields = request.form.items(multi=True)
+                if any("\x00" in str(key) or "\x00" in str(value) for key, value in fields):
                     raise ValidationFailed({"form": N_("A field contains a NUL character.")})
             elif request.is_json:
                 raw = request.get_data(cache=True)

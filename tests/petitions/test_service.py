@@ -148,7 +148,7 @@ def test_withdraw_before_answer_and_rate_after(people, petition_types):
     # The assignee hears about it.
     titles = [n.title for n in db.session.scalars(
         select(Notification).where(Notification.user_id == people.colleague.id).order_by(Notification.id))]
-    assert titles[-1] == f"민원 {petition.receipt_no}이(가) 취하되었습니다"
+    assert titles[-1] == f"민원 {petition.receipt_no}이 취하되었습니다"  # 1 reads 일: 이, not 가
     with pytest.raises(Conflict):
         triage.answer(people.staff, petition.receipt_no, "Too late")
 
