@@ -63,7 +63,8 @@ def test_staff_member_answers_and_the_citizen_sees_it(live_server, browser, phon
     staff.get_by_label("답변", exact=True).fill("그네를 교체했습니다.")
     staff.get_by_role("button", name="답변 보내기").click()
     assert "민원인에게 답변을 보냈습니다" in staff.locator(".flashes").inner_text()
-    assert "petition.answer" in staff.locator(".audit").inner_text()
+    audit = staff.locator(".audit").inner_text()
+    assert "답변 완료 · Park Staff" in audit and "petition.answer" not in audit  # readable, with the name
     context.close()
 
     phone.goto(f"{live_server}/petitions/{receipt}")
