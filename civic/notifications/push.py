@@ -78,7 +78,10 @@ def plan(notification_id: int, now: datetime | None = None) -> datetime | None:
         return None
     window = current_app.config.get("PERSONAL_PUSH_QUIET_HOURS")
     due = quiet_until(now, window, current_app.config["BABEL_DEFAULT_TIMEZONE"]) or now
-    device_ids = set(db.session.scalars(select(Device.id).where(Device.user_id == note.user_id)))
+    # A device receives what happens from the time it is linked, never an older update whose job
+    # happened to run after the link (threads and queues give no order).
+    device_ids = set(db.session.scalars(select(Device.id).where(Device.user_id == note.user_id,
+                                                                  Device.created_at <= note.created_at)))
     if not device_ids:
         return None
     existing = set(db.session.scalars(select(PersonalDelivery.device_id).where(
