@@ -28,7 +28,9 @@ def test_sign_up_and_sign_in_with_csrf_in_the_browser(live_server, phone):
     phone.get_by_label("개인정보 수집·이용에 동의합니다 (필수)").check()
     phone.get_by_role("button", name="회원가입").click()
     assert "환영합니다" in phone.locator(".flashes").inner_text()
-    phone.get_by_role("button", name="로그아웃").click()
+    # Sign-out first checks the device for unsent drafts (signout.js), then posts: wait for it.
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="로그아웃").click()
     phone.goto(live_server + "/login")
     phone.get_by_label("이메일").fill("phone@example.org")
     phone.get_by_label("비밀번호").fill("a long enough password")
