@@ -5,19 +5,12 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields
 
 from civic.accounts.auth import current_user
+from civic.alerts.schemas import KeysSchema
 from civic.api import make_blueprint
 from civic.api.pagination import PageArgs, page_headers
 from civic.notifications import devices
 
 bp = make_blueprint("notifications_api", __name__, description="Devices linked to the account for personal updates")
-
-
-class DeviceKeys(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    p256dh = fields.String(required=True, metadata={"description": "base64url P-256 point (65 bytes)"})
-    auth = fields.String(required=True, metadata={"description": "base64url 16-byte secret"})
 
 
 class DeviceIn(Schema):
@@ -28,7 +21,7 @@ class DeviceIn(Schema):
 
     endpoint = fields.String(required=True)
     expirationTime = fields.Raw(allow_none=True, load_default=None)  # noqa: N815 - the browser's name
-    keys = fields.Nested(DeviceKeys, required=True)
+    keys = fields.Nested(KeysSchema, required=True)
     label = fields.String(load_default="", metadata={"description": "e.g. the phone's name"})
 
 
