@@ -70,11 +70,13 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from civic import events
     from civic.api import init_api
     from civic.extensions import babel, csrf, db, limiter, migrate
     from civic.i18n import install_particles, select_locale, translation_dirs
 
     db.init_app(app)
+    events.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in translation_dirs())
     babel.init_app(app, locale_selector=select_locale)

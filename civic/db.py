@@ -77,15 +77,24 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 @contextmanager
 def unit_of_work():
-    """One use case, one transaction: commit on success, roll back everything on error."""
+    """One use case, one transaction: commit on success, roll back everything on error.
+
+    Domain events emitted inside it (``civic.events.emit``) are dispatched here: in-transaction
+    handlers just before the commit (their writes commit with the use case), after-commit
+    handlers as jobs once it has committed. A rollback drops them.
+    """
+    from civic import events
     from civic.extensions import db
 
     try:
         yield db.session
+        emitted = events.run_in_transaction(db.session)
         db.session.commit()
     except BaseException:
         db.session.rollback()
+        events.discard(db.session)
         raise
+    events.run_after_commit(emitted)
 
 
 def rowcount(result: Result[Any]) -> int:
