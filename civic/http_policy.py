@@ -66,8 +66,12 @@ def content_security_policy(app: Flask) -> str:
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """``<int:…>`` that only matches values an id column (INTEGER) can hold, so an absurd id
-    in a URL is a plain 404 instead of a database overflow (found by the API fuzz)."""
+    """``<int:…>`` that only matches ASCII digits and values an id column (INTEGER) can hold, so
+    an absurd id in a URL is a plain 404 instead of a database overflow (found by the API fuzz).
+    Werkzeug's ``\\d`` also matches every Unicode decimal digit (``/reports/１`` was report 1)."""
+
+    regex = r"[0-9]+"
+    signed_regex = r"-?[0-9]+"
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002
         super().__init__(map, fixed_digits, min, 2**31 - 1 if max is None else max, signed)

@@ -3,7 +3,9 @@
 Python's ``json`` accepts two things nothing downstream can handle: a lone UTF-16 surrogate
 escape (``"\\ud800"``), which cannot be encoded to UTF-8 and so fails in the database or in the
 answer, and arbitrarily deep nesting, which ends in ``RecursionError`` (in the decoder itself
-or in whatever walks the value later). Both are refused here as a 422 with a field-level error:
+or in whatever walks the value later). A third, an integer literal of more than 4,300 digits
+(``sys.get_int_max_str_digits()``), makes the decoder raise a ``ValueError`` that is not a
+syntax error and ended in a 500 wherever a view decoded it. All three are refused here as a 422 with a field-level error:
 every JSON request body (``civic.http_policy``) and every JSON text inside a form field (the
 alert polygon) goes through :func:`loads_checked`.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 from civic.errors import ValidationFailed
 
@@ -19,6 +22,10 @@ from civic.errors import ValidationFailed
 MAX_DEPTH = 32
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+# Python refuses to convert longer digit strings (CVE-2020-10735); no field of civic needs more
+# than a handful of digits, so the limit only matters for the error it gives.
+MAX_INT_DIGITS = sys.get_int_max_str_digits() or 4300
 
 
 class JsonRejected(ValidationFailed, ValueError):
@@ -30,11 +37,17 @@ def loads_checked(text: str | bytes, field: str = "body"):
     """``json.loads`` that refuses lone surrogates and nesting deeper than ``MAX_DEPTH``.
     Malformed JSON raises ``ValueError`` as ``json.loads`` does."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=lambda digits: _parse_int(digits, field))
     except RecursionError:
         raise JsonRejected({field: f"The JSON is nested too deeply (at most {MAX_DEPTH} levels)."}) from None
     check_value(value, field)
     return value
+
+
+def _parse_int(digits: str, field: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise JsonRejected({field: f"The JSON holds an integer of more than {MAX_INT_DIGITS} digits."})
+    return int(digits)
 
 
 def check_value(value, field: str = "body") -> None:

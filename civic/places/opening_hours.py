@@ -52,7 +52,7 @@ def interval(start: int, end: int) -> list[int]:
 def parse_hhmm(value) -> int | None:
     """'0900' / '09:00' / 900 -> 540; '' or junk -> None."""
     text = str(value or "").strip().replace(":", "")
-    if not text.isdigit() or len(text) > 4:
+    if not (text.isascii() and text.isdigit()) or len(text) > 4:
         return None
     text = text.zfill(4)
     hours, minutes = int(text[:2]), int(text[2:])

@@ -86,7 +86,7 @@ def get_map(ref: str) -> CommunityMap:
     """A map by its address, or by its id (every map answers at /maps/<id> too)."""
     ref = str(ref)
     cmap = db.session.scalar(select(CommunityMap).where(CommunityMap.slug == ref))
-    if cmap is None and ref.isdigit() and len(ref) < 10:
+    if cmap is None and re.fullmatch(r"[0-9]{1,9}", ref):  # ASCII only: "¹".isdigit() is true
         cmap = db.session.get(CommunityMap, int(ref))
     if cmap is None:
         raise NotFound(N_("No such map."))

@@ -226,7 +226,7 @@ def list_requests(fmt):
     limit = current_app.config["OPEN311_MAX_RESULTS"]
     ids = _parse_list("service_request_id")
     if ids:
-        if not all(i.isdigit() for i in ids):
+        if not all(i.isascii() and i.isdigit() for i in ids):  # "¹".isdigit() is true
             raise ValidationFailed({"service_request_id": N_("Give numeric ids separated by commas.")})
         reports = search_requests(ids=[int(i) for i in ids], limit=limit)
         return render(fmt, "service_requests", "request", [request_json(r, locale) for r in reports])

@@ -79,3 +79,34 @@ def test_the_alert_polygon_field_refuses_deep_and_surrogate_json(app, client, db
     from civic.alerts.models import Alert
 
     assert db.session.query(Alert).count() == 0
+
+
+HUGE_INT = b'{"email": 1, "endpoint": ' + b"7" * 5000 + b', "keys": {"p256dh": -' + b"9" * 4301 + b'}}'
+
+
+def test_an_integer_of_more_than_4300_digits_is_a_422_on_every_json_endpoint(app, client, db, departments):
+    """Issue 23: Python refuses to convert such a literal, and the ``ValueError`` from the
+    decoder answered 500 on 15 JSON endpoints (3 of them without sign-in)."""
+    admin = {**bearer(make_user("admin", email="admin@example.org")), "Content-Type": "application/json"}
+    before = count_rows(db)
+    for headers in ({"Content-Type": "application/json"}, admin):
+        for method, path in api_rules(app, {"GET", "POST", "PUT", "PATCH", "DELETE"}):
+            response = client.open(path, method=method, data=HUGE_INT, headers=headers)
+            assert_problem(response, method, path)
+            if method != "GET":
+                assert response.status_code == 422, (method, path, response.status_code)
+                assert "4300 digits" in response.json["errors"]["body"]
+    assert count_rows(db) == before  # nothing was done
+    for method, path in (("POST", "/api/v1/accounts"), ("POST", "/api/v1/push/subscriptions"),
+                         ("DELETE", "/api/v1/push/subscriptions")):   # the three without sign-in
+        response = client.open(path, method=method, data=HUGE_INT, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422
+
+
+def test_integers_up_to_the_limit_still_decode():
+    from civic.json_input import MAX_INT_DIGITS, loads_checked
+
+    assert loads_checked(b"[" + b"9" * MAX_INT_DIGITS + b"]") == [int("9" * MAX_INT_DIGITS)]
+    assert loads_checked(b'{"n": -12, "f": 1.5e3}') == {"n": -12, "f": 1500.0}
+    with pytest.raises(ValueError):
+        loads_checked(b"[" + b"9" * (MAX_INT_DIGITS + 1) + b"]")
