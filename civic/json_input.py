@@ -5,9 +5,9 @@ escape (``"\\ud800"``), which cannot be encoded to UTF-8 and so fails in the dat
 answer, and arbitrarily deep nesting, which ends in ``RecursionError`` (in the decoder itself
 or in whatever walks the value later). A third, an integer literal of more than 4,300 digits
 (``sys.get_int_max_str_digits()``), makes the decoder raise a ``ValueError`` that is not a
-syntax error and ended in a 500 wherever a view decoded it. All three are refused here as a 422 with a field-level error:
-every JSON request body (``civic.http_policy``) and every JSON text inside a form field (the
-alert polygon) goes through :func:`loads_checked`.
+syntax error and ended in a 500 wherever a view decoded it. All three are refused here as a
+422 with a field-level error: every JSON request body (``civic.http_policy``) and every JSON
+text inside a form field (the alert polygon) goes through :func:`loads_checked`.
 """
 
 from __future__ import annotations

@@ -4,12 +4,13 @@
 "use strict";
 importScripts("/static/js/drafts-store.js");
 
-const VERSION = "v3";
+const VERSION = "v4";
 const SHELL_CACHE = "civic-shell-" + VERSION;     // app shell + safety guides, precached on install
 const PAGES_CACHE = "civic-pages-" + VERSION;     // pages refreshed whenever they are opened online
 const NEARBY_CACHE = "civic-nearby-" + VERSION;   // the last nearby search (page and API answer)
 const GUIDE_TYPES = ["heavy_rain", "typhoon", "heavy_snow", "fire", "traffic_accident", "earthquake",
-  "heat_wave", "fine_dust"];
+  "heat_wave", "fine_dust", "cold_wave", "wildfire", "air_raid", "missing_person", "infectious_disease",
+  "power_outage"];
 const SHELL = ["/offline", "/static/css/app.css", "/static/js/app.js", "/static/js/drafts-store.js",
   "/static/js/drafts.js", "/static/js/signout.js", "/static/css/alerts.css", "/static/icons/icon.svg", "/static/icons/icon-192.png"];
 const GUIDES = ["/alerts/guides"].concat(GUIDE_TYPES.map((t) => "/alerts/guides/" + t));

@@ -16,7 +16,9 @@ CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 CATEGORY = {"heavy_rain": "Met", "typhoon": "Met", "heavy_snow": "Met", "heat_wave": "Met", "fine_dust": "Env",
-            "fire": "Fire", "traffic_accident": "Transport", "earthquake": "Geo", "other": "Other"}
+            "fire": "Fire", "traffic_accident": "Transport", "earthquake": "Geo", "cold_wave": "Met",
+            "wildfire": "Fire", "air_raid": "Security", "missing_person": "Rescue", "infectious_disease": "Health",
+            "power_outage": "Infra", "other": "Other"}
 SEVERITY = {"emergency": "Extreme", "urgent": "Severe", "safety": "Moderate"}
 URGENCY = {"emergency": "Immediate", "urgent": "Immediate", "safety": "Expected"}
 CERTAINTY = {"emergency": "Observed", "urgent": "Observed", "safety": "Likely"}
@@ -24,7 +26,10 @@ EVENT = {
     "heavy_rain": ("호우", "Heavy rain"), "typhoon": ("태풍", "Typhoon"), "heavy_snow": ("대설", "Heavy snow"),
     "fire": ("화재", "Fire"), "traffic_accident": ("교통사고", "Traffic accident"),
     "earthquake": ("지진", "Earthquake"),
-    "heat_wave": ("폭염", "Heat wave"), "fine_dust": ("미세먼지", "Fine dust"), "other": ("기타", "Other"),
+    "heat_wave": ("폭염", "Heat wave"), "fine_dust": ("미세먼지", "Fine dust"), "cold_wave": ("한파", "Cold wave"),
+    "wildfire": ("산불", "Wildfire"), "air_raid": ("민방공", "Air raid"), "missing_person": ("실종", "Missing person"),
+    "infectious_disease": ("감염병", "Infectious disease"), "power_outage": ("정전", "Power outage"),
+    "other": ("기타", "Other"),
 }
 LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}
 

@@ -81,3 +81,48 @@ def resume_stalled_command(older_than):
 
     stalled = fanout.resume_stalled(timedelta(minutes=older_than))
     click.echo(f"resumed {len(stalled)} alert(s): {', '.join(map(str, stalled)) or '-'}")
+
+
+@alerts_cli.command("ingest")
+@click.argument("url", required=False)
+@click.option("--format", "fmt", type=click.Choice(["safetydata", "disastermsg", "cap"]),
+              help="the source's format (required with URL)")
+@click.option("--force", is_flag=True, help="ignore the backoff and the ETag/Last-Modified of the last poll")
+@with_appcontext
+def ingest_command(url, fmt, force):
+    """Relay national disaster messages: poll URL once (or, without URL, every source in
+    ALERTS_INGEST_SOURCES, as cron does on the embedded default) and print what was created,
+    updated, cancelled and skipped. Exits 1 when a source failed."""
+    from civic.alerts import ingest
+
+    if url and not fmt:
+        raise click.UsageError("--format is required with a URL (safetydata, disastermsg or cap)")
+    if url:
+        reports = [ingest.poll(url, fmt, force=force)]
+    else:
+        if not current_app.config["ALERTS_INGEST_SOURCES"]:
+            raise click.UsageError("give URL and --format, or set ALERTS_INGEST_SOURCES")
+        reports = ingest.poll_configured(force=force)
+    for report in reports:
+        click.echo(report.summary())
+        for line in report.refused:
+            click.echo(f"  refused {line}")
+        for label, ids in (("created", report.created), ("updated", report.updated),
+                           ("cancelled", report.cancelled), ("held for approval", report.held)):
+            if ids:
+                click.echo(f"  {label}: alert {', '.join(map(str, ids))}")
+    if any(not r.ok for r in reports):
+        raise SystemExit(1)
+
+
+@alerts_cli.command("ingest-schedule")
+@with_appcontext
+def ingest_schedule_command():
+    """Start (or join) the RQ scheduled poll of ALERTS_INGEST_SOURCES every ALERTS_INGEST_INTERVAL_S
+    (with Redis; run once per release, it is idempotent). On the embedded default use cron."""
+    from civic.alerts import ingest
+
+    if current_app.config.get("JOBS_INLINE", True):
+        raise click.ClickException("no Redis (REDIS_URL): schedule `flask alerts ingest` with cron instead")
+    job_id = ingest.schedule_next()
+    click.echo(f"scheduled {job_id}" if job_id else "ALERTS_INGEST_SOURCES is empty: nothing to poll")

@@ -9,7 +9,8 @@ is edited as a whole; the service worker precaches the pages so they work offlin
 from __future__ import annotations
 
 GUIDE_TYPES = ("heavy_rain", "typhoon", "heavy_snow", "fire", "traffic_accident", "earthquake",
-               "heat_wave", "fine_dust")
+               "heat_wave", "fine_dust", "cold_wave", "wildfire", "air_raid", "missing_person",
+               "infectious_disease", "power_outage")
 
 GUIDES: dict[str, dict[str, dict]] = {
     "heavy_rain": {
@@ -140,6 +141,105 @@ GUIDES: dict[str, dict[str, dict]] = {
             "Keep windows closed, air the room only briefly, and use an air purifier if you have one.",
             "After coming in, wash your hands and face and drink plenty of water.",
             "Drive less and use public transport.",
+        ]},
+    },
+    "cold_wave": {
+        "ko": {"title": "한파", "summary": "따뜻하게 입고, 수도관과 이웃의 건강을 살피세요.", "steps": [
+            "외출할 때는 모자, 장갑, 목도리로 몸을 따뜻하게 하고 옷을 여러 겹 입으세요.",
+            "한낮에도 장시간 야외 활동을 피하고, 심혈관 질환이 있다면 특히 조심하세요.",
+            "수도 계량기와 수도관을 헌 옷 등으로 감싸고, 오래 집을 비울 때는 물을 조금 틀어 두세요.",
+            "손발이 하얗게 변하거나 감각이 없고 몸이 심하게 떨리면 따뜻한 곳으로 옮기고 119에 도움을 요청하세요.",
+            "홀로 지내는 어르신 등 이웃의 안부를 확인하고, 난방기구를 쓸 때는 환기와 화재에 주의하세요.",
+        ]},
+        "en": {"title": "Cold wave", "summary": "Dress warmly; protect water pipes and check on neighbours.", "steps": [
+            "Outside, wear a hat, gloves and a scarf, and several layers of clothing.",
+            "Avoid long periods outdoors, even at midday, especially if you have a heart condition.",
+            "Wrap water meters and pipes; leave a tap dripping if you are away for long.",
+            "If fingers or toes turn white or numb, or someone shivers hard, move them somewhere warm and call 119.",
+            "Check on older neighbours who live alone; air the room and watch for fire when using heaters.",
+        ]},
+    },
+    "wildfire": {
+        "ko": {"title": "산불", "summary": "산불을 보면 119에 신고하고, 바람 반대 방향의 넓은 곳으로 대피하세요.", "steps": [
+            "산불을 발견하면 바로 119나 112에 신고하세요.",
+            "불길이 번지는 방향(바람이 부는 방향)을 피해 불이 지나간 곳이나 넓은 곳, 도로 쪽으로 대피하세요.",
+            "산 근처 집에 있다면 문과 창문을 닫고, 마을 방송에 따라 지정된 대피 장소로 이동하세요.",
+            "연기를 마시지 않도록 젖은 수건으로 코와 입을 막으세요.",
+            "산에 있을 때 성냥·라이터 등 불씨를 가지고 가지 말고, 입산 통제 구역에는 들어가지 마세요.",
+        ]},
+        "en": {"title": "Wildfire", "summary": "Report it to 119; move away from the wind's direction to open ground.",
+               "steps": [
+            "If you see a forest fire, call 119 or 112 at once.",
+            "Move away from where the wind is pushing the fire, towards burnt ground, open space or a road.",
+            "At home near the hills, close doors and windows and go to the shelter named by local announcements.",
+            "Cover your nose and mouth with a wet cloth to avoid breathing smoke.",
+            "Never carry matches or lighters into the hills, and keep out of closed forest areas.",
+        ]},
+    },
+    "air_raid": {
+        "ko": {"title": "민방공", "summary": "가까운 민방위 대피소나 지하 공간으로 즉시 대피하세요.", "steps": [
+            "공습경보가 울리면 가까운 민방위 대피소, 지하철역, 건물 지하 등 지하 공간으로 바로 대피하세요.",
+            "운전 중이라면 차를 도로 오른쪽에 세우고 열쇠를 꽂아 둔 채 대피하세요.",
+            "대피할 때는 가스와 전기를 차단하고, 라디오와 재난 문자로 안내를 확인하세요.",
+            "경계경보가 울리면 대피할 준비를 하고, 노약자와 어린이를 먼저 대피시키세요.",
+            "경보가 해제될 때까지 대피소에 머무르고, 안내에 따라 움직이세요.",
+        ]},
+        "en": {"title": "Air raid", "summary": "Go at once to the nearest civil-defence shelter or underground.",
+               "steps": [
+            "When the air-raid alert sounds, go straight underground: a civil-defence shelter, a subway station or a basement.",
+            "If you are driving, pull over to the right, leave the key in the car and take shelter.",
+            "Turn off gas and electricity as you leave; follow radio and official alerts.",
+            "On a preliminary (alert) warning, get ready to shelter and help children and older people go first.",
+            "Stay in the shelter until the all-clear and follow the instructions given.",
+        ]},
+    },
+    "missing_person": {
+        "ko": {"title": "실종", "summary": "인상착의가 비슷한 사람을 보면 바로 112에 신고하세요.", "steps": [
+            "문자에 나온 나이, 키, 옷차림 등 인상착의를 확인하세요.",
+            "비슷한 사람을 보면 112에 바로 신고하고, 본 장소와 시각, 가는 방향을 알려 주세요.",
+            "가능하면 경찰이 올 때까지 멀리서 지켜보며 함께 있어 주세요. 억지로 데려가지 마세요.",
+            "추측이나 개인정보를 SNS에 퍼뜨리지 마세요.",
+            "가족이 실종되었다면 즉시 112에 신고하고 최근 사진을 준비하세요.",
+        ]},
+        "en": {"title": "Missing person", "summary": "If you see someone who matches, call 112 at once.", "steps": [
+            "Read the description in the message: age, height, clothing.",
+            "If you see someone who matches, call 112 and say where and when you saw them and which way they went.",
+            "If you can, stay nearby and keep them in sight until the police arrive; do not take them anywhere by force.",
+            "Do not spread guesses or personal details on social media.",
+            "If a family member goes missing, call 112 at once and have a recent photo ready.",
+        ]},
+    },
+    "infectious_disease": {
+        "ko": {"title": "감염병", "summary": "손을 자주 씻고, 증상이 있으면 1339에 먼저 상담하세요.", "steps": [
+            "비누로 30초 이상 손을 자주 씻고, 기침할 때는 옷소매로 입과 코를 가리세요.",
+            "사람이 많은 곳에서는 마스크를 쓰고, 실내는 자주 환기하세요.",
+            "열이나 기침 등 증상이 있으면 외출을 삼가고 질병관리청 콜센터(1339)나 보건소에 먼저 상담하세요.",
+            "방역 당국의 안내와 격리 지침을 따르세요.",
+            "예방접종 대상이라면 접종 일정을 확인하세요.",
+        ]},
+        "en": {"title": "Infectious disease", "summary": "Wash your hands often; with symptoms, call 1339 first.",
+               "steps": [
+            "Wash your hands with soap for at least 30 seconds, often; cough into your sleeve.",
+            "Wear a mask in crowded places and air rooms often.",
+            "With a fever or cough, stay home and call the KDCA helpline (1339) or your health centre before going out.",
+            "Follow the health authorities' instructions and any isolation rules.",
+            "If you are eligible for a vaccine, check when you can get it.",
+        ]},
+    },
+    "power_outage": {
+        "ko": {"title": "정전", "summary": "엘리베이터를 피하고, 전기제품 플러그를 뽑고 123에 문의하세요.", "steps": [
+            "우리 집만 정전인지 이웃과 함께인지 확인하고, 한국전력(국번 없이 123)에 문의하세요.",
+            "전기가 다시 들어올 때를 대비해 전열기와 전기제품의 플러그를 뽑아 두세요.",
+            "엘리베이터를 타지 말고, 갇혔다면 비상 버튼으로 알린 뒤 구조를 기다리세요.",
+            "촛불 대신 손전등을 쓰고, 냉장고 문은 되도록 열지 마세요.",
+            "의료기기를 쓰는 가족이 있다면 보조 전원을 확인하고, 필요하면 119에 도움을 요청하세요.",
+        ]},
+        "en": {"title": "Power outage", "summary": "Avoid lifts, unplug appliances and call 123.", "steps": [
+            "Check whether the neighbours have power too, and call KEPCO on 123.",
+            "Unplug heaters and appliances so that nothing is damaged when the power returns.",
+            "Do not use lifts; if you are stuck in one, press the alarm button and wait for help.",
+            "Use a torch rather than candles, and keep the fridge closed.",
+            "If someone at home depends on medical equipment, check its backup power and call 119 if needed.",
         ]},
     },
 }

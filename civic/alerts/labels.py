@@ -13,6 +13,12 @@ TYPE_LABELS = {
     "earthquake": _l("Earthquake"),
     "heat_wave": _l("Heat wave"),
     "fine_dust": _l("Fine dust"),
+    "cold_wave": _l("Cold wave"),
+    "wildfire": _l("Wildfire"),
+    "air_raid": _l("Air raid"),
+    "missing_person": _l("Missing person"),
+    "infectious_disease": _l("Infectious disease"),
+    "power_outage": _l("Power outage"),
     "other": _l("Other hazard"),
 }
 
@@ -28,6 +34,25 @@ STATUS_LABELS = {"draft": _l("Draft"), "sending": _l("Sending"), "sent": _l("Sen
 
 STATE_LABELS = {"pending": _l("Waiting"), "sending": _l("In flight"), "sent": _l("Delivered to push service"),
                 "failed": _l("Failed"), "gone": _l("Subscription gone")}
+
+
+# Relayed alerts (civic.alerts.ingest): the national system's messages, by source.
+SOURCE_LABELS = {
+    "safetydata": _l("Ministry of the Interior and Safety emergency alert"),
+    "disastermsg": _l("Ministry of the Interior and Safety emergency alert"),
+}
+
+
+def source_label(alert) -> str:
+    """Where a relayed alert came from and when it was issued ("행정안전부 긴급재난문자 ·
+    2026-12-07 13:51"); "" for the city's own alerts."""
+    if not alert.source:
+        return ""
+    from civic.timezone import to_local
+
+    name = SOURCE_LABELS.get(alert.source) or alert.source_name or alert.source.removeprefix("cap:")
+    issued = alert.source_sent_at or alert.sent_at or alert.created_at
+    return f"{name} · {to_local(issued):%Y-%m-%d %H:%M}"
 
 
 def type_choices():

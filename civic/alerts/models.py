@@ -11,7 +11,8 @@ from civic.db import IdMixin, TimestampMixin, utcnow
 from civic.extensions import Model
 
 ALERT_TYPES = ("heavy_rain", "typhoon", "heavy_snow", "fire", "traffic_accident", "earthquake",
-               "heat_wave", "fine_dust", "other")
+               "heat_wave", "fine_dust", "cold_wave", "wildfire", "air_raid", "missing_person",
+               "infectious_disease", "power_outage", "other")
 LEVELS = ("emergency", "urgent", "safety")
 MSG_TYPES = ("Alert", "Update", "Cancel")
 ALERT_STATUSES = ("draft", "sending", "sent")
@@ -68,6 +69,9 @@ class SubscriptionDistrict(Model):
 
 class Alert(IdMixin, TimestampMixin, Model):
     __tablename__ = "alerts"
+    # A relayed message is created once per (source, serial): polling the same data twice
+    # creates nothing (NULLs, the city's own alerts, never collide).
+    __table_args__ = (UniqueConstraint("source", "source_ref", name="uq_alerts_source_ref"),)
 
     identifier: Mapped[str] = mapped_column(String(80), unique=True)
     msg_type: Mapped[str] = mapped_column(String(10), default="Alert")
@@ -95,6 +99,13 @@ class Alert(IdMixin, TimestampMixin, Model):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     finished_at: Mapped[datetime | None]
     audience: Mapped[int] = mapped_column(default=0)
+
+    # Where a relayed alert came from (``civic.alerts.ingest``): "safetydata", "disastermsg" or
+    # "cap:<sender>"; the serial or CAP identifier; the issuer's name and time of issue.
+    source: Mapped[str | None] = mapped_column(String(200))
+    source_ref: Mapped[str | None] = mapped_column(String(200))
+    source_name: Mapped[str] = mapped_column(String(120), default="")
+    source_sent_at: Mapped[datetime | None]
 
     references: Mapped[Alert | None] = relationship(remote_side="Alert.id")
 
@@ -141,3 +152,20 @@ class Delivery(IdMixin, Model):
     # The batch run that holds this row while it is ``sending`` (a lease until updated_at + lease).
     claim: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IngestSource(IdMixin, Model):
+    """One polled source of relayed alerts: its conditional-GET validators and its failures
+    (a failing source is retried with a growing delay)."""
+
+    __tablename__ = "alert_ingest_sources"
+
+    url: Mapped[str] = mapped_column(String(1024), unique=True)
+    format: Mapped[str] = mapped_column(String(20))
+    etag: Mapped[str] = mapped_column(String(200), default="")
+    last_modified: Mapped[str] = mapped_column(String(64), default="")
+    polled_at: Mapped[datetime | None]
+    succeeded_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(default=0)
+    retry_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(String(300), default="")

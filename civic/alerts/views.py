@@ -12,7 +12,15 @@ from flask_babel import gettext as _
 from civic.accounts.auth import current_user, role_required
 from civic.alerts import banner, service
 from civic.alerts.forms import AlertForm
-from civic.alerts.labels import LEVEL_LABELS, MSG_TYPE_LABELS, STATE_LABELS, STATUS_LABELS, TYPE_LABELS
+from civic.alerts.guides import GUIDE_TYPES
+from civic.alerts.labels import (
+    LEVEL_LABELS,
+    MSG_TYPE_LABELS,
+    STATE_LABELS,
+    STATUS_LABELS,
+    TYPE_LABELS,
+    source_label,
+)
 from civic.alerts.models import ALERT_TYPES, LEVELS
 from civic.alerts.targeting import effective_districts
 from civic.errors import Conflict, Forbidden, ValidationFailed
@@ -29,7 +37,8 @@ def labels():
     return {"alert_type_labels": TYPE_LABELS, "alert_level_labels": LEVEL_LABELS,
             "alert_msg_type_labels": MSG_TYPE_LABELS, "alert_status_labels": STATUS_LABELS,
             "alert_state_labels": STATE_LABELS, "active_alert_banner": banner.for_page,
-            "alerts_for_device": _alerts_for_device, "alert_area_label": _area_label}
+            "alerts_for_device": _alerts_for_device, "alert_area_label": _area_label,
+            "alert_guide_types": GUIDE_TYPES, "alert_source_label": source_label}
 
 
 def _area_label(codes: list[str]) -> str:
