@@ -1,0 +1,80 @@
+"""Relayed national message: from the poll to the first phone.
+
+A loopback HTTP server serves a DSSP-IF-00247 answer (one fresh 긴급재난 message for 강서구);
+a loopback push service (tests/alerts/pushservice.py, which decrypts every message) holds N
+subscriptions in 강서구. The clock runs from the call of ``ingest.poll`` to the first ``201``,
+and to the last, on the embedded default (no Redis: the fan-out runs in the polling process).
+Figures are the median of RUNS polls (a new message each time). Run:
+
+    PYTHONPATH=. .venv/bin/python bench/alert_ingest.py [N=200] [RUNS=5]
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+
+
+def main() -> None:
+    from civic import create_app
+    from civic.alerts import ingest, service
+    from civic.alerts.settings import DEFAULT_PUSH_SERVICES
+    from civic.extensions import db
+    from tests.alerts.pushservice import LoopbackPushService
+    from tests.alerts.sourceserver import SourceServer
+
+    tmp = tempfile.mkdtemp(prefix="civic-ingest-bench-")
+    with LoopbackPushService() as push, SourceServer() as source:
+        first_201: list[float] = []
+        lock = threading.Lock()
+        original = push.handle
+
+        def timed(handler):
+            original(handler)
+            with lock:
+                first_201.append(time.perf_counter())
+
+        push.handle = timed  # type: ignore[method-assign]
+        app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
+                          "INSTANCE_PATH": f"{tmp}/instance", "REDIS_URL": None, "JOBS_INLINE": True,
+                          "PUSH_SERVICE_ALLOWLIST": [*DEFAULT_PUSH_SERVICES, push.origin]})
+        with app.app_context():
+            db.create_all()
+            for _ in range(N):
+                device = push.new_device()
+                service.subscribe(push.subscription(device, districts=["11500"]))
+            firsts, lasts = [], []
+            for run in range(RUNS):
+                now = datetime.now(UTC).astimezone(ZoneInfo("Asia/Seoul"))
+                body = {"header": {"resultCode": "00", "resultMsg": "NORMAL SERVICE", "totalCount": 1},
+                        "body": [{"SN": 900000 + run, "CRT_DT": now.strftime("%Y/%m/%d %H:%M:%S"),
+                                  "MSG_CN": f"[행정안전부] 벤치마크 {run}: 강서구 호우 경보", "RCPTN_RGN_NM": "서울특별시 강서구",
+                                  "EMRG_STEP_NM": "긴급재난", "DST_SE_NM": "호우", "REG_YMD": now.strftime("%Y-%m-%d"),
+                                  "MDFCN_YMD": now.strftime("%Y-%m-%d")}]}
+                url = source.put("/dssp", json.dumps(body, ensure_ascii=False))
+                first_201.clear()
+                started = time.perf_counter()
+                report = ingest.poll(url, "safetydata")
+                assert report.created and not push.errors, (report.summary(), push.errors[:3])
+                firsts.append(min(first_201) - started)
+                lasts.append(max(first_201) - started)
+                missing = [d for d in push.devices.values() if not any(m["id"] == report.created[0] for m in d.received)]
+                assert not missing, f"{len(missing)} subscriptions did not get alert {report.created[0]}"
+    print(f"subscriptions in the district: {N}; runs: {RUNS}; embedded default (fan-out in the polling process)")
+    print(f"poll -> first push accepted: median {statistics.median(firsts) * 1000:.0f} ms, "
+          f"max {max(firsts) * 1000:.0f} ms (target <= 5000 ms)")
+    print(f"poll -> last push accepted:  median {statistics.median(lasts) * 1000:.0f} ms, "
+          f"max {max(lasts) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
