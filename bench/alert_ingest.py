@@ -57,7 +57,8 @@ def main() -> None:
                 now = datetime.now(UTC).astimezone(ZoneInfo("Asia/Seoul"))
                 body = {"header": {"resultCode": "00", "resultMsg": "NORMAL SERVICE", "totalCount": 1},
                         "body": [{"SN": 900000 + run, "CRT_DT": now.strftime("%Y/%m/%d %H:%M:%S"),
-                                  "MSG_CN": f"[행정안전부] 벤치마크 {run}: 강서구 호우 경보", "RCPTN_RGN_NM": "서울특별시 강서구",
+                                  "MSG_CN": f"[행정안전부] 벤치마크 {run}: 강서구 호우 경보",
+                                  "RCPTN_RGN_NM": "서울특별시 강서구",
                                   "EMRG_STEP_NM": "긴급재난", "DST_SE_NM": "호우", "REG_YMD": now.strftime("%Y-%m-%d"),
                                   "MDFCN_YMD": now.strftime("%Y-%m-%d")}]}
                 url = source.put("/dssp", json.dumps(body, ensure_ascii=False))
@@ -67,8 +68,9 @@ def main() -> None:
                 assert report.created and not push.errors, (report.summary(), push.errors[:3])
                 firsts.append(min(first_201) - started)
                 lasts.append(max(first_201) - started)
-                missing = [d for d in push.devices.values() if not any(m["id"] == report.created[0] for m in d.received)]
-                assert not missing, f"{len(missing)} subscriptions did not get alert {report.created[0]}"
+                alert_id = report.created[0]
+                missing = [d for d in push.devices.values() if not any(m["id"] == alert_id for m in d.received)]
+                assert not missing, f"{len(missing)} subscriptions did not get alert {alert_id}"
     print(f"subscriptions in the district: {N}; runs: {RUNS}; embedded default (fan-out in the polling process)")
     print(f"poll -> first push accepted: median {statistics.median(firsts) * 1000:.0f} ms, "
           f"max {max(firsts) * 1000:.0f} ms (target <= 5000 ms)")

@@ -309,3 +309,12 @@ def test_with_redis_the_poll_is_an_rq_scheduled_job_chain(app, db, source, redis
         or registry.get_scheduled_time(first) == datetime.fromtimestamp(16667 * 60, UTC)
     ingest.scheduled_poll()                                  # the job itself: schedules its successor
     assert len(registry.get_job_ids()) == 2
+
+
+def test_an_rss_feed_with_inline_and_linked_cap(app, db, source):
+    for name in ("seoul-update.xml", "cap11-earthquake.cap"):
+        source.put_file(f"/cap/{name}", f"cap/{name}", "application/cap+xml")
+    report = ingest.poll(source.put_file("/rss", "cap/feed.rss", "application/rss+xml"), "cap", now=NOW)
+    assert report.ok and len(report.created) == 1 and len(report.updated) == 1     # in feed order
+    assert [line.split(":", 1)[0].split(" ")[0] for line in report.refused] == ["item[2]", "item[3]"]
+    assert db.session.get(Alert, report.updated[0]).references_id == report.created[0]
