@@ -68,7 +68,8 @@ def test_safetydata_regions_levels_and_types(app, db, source, push_service):
     rain = by_ref(db, "230001")
     assert (rain.districts, rain.level, rain.type, rain.source) == ([GANGSEO], "urgent", "heavy_rain", "safetydata")
     assert rain.status == "sent" and rain.msg_type == "Alert"
-    assert rain.headline_ko.startswith("[행정안전부] 오늘 14시 서울 강서구")
+    assert rain.headline_ko == "[행정안전부] 호우 긴급재난문자"
+    assert rain.body_ko.startswith("[행정안전부] 오늘 14시 서울 강서구")
     air_raid = by_ref(db, "230002")
     assert (air_raid.districts, air_raid.level, air_raid.type) == (all_districts(app), "emergency", "air_raid")
     cold = by_ref(db, "230003")
@@ -115,6 +116,7 @@ def test_disastermsg_rows(app, db, source, push_service):
     fire = by_ref(db, "170001")
     assert (fire.source, fire.type, fire.level, fire.districts) == ("disastermsg", "fire", "safety",
                                                                     [YANGCHEON, GANGSEO])
+    assert fire.headline_ko == "[강서구청] 화재 안전안내문자"
     quake = by_ref(db, "170002")
     assert (quake.type, quake.level, quake.districts) == ("earthquake", "urgent", all_districts(app))
 

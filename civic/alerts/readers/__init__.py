@@ -125,5 +125,23 @@ def headline_from(text: str, limit: int = 60) -> str:
     return cut.rstrip(" ,.") + "…"
 
 
+STEP_MESSAGES = {"emergency": "위급재난문자", "urgent": "긴급재난문자", "safety": "안전안내문자"}
+HAZARDS_KO = {"heavy_rain": "호우", "typhoon": "태풍", "heavy_snow": "대설", "cold_wave": "한파",
+              "heat_wave": "폭염", "earthquake": "지진", "fire": "화재", "wildfire": "산불", "fine_dust": "미세먼지",
+              "traffic_accident": "교통", "air_raid": "민방공", "missing_person": "실종",
+              "infectious_disease": "감염병", "power_outage": "정전"}
+
+
+def national_headline(text: str, alert_type: str, level: str, hazard: str = "") -> str:
+    """A cell-broadcast text has no title: "[서울특별시] 한파 안전안내문자" from its sender in
+    brackets, the hazard (DST_SE_NM, else the type's Korean name) and the step."""
+    sender = ""
+    stripped = text.lstrip()
+    if stripped.startswith("[") and "]" in stripped[:40]:
+        sender = stripped[: stripped.index("]") + 1]
+    hazard = hazard if hazard and hazard != "기타" else HAZARDS_KO.get(alert_type, "")
+    return " ".join(part for part in (sender, hazard, STEP_MESSAGES[level]) if part)
+
+
 class UnreadableDocument(ValueError):
     """The whole document is not in the expected format (it is refused as one)."""

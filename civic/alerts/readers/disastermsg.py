@@ -13,8 +13,8 @@ from civic.alerts.readers import (
     Message,
     Refused,
     UnreadableDocument,
-    headline_from,
     level_for,
+    national_headline,
     split_regions,
     type_for,
 )
@@ -64,8 +64,9 @@ def _message(row: dict) -> Message:
     text = str(row["msg"] or "").strip()
     if not serial or not text:
         raise ValueError("md101_sn and msg are required")
+    level, alert_type = level_for(text) or "safety", type_for(text)
     return Message(
         source=SOURCE_DISASTERMSG, serial=serial, sent=parse_korean_time(row["create_date"]),
-        body_ko=text, headline_ko=headline_from(text), level=level_for(text) or "safety", type=type_for(text),
+        body_ko=text, headline_ko=national_headline(text, alert_type, level), level=level, type=alert_type,
         region_names=split_regions(row.get("location_name")),
     )

@@ -15,8 +15,8 @@ from civic.alerts.readers import (
     Message,
     Refused,
     UnreadableDocument,
-    headline_from,
     level_for,
+    national_headline,
     split_regions,
     type_for,
 )
@@ -68,9 +68,10 @@ def _message(row: dict) -> Message:
         raise ValueError("SN and MSG_CN are required")
     step = str(row.get("EMRG_STEP_NM") or "")
     hazard = str(row.get("DST_SE_NM") or "").strip()
+    level = level_for(step) or "safety"
+    alert_type = "other" if hazard == "기타" else type_for(hazard, text)
     return Message(
         source=SOURCE_SAFETYDATA, serial=serial, sent=parse_korean_time(row["CRT_DT"]),
-        body_ko=text, headline_ko=headline_from(text),
-        level=level_for(step) or "safety", type="other" if hazard == "기타" else type_for(hazard, text),
+        body_ko=text, headline_ko=national_headline(text, alert_type, level, hazard), level=level, type=alert_type,
         region_names=split_regions(row.get("RCPTN_RGN_NM")),
     )
