@@ -86,6 +86,11 @@ class AlertOut(Schema):
     expires = fields.DateTime()
     sent_at = fields.DateTime(allow_none=True)
     status = fields.String()
+    source = fields.String(allow_none=True, metadata={
+        "description": "relayed alerts only: safetydata, disastermsg or cap:<sender>; null for the city's own"})
+    source_ref = fields.String(allow_none=True, metadata={"description": "the source's serial or CAP identifier"})
+    source_name = fields.String(metadata={"description": "the issuer's name (CAP senderName)"})
+    source_sent_at = fields.DateTime(allow_none=True, metadata={"description": "when the source issued it"})
 
 
 class ProgressOut(Schema):

@@ -320,3 +320,11 @@ def test_an_rss_feed_with_inline_and_linked_cap(app, db, source):
     assert report.ok and len(report.created) == 1 and len(report.updated) == 1     # in feed order
     assert [line.split(":", 1)[0].split(" ")[0] for line in report.refused] == ["item[2]", "item[3]"]
     assert db.session.get(Alert, report.updated[0]).references_id == report.created[0]
+
+
+def test_the_api_says_where_a_relayed_alert_came_from(app, db, source, client):
+    ingest.poll(source.put_file("/dssp", "safetydata.json"), "safetydata", now=NOW)
+    rain = by_ref(db, "230001")
+    body = client.get(f"/api/v1/alerts/{rain.id}").get_json()
+    assert (body["source"], body["source_ref"]) == ("safetydata", "230001")
+    assert body["source_sent_at"].startswith("2026-12-07T04:51:20")
