@@ -362,7 +362,9 @@ def poll(url: str, fmt: str, *, force: bool = False, now: datetime | None = None
         else:
             items = read_document(fmt, response.content, url)
     except (FetchFailed, UnreadableDocument) as exc:
-        return _failed(state, report, str(exc) or type(exc).__name__)
+        error = str(exc) or type(exc).__name__
+        key = current_app.config.get("ALERTS_INGEST_SERVICE_KEY") or ""
+        return _failed(state, report, error.replace(key, "…") if key else error)   # never log the key
     for item in items:
         if isinstance(item, Refused):
             report.refused.append(f"{item.where}: {item.reason}")

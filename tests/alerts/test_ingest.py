@@ -328,3 +328,11 @@ def test_the_api_says_where_a_relayed_alert_came_from(app, db, source, client):
     body = client.get(f"/api/v1/alerts/{rain.id}").get_json()
     assert (body["source"], body["source_ref"]) == ("safetydata", "230001")
     assert body["source_sent_at"].startswith("2026-12-07T04:51:20")
+
+
+def test_an_unreachable_source_is_logged_without_the_service_key(app, db, caplog):
+    report = ingest.poll("http://127.0.0.1:9/dssp", "safetydata", now=NOW)     # the discard port: refused
+    assert report.error.startswith("ConnectionError") and "test-key" not in report.error
+    assert "test-key" not in caplog.text
+    state = db.session.scalar(select(IngestSource).where(IngestSource.url == "http://127.0.0.1:9/dssp"))
+    assert state.failures == 1 and "test-key" not in state.last_error
