@@ -158,3 +158,15 @@ def test_unicode_digits_in_any_path_parameter_are_never_a_server_error(app, clie
     assert client.get("/api/v1/maps/%C2%B9").status_code == 404
     assert client.get("/api/v1/reports/%EF%BC%91").status_code == 404   # fullwidth 1 is not report 1
     assert client.get(f"/open311/v2/requests.json?service_request_id={quote(digits)}").status_code == 400
+
+
+def test_a_multipart_part_without_a_name_is_a_422(client, departments):
+    """Regression (found by the fuzz on PostgreSQL): a part with no ``name`` is a ``None`` key in
+    ``request.form``, which every form reader (``attribute[code]`` answers) took for a string."""
+    headers = {"Authorization": f"Bearer {token_for(make_user())}",
+               "Content-Type": "multipart/form-data; boundary=B"}
+    for body in (b'--B\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--B--\r\n',
+                 b'--B\r\nContent-Disposition: form-data; filename="a.jpg"\r\n\r\nxx\r\n--B--\r\n'):
+        response = client.post("/api/v1/reports", data=body, headers=headers)
+        assert response.status_code == 422, response.status_code
+        assert response.mimetype == PROBLEM_JSON and "form" in response.json["errors"]
