@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from civic.accounts.auth import safe_next
 from civic.extensions import db
-from civic.geo import district_name
+from civic.geo import district_name, place_name
 
 bp = Blueprint("site", __name__)
 
@@ -19,7 +19,7 @@ MOBILE_WEB = Path(__file__).resolve().parent.parent / "mobile_web"
 
 @bp.app_context_processor
 def _site_helpers():
-    return {"district_name": district_name}
+    return {"district_name": district_name, "place_name": place_name}
 
 
 @bp.route("/")
