@@ -65,7 +65,17 @@ def open_data():
         from civic.reports.maps import list_maps
 
         maps = list_maps(1, 100).items
-    return render_template("open_data.html", sources=sources, maps=maps)
+    polls = []
+    if "participation" in installed_features():
+        from civic.participation.polls import list_polls
+
+        polls = list_polls("closed", page=1, per_page=50).items
+    stats_tables: list[str] = []
+    if "stats" in installed_features():
+        from civic.stats.tables import TABLES
+
+        stats_tables = list(TABLES)
+    return render_template("open_data.html", sources=sources, maps=maps, polls=polls, stats_tables=stats_tables)
 
 
 @bp.route("/manifest.webmanifest")
