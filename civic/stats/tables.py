@@ -33,7 +33,7 @@ TABLES = {t.name: t for t in (
           lambda f: [_public(r) for r in f.petitions],
           lambda r: {**_named("department", r["department"]), **{k: v for k, v in r.items() if k != "department"}}),
     Table("petitions-weekly", ("week_starting", "received"),
-          lambda f: [{"week_starting": week.isoformat(), "received": _cell(n)} for week, n in f.weekly],
+          lambda f: [{"week_starting": week.isoformat(), "received": n} for week, n in f.weekly],
           lambda r: r),
     Table("reports-by-type", ("service_code", "service_name_ko", "service_name_en", "reports", "fixed",
                               "median_days_to_fix"),
@@ -53,12 +53,6 @@ TABLES = {t.name: t for t in (
           lambda r: {"poll_id": r["poll"]["id"], "question_ko": r["poll"]["question_ko"],
                      "question_en": r["poll"]["question_en"], "votes": r["votes"]}),
 )}
-
-
-def _cell(n: int):
-    from civic.stats.service import cell
-
-    return cell(n)
 
 
 def to_csv(table: Table, figures: Figures) -> str:
