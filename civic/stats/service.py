@@ -134,7 +134,7 @@ class Figures:
     proposal_totals: dict = field(default_factory=dict)
     polls: list[dict] = field(default_factory=list)
     poll_totals: dict = field(default_factory=dict)
-    rollups: bool = True
+    rollups: bool = field(default=True, compare=False)
     # What one read of the window sums gave: metric → [(k1, k2, n)]; the departments by id.
     sums: dict = field(default_factory=dict, repr=False, compare=False)
     departments: dict = field(default_factory=dict, repr=False, compare=False)

@@ -26,7 +26,7 @@ import logging
 from collections import Counter
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func, literal, or_, select, text, union_all
+from sqlalchemy import delete, func, literal, select, text, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 WINDOWS = (30, 90, 365)
 LOCK_KEY = 7_316_201_403  # "stats" in the advisory-lock space of the application's database
 KEY_COLUMNS = ("metric", "k1", "k2", "k3")
+NEVER = date(9999, 12, 31)  # the start of a window that is not stored: it sums no day
 
 
 def _pg(connection) -> bool:
@@ -158,6 +159,20 @@ def catch_up(today: date) -> None:
         log.warning("statistics windows not moved to %s (database busy); the next dashboard retries", today)
 
 
+def _least(a, b):
+    return func.least(a, b) if _dialect() == "postgresql" else func.min(a, b)
+
+
+def _greatest(a, b):
+    return func.greatest(a, b) if _dialect() == "postgresql" else func.max(a, b)
+
+
+def _dialect() -> str:
+    from civic.extensions import db
+
+    return db.session.get_bind().dialect.name
+
+
 def sums(metrics: tuple[str, ...], days: int, until: date, k1: str | None = None, rollups: bool = True):
     """(metric, k1, k2, total) over the local days ``until - days + 1`` … ``until``, from the
     window rows corrected by the day counters where the stored window differs (one statement,
@@ -166,16 +181,21 @@ def sums(metrics: tuple[str, ...], days: int, until: date, k1: str | None = None
     since = target_start(days, until)
     stored = select(m.StatWindowStart.start).where(m.StatWindowStart.days == days).scalar_subquery()
     # Without a stored window (before the first rebuild), every day counter of the range is read.
-    start = func.coalesce(stored, until + timedelta(days=1)) if rollups else literal(until + timedelta(days=1))
+    start = func.coalesce(stored, NEVER) if rollups else literal(NEVER)
     same_key = [w.k1 == k1] if k1 is not None else []
     day_key = [c.k1 == k1] if k1 is not None else []
+    # One lower and one upper bound per branch, so both databases read only that range of the
+    # (metric, day) index (SQLite picks a single bound when given two).
+    after = until + timedelta(days=1)
     parts = union_all(
         select(w.metric, w.k1, w.k2, w.n).where(w.days == (days if rollups else -1), w.metric.in_(metrics),
                                                  *same_key),
-        select(c.metric, c.k1, c.k2, c.n).where(c.metric.in_(metrics), c.day >= since, c.day <= until,
-                                                 c.day < start, *day_key),
+        select(c.metric, c.k1, c.k2, c.n).where(c.metric.in_(metrics), c.day >= since,
+                                                 c.day < _least(start, after), *day_key),
         select(c.metric, c.k1, c.k2, (-c.n).label("n")).where(
-            c.metric.in_(metrics), c.day >= start, or_(c.day < since, c.day > until), *day_key),
+            c.metric.in_(metrics), c.day >= start, c.day < since, *day_key),
+        select(c.metric, c.k1, c.k2, (-c.n).label("n")).where(
+            c.metric.in_(metrics), c.day >= _greatest(start, after), *day_key),
     ).subquery()
     from civic.extensions import db
 
