@@ -329,6 +329,8 @@ def _participation(fig: Figures, department_id: int | None) -> None:
              "responded": cell(row["responded"]), "responded_on_time": cell(row["on_time"])}
             for key, row in per.items() if key == "" or key in departments]
     fig.proposals = order(rows, "reached_threshold", lambda r: _code(r) or "~")
+    if not any(r[name] for r in rows for name in ("reached_threshold", "responded", "responded_on_time")):
+        fig.proposals = []  # nothing happened anywhere: an empty table hides nothing
     fig.proposal_totals = {
         "reached_threshold": total(rows, "reached_threshold", sum(r["threshold"] for r in per.values())),
         "responded": total(rows, "responded", sum(r["responded"] for r in per.values())),

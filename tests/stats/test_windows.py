@@ -22,7 +22,8 @@ def random_deltas(rng: random.Random, today: date, count: int) -> Counter:
     deltas: Counter = Counter()
     for _ in range(count):
         day = today - timedelta(days=rng.randrange(-1, 420))
-        deltas[(rng.choice(METRICS), day, str(rng.randrange(4)), str(rng.randrange(3)), "")] += rng.choice((1, 1, 2, -1))
+        key = (rng.choice(METRICS), day, str(rng.randrange(4)), str(rng.randrange(3)), "")
+        deltas[key] += rng.choice((1, 1, 2, -1))
     return deltas
 
 
@@ -97,3 +98,41 @@ def test_events_keep_the_windows_and_rebuild_agrees(app, world):
     counts = rebuild()
     assert counters() == incremental
     assert counts["stat_windows"] > 0 and windows.check(db.session.connection()) == []
+
+
+def test_rebuild_waits_for_transactions_applying_deltas(app, world):
+    """PostgreSQL: a recount while the site writes counts nothing twice. A transaction that has
+    applied deltas holds the shared statistics lock; rebuild waits for it, then recounts what it
+    committed (here a delta with no row behind it, which the recount must drop)."""
+    import threading
+    import time
+
+    import pytest
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's; SQLite has one writer at a time")
+    make_petitions(world)
+    ghost = (m.PETITION_RECEIVED, local_day(utcnow()), "999999", "", "")
+    writer = db.engine.connect()
+    transaction = writer.begin()
+    apply_deltas(writer, Counter({ghost: 1}))
+    done = threading.Event()
+
+    def recount():
+        with app.app_context():
+            rebuild()
+            db.session.remove()
+        done.set()
+
+    thread = threading.Thread(target=recount)
+    thread.start()
+    time.sleep(1.5)
+    assert not done.is_set()  # waiting for the writer
+    transaction.commit()
+    writer.close()
+    thread.join(60)
+    assert done.is_set()
+    db.session.expire_all()
+    assert all(key[2] != "999999" for key in counters())
+    assert {(k[0], k[1], k[2], k[3], k[4], n) for k, n in expected_counts().items() if n} == set(counters())
+    assert windows.check(db.session.connection()) == []
