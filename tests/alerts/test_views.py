@@ -37,7 +37,7 @@ def test_alert_page(client, officers):
                                                                {"headline_en": "Rain warning extended"}))
     html = client.get(f"/alerts/{original.id}", headers=EN).get_data(as_text=True)
     assert "Heavy rain warning" in html and "Move to higher ground." in html and "Gangnam-gu" in html
-    assert f"/alerts/{update.id}" in html and f"/api/v1/alerts/{original.id}.cap" in html
+    assert f"/alerts/{update.id}" in html and ".cap" not in html   # developer formats live on /open-data
     html = client.get(f"/alerts/{update.id}", headers=EN).get_data(as_text=True)
     assert "Rain warning extended" in html and f'href="/alerts/{original.id}"' in html
 
