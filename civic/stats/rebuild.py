@@ -2,9 +2,10 @@
 
 The aggregates are kept up to date by ``tracking.py`` as events happen; this is for data that
 arrived around them (bulk imports, the benchmark) and for a first install. The counting is done
-by the database, set-based: a calendar of the city's days (when each local day starts in UTC, and
-a running count of working days from ``civic.timezone``) turns every timestamp into its local day
-and every answer into working days, then one ``INSERT … SELECT … GROUP BY`` per metric writes the
+by the database, set-based: every timestamp gets its local day (PostgreSQL's time-zone
+conversion; on SQLite the zone's offset, or a lookup in a calendar of the city's days), and a
+calendar with a running count of working days from ``civic.timezone`` turns every answer into
+working days, then one ``INSERT … SELECT … GROUP BY`` per metric writes the
 counters. The definitions are those of ``tracking.py`` (``local_day``, ``petition_answer_deltas``,
 ``report_count_deltas``, ``report_fix_deltas``); a test holds the two to the same figures.
 
@@ -16,6 +17,7 @@ is live and nothing is counted twice or missed. It runs in one transaction.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import (
@@ -60,45 +62,57 @@ def _key(value):
 
 
 def local_day_of(moment):
-    """SQL for ``tracking.local_day``: the calendar day whose local midnight last passed."""
+    """SQL for ``tracking.local_day`` on any database: the calendar day whose local midnight last
+    passed (one index lookup per timestamp)."""
     c = CALENDAR.alias("c")
     return (select(c.c.day).where(c.c.utc_start <= moment).order_by(c.c.utc_start.desc()).limit(1)
             .scalar_subquery())
 
 
-def _bounds(connection) -> tuple[datetime, datetime]:
+def _bounds(connection, extra=()) -> tuple[datetime, datetime]:
     from civic.participation.models import PollVote, Proposal
     from civic.petitions.models import Petition
     from civic.reports.models import Report, ReportUpdate
 
     columns = (Petition.created_at, Petition.answered_at, Report.created_at, Report.updated_at,
                ReportUpdate.created_at, Proposal.threshold_reached_at, Proposal.responded_at, PollVote.created_at)
-    moments = [utcnow()]
+    moments = [utcnow(), *extra]
     for column in columns:
         low, high = connection.execute(select(func.min(column), func.max(column))).one()
         moments += [v if v.tzinfo else v.replace(tzinfo=UTC) for v in (low, high) if v is not None]
     return min(moments), max(moments)
 
 
-def _calendar(connection) -> None:
+def _calendar(connection, extra=()) -> Callable:
     """One row per local day from before the first event to after the last: when it starts in
     UTC, and how many working days have passed since the first (``tracking.working_days`` is the
-    difference of two of these)."""
+    difference of two of these). Returns the SQL for a timestamp's local day: PostgreSQL's own
+    time-zone conversion (the same IANA rules as ``zoneinfo``); on SQLite a fixed offset when the
+    zone had one over the whole range (Seoul), else the calendar lookup."""
     from civic.timezone import is_working_day, local_zone
 
-    low, high = _bounds(connection)
+    low, high = _bounds(connection, extra)
     zone = local_zone()
     day = low.astimezone(zone).date() - timedelta(days=2)
     last = high.astimezone(zone).date() + timedelta(days=2)
-    rows, worked = [], 0
+    rows, worked, offsets = [], 0, set()
     while day <= last:
         worked += is_working_day(day)
-        rows.append({"day": day, "utc_start": datetime.combine(day, time(), zone).astimezone(UTC), "wd": worked})
+        start = datetime.combine(day, time(), zone)
+        offsets.add(start.utcoffset() or timedelta())
+        rows.append({"day": day, "utc_start": start.astimezone(UTC), "wd": worked})
         day += timedelta(days=1)
     connection.execute(CALENDAR.insert(), rows)
+    if windows._pg(connection):
+        name = zone.key
+        return lambda moment: cast(func.timezone(name, moment), Date)
+    if len(offsets) == 1:
+        seconds = int(offsets.pop().total_seconds())
+        return lambda moment: func.date(moment, f"{seconds:+d} seconds")
+    return local_day_of
 
 
-def _stage(connection) -> None:
+def _stage(connection, local_day_of: Callable) -> None:
     """Each petition and report with its local days, computed once."""
     from civic.petitions.models import Petition
     from civic.reports.models import Report, ReportUpdate
@@ -138,7 +152,7 @@ def _count(metric: str, source, where=None):
             .where(s.c.day.is_not(None)).group_by(s.c.day, s.c.k1, s.c.k2))
 
 
-def _selects() -> list:
+def _selects(local_day_of: Callable = local_day_of) -> list:
     """One SELECT per metric, each row (metric, day, k1, k2, k3, n): the counters the tables imply."""
     from civic.participation.models import PollVote, Proposal
 
@@ -174,12 +188,15 @@ def _selects() -> list:
     ]
 
 
-def _prepare(connection) -> None:
+def _prepare(connection, extra=()) -> Callable:
+    """The temporary calendar and staged rows (the calendar also covers the ``extra`` moments);
+    returns the SQL for a timestamp's local day."""
     for table in TEMP_TABLES:
         table.drop(connection, checkfirst=True)
         table.create(connection)
-    _calendar(connection)
-    _stage(connection)
+    day_of = _calendar(connection, extra)
+    _stage(connection, day_of)
+    return day_of
 
 
 def _drop(connection) -> None:
@@ -192,9 +209,9 @@ def expected_counts(connection=None) -> Counter:
     (in its own transaction, rolled back)."""
     connection = connection or db.session.connection()
     with connection.begin_nested():
-        _prepare(connection)
+        day_of = _prepare(connection)
         counts: Counter = Counter()
-        for row in connection.execute(union_all(*_selects())):
+        for row in connection.execute(union_all(*_selects(day_of))):
             counts[(row[0], _as_date(row[1]), row[2], row[3], row[4])] += row[5]
         _drop(connection)
     return counts
@@ -214,9 +231,9 @@ def rebuild() -> dict[str, int]:
         windows.exclusive_lock(connection)
         connection.execute(delete(m.StatCount))
         connection.execute(delete(m.OpenPetition))
-        _prepare(connection)
+        day_of = _prepare(connection)
         columns = ["metric", "day", "k1", "k2", "k3", "n"]
-        for query in _selects():
+        for query in _selects(day_of):
             connection.execute(m.StatCount.__table__.insert().from_select(columns, query))
         _drop(connection)
         p = Petition.__table__
