@@ -13,7 +13,8 @@
 SQLite always (unless ``--only postgresql``; ``--sqlite-file`` keeps the file); PostgreSQL too with
 ``--pg-url`` (its tables are dropped and made again: give it a database or schema of its own).
 ``--reuse`` skips loading when the database already holds the rows. ``--rows 5000`` runs the
-same at a reduced size in a few seconds.
+same at a reduced size in a few seconds. The environment variables of the other benches work too
+(``BENCH_PG_URL``, ``BENCH_ONLY``, ``BENCH_REUSE``, ``BENCH_PETITIONS``, ``BENCH_HTTP=1``).
     PYTHONPATH=. .venv/bin/python bench/stats.py [--rows N] [--http] [--pg-url URL] [--only sqlite|postgresql]
 """
 
@@ -159,8 +160,8 @@ def in_process(app) -> None:
             verdict = "ok" if fast * 1000 <= TARGET_MS else "OVER TARGET"
             print(f"  {days:3d} days: dashboard from the window rollups {fast * 1000:6.1f} ms ({verdict}, target "
                   f"<= {TARGET_MS} ms); baselines in this run: from the day counters {slow * 1000:7.1f} ms "
-                  f"(rollups {slow / fast:5.1f}x faster), naive GROUP BY over the tables (counts only) "
-                  f"{scan * 1000:7.1f} ms ({scan / fast:5.1f}x)")
+                  f"(ratio to rollups {slow / fast:5.1f}x), naive GROUP BY over the tables (counts only) "
+                  f"{scan * 1000:7.1f} ms (ratio {scan / fast:5.1f}x)")
         db.session.remove()
 
 
@@ -261,13 +262,17 @@ def main() -> None:
     global PETITIONS, REPORTS, REQUESTS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=200_000, help="petitions, and as many reports (200000)")
-    parser.add_argument("--http", action="store_true", help="also measure /stats over HTTP under gunicorn")
+    parser.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_PETITIONS", "200000")),
+                        help="petitions, and as many reports (200000)")
+    parser.add_argument("--http", action="store_true", default=os.environ.get("BENCH_HTTP") == "1",
+                        help="also measure /stats over HTTP under gunicorn")
     parser.add_argument("--requests", type=int, default=400, help="HTTP requests per path (400)")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL"), help="PostgreSQL URL (also measured)")
-    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="one database only")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), default=os.environ.get("BENCH_ONLY") or None,
+                        help="one database only")
     parser.add_argument("--sqlite-file", default=os.environ.get("BENCH_SQLITE_FILE"), help="keep the SQLite file")
-    parser.add_argument("--reuse", action="store_true", help="skip loading when the rows are already there")
+    parser.add_argument("--reuse", action="store_true", default=bool(os.environ.get("BENCH_REUSE")),
+                        help="skip loading when the rows are already there")
     args = parser.parse_args()
     PETITIONS = REPORTS = args.rows
     REQUESTS = args.requests
