@@ -48,3 +48,31 @@ def test_header_badge_and_a_named_place_on_a_phone(live_app, live_server, phone,
     _shot(phone, tmp_path, "header-badge-report.png")
     phone.locator("header .top-notes").click()
     assert phone.url.endswith("/notifications")
+
+
+def test_large_text_enlarges_badges_source_lines_and_headings(live_app, live_server, phone, tmp_path):
+    with live_app.app_context():
+        from civic.accounts.seed import seed as seed_departments
+        from civic.extensions import db
+        from civic.reports import service as reports
+        from civic.reports.seed import seed
+        from tests.factories import make_user
+
+        seed_departments()
+        seed()
+        report = reports.create_report(service_code="pothole", location=reports.resolve_location(37.541, 126.84),
+                                       reporter=make_user(), description="도로가 파였습니다.",
+                                       attributes={"SIZE": "large"})
+        path = f"/reports/{report.id}"
+        db.session.remove()
+    sizes = """() => Object.fromEntries(['main h1', 'main .status', 'footer .small', 'main dt'].map(
+        s => [s, parseFloat(getComputedStyle(document.querySelector(s)).fontSize)]))"""
+    phone.goto(live_server + path)
+    normal = phone.evaluate(sizes)
+    phone.goto(f"{live_server}/display/large")
+    phone.goto(live_server + path)
+    large = phone.evaluate(sizes)
+    for selector, size in normal.items():
+        assert large[selector] >= 1.2 * size, (selector, size, large[selector])
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    _shot(phone, tmp_path, "large-text-report.png")

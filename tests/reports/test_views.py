@@ -157,6 +157,8 @@ def test_map_pages(client, catalog):
     assert cmap.owner_id == owner.id and cmap.points[0].photo_name
     page = client.get("/maps/safe-routes").get_data(as_text=True)
     assert "Bell at park" in page
+    owner_page = client.get("/maps/safe-routes", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert "내가 만든 지도 · 관리 도구" in owner_page and "초대한 사람만" in owner_page
     photo = client.get(f"/maps/photos/{cmap.points[0].photo_thumb_name}")
     assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
     geo = client.get("/maps/safe-routes.geojson")
@@ -165,6 +167,7 @@ def test_map_pages(client, catalog):
     client.post("/logout")
     signed_in(client)
     assert client.get("/maps/safe-routes/points/new").status_code == 302      # invite only
+    assert "owner-tools" not in client.get("/maps/safe-routes").get_data(as_text=True)
     forbidden = client.post("/maps/safe-routes/points/new", data={
         "category": "bell", "name": "x", "lat": str(JONGNO[0]), "lon": str(JONGNO[1])})
     assert forbidden.status_code == 403
