@@ -51,13 +51,6 @@ SEOUL_NAMES = {"서울특별시", "서울시", "서울"}
 WHOLE_CITY_WORDS = {"전체", "전역", "전지역", "일원"}
 SEOUL_CODE = "11"                # 시도 part of the 행정구역코드 / SIG_CD
 USER_AGENT = "civic-alert-relay/1"
-ENGLISH_HEADLINE = "{hazard}: national {level} (in Korean)"
-ENGLISH_TYPES = {"heavy_rain": "Heavy rain", "typhoon": "Typhoon", "heavy_snow": "Heavy snow", "fire": "Fire",
-                 "traffic_accident": "Traffic", "earthquake": "Earthquake", "heat_wave": "Heat wave",
-                 "fine_dust": "Fine dust", "cold_wave": "Cold wave", "wildfire": "Wildfire", "air_raid": "Air raid",
-                 "missing_person": "Missing person", "infectious_disease": "Infectious disease",
-                 "power_outage": "Power outage", "other": "Safety"}
-ENGLISH_LEVELS = {"emergency": "emergency alert", "urgent": "urgent alert", "safety": "safety notice"}
 
 
 class FetchFailed(Exception):
@@ -219,10 +212,6 @@ def _find(source: str, serial: str) -> Alert | None:
     return db.session.scalar(select(Alert).where(Alert.source == source, Alert.source_ref == serial[:200]))
 
 
-def _english_headline(alert_type: str, level: str) -> str:
-    return ENGLISH_HEADLINE.format(hazard=ENGLISH_TYPES.get(alert_type, "Safety"), level=ENGLISH_LEVELS[level])
-
-
 def _new_alert(message: Message, *, msg_type: str, districts: list[str], expires: datetime, status: str,
                now: datetime, references: Alert | None = None, serial: str | None = None) -> Alert:
     alert = Alert(
@@ -230,7 +219,7 @@ def _new_alert(message: Message, *, msg_type: str, districts: list[str], expires
         type=message.type, level=message.level, districts=districts,
         headline_ko=(message.headline_ko or message.body_ko)[:160], body_ko=message.body_ko[:3000],
         instruction_ko=message.instruction_ko[:2000],
-        headline_en=(message.headline_en or _english_headline(message.type, message.level))[:160],
+        headline_en=message.headline_en[:160],   # none: English pages use the type's title and guide
         body_en=message.body_en[:3000], instruction_en=message.instruction_en[:2000],
         onset=min(message.sent, now), expires=expires, status=status, sent_at=now if status == "sending" else None,
         source=message.source[:200], source_ref=(serial or message.serial)[:200],
@@ -296,8 +285,8 @@ def _cancel(message: Message, referenced: list[Alert], report: IngestReport, now
                             else f"취소: {original.headline_ko}"[:160],
                             "body_ko": message.body_ko if message.body_ko != "Cancel"
                             else f"앞서 보낸 재난문자를 취소합니다: {original.headline_ko}"})
-        if not message.headline_en:
-            cancel.headline_en = f"Cancelled: {original.headline_en or original.headline_ko}"
+        if not message.headline_en and original.headline_en:
+            cancel.headline_en = f"Cancelled: {original.headline_en}"
         alert = _new_alert(cancel, msg_type="Cancel", districts=list(original.districts or []),
                            expires=max(original.expires, now + timedelta(hours=1)), status="sending", now=now,
                            references=original, serial=message.serial if n == 0 else f"{message.serial}#{n + 1}")

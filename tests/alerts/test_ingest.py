@@ -80,9 +80,9 @@ def test_safetydata_regions_levels_and_types(app, db, source, push_service):
     assert (fire.type, fire.level, fire.districts) == ("wildfire", "urgent", [JONGNO, EUNPYEONG])
     assert db.session.scalar(select(Alert).where(Alert.source_ref == "230004")) is None   # 부산 강서구
 
-    # Delivered: the Gangseo phone got its district's three, Mapo the two for it (English headline).
+    # Delivered: the Gangseo phone got its district's three, Mapo the three for it.
     assert sorted(m["id"] for m in gangseo.received) == sorted([rain.id, air_raid.id, by_ref(db, "230005").id])
-    assert {m["title"] for m in mapo.received} >= {"Missing person: national safety notice (in Korean)"}
+    assert "[마포경찰서] 실종 안전안내문자" in {m["title"] for m in mapo.received}   # relayed text is Korean
     assert len(mapo.received) == 3                         # 230002, 230005, 230007
     assert busan_only.received == []                       # subscribed to fires in Jongno only
     assert push_service.errors == []
@@ -289,7 +289,8 @@ def test_the_alert_page_says_where_it_came_from(app, db, source, client):
     client.post("/lang/en")
     english = client.get(f"/alerts/{cold.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Ministry of the Interior and Safety emergency alert · 2026-12-07 13:53" in english
-    assert "Cold wave: national safety notice (in Korean)" in english
+    assert "Cold wave warning" in english and "This alert was issued in Korean only" in english
+    assert "[서울특별시] 한파 안전안내문자" in english                         # the original beside it
     guide = client.get("/alerts/guides/air_raid").get_data(as_text=True)
     assert "civil-defence shelter" in guide
 
