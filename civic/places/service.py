@@ -85,7 +85,10 @@ def _in_params(prefix: str, values: list) -> dict:
 @lru_cache(maxsize=64)
 def _candidate_query(with_rules: bool, category_slots: int, band_slots: int, exact_only: bool = False):
     """The box query, built once per shape; only the bound values change between searches."""
-    columns = [Place.id, Place.lat, Place.lon] + ([Place.hours, Place.attributes] if with_rules else [])
+    # The rule columns come as text: a city repeats a few hundred distinct hours and attribute
+    # sets over tens of thousands of rows, so each is decoded and judged once per search.
+    rules = [cast(Place.hours, Text).label("hours"), cast(Place.attributes, Text).label("attributes")]
+    columns = [Place.id, Place.lat, Place.lon] + (rules if with_rules else [])
     query = select(*columns).where(
         Place.lat.between(bindparam("min_lat"), bindparam("max_lat")),
         Place.lon.between(bindparam("min_lon"), bindparam("max_lon")),
@@ -140,6 +143,22 @@ def _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at, w
     zone, country = local_zone(), holiday_country()
 
     with_rules = bool(attr_list) or open_only or bool(without)
+    attributes_ok: dict[str | None, bool] = {}
+    open_now: dict[str | None, bool] = {}
+
+    def attributes_pass(text: str | None) -> bool:
+        if text not in attributes_ok:
+            values = json.loads(text) if text else None
+            values = values if isinstance(values, dict) else {}
+            attributes_ok[text] = (all(values.get(a) for a in attr_list)
+                                   and not any(values.get(a) is not False for a in without))
+        return attributes_ok[text]
+
+    def is_open(text: str | None) -> bool:
+        if text not in open_now:
+            open_now[text] = open_at(json.loads(text) if text else None, at, zone, country) is True
+        return open_now[text]
+
     searched = min(radius_m, FIRST_RADIUS_M)
     while True:
         hits: list[tuple[float, int]] = []
@@ -147,11 +166,9 @@ def _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at, w
             distance = haversine_m(lat, lon, row.lat, row.lon)
             if distance > searched:
                 continue
-            if attr_list and not all((row.attributes or {}).get(a) for a in attr_list):
+            if (attr_list or without) and not attributes_pass(row.attributes):
                 continue
-            if without and any((row.attributes or {}).get(a) is not False for a in without):
-                continue
-            if open_only and open_at(row.hours, at, zone, country) is not True:
+            if open_only and not is_open(row.hours):
                 continue
             hits.append((distance, row.id))
         if len(hits) >= limit or searched >= radius_m:
