@@ -95,7 +95,7 @@ TOILET_SEOUL_LIST = Format(
     lon="x 좌표",
     phone="전화번호",
     # The list gives the district office's number (its toilet section), not the building's.
-    phone_owner=lambda row: f"{str(row.get('구 명칭') or '').strip()}청" if str(row.get("구 명칭") or "").strip() else None,
+    phone_owner=lambda row: f"{district}청" if (district := str(row.get("구 명칭") or "").strip()) else None,
     hours=hours_text("개방시간"),
     attributes={
         "wheelchair": mentions("장애인화장실 현황", "휠체어", "장애인"),

@@ -255,7 +255,8 @@ def test_url_encoded_phone_ranges_are_cleaned(db, tmp_path):
 
 
 def test_geojson_with_a_property_mapping(db):
-    summary = import_file(FIXTURES / "shelters.geojson", "flood_shelter", property_map={"name": "시설명", "address": "주소"})
+    summary = import_file(FIXTURES / "shelters.geojson", "flood_shelter",
+                          property_map={"name": "시설명", "address": "주소"})
     assert summary.inserted == 2 and summary.skipped == {SKIP_NO_LOCATION: 1}
     place = by_name(db, "강남역 지하상가 대피소")
     assert place.category == "flood_shelter" and place.source_id == "S-2" and place.district_code == "11680"
