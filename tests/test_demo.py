@@ -127,3 +127,23 @@ def test_an_account_made_on_the_command_line_disables_demo_accounts_too(runner, 
     db.session.expire_all()
     assert not any(user.is_active for user in db.session.scalars(
         select(User).where(User.email.like("%@demo.civic.example"))))
+
+
+def test_demo_alerts_fit_the_season_and_are_not_all_sent_at_the_same_minute():
+    from datetime import date
+
+    from civic.alerts.demo import seasonal_alerts
+
+    november = {row[4] for row in seasonal_alerts(date(2026, 11, 20))}
+    assert "heat_wave" not in november and "heavy_rain" not in november
+    assert {"heavy_snow", "fine_dust", "fire"} <= november
+    august = {row[4] for row in seasonal_alerts(date(2026, 8, 10))}
+    assert {"heat_wave", "heavy_rain"} <= august and "heavy_snow" not in august
+
+
+def test_seeded_demo_alerts_carry_varied_local_times(runner, db):
+    from civic.timezone import to_local
+
+    assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
+    sent = [to_local(a.sent_at) for a in db.session.scalars(select(Alert)) if a.sent_at]
+    assert len(sent) >= 2 and len({(t.hour, t.minute) for t in sent}) == len(sent)
