@@ -15,7 +15,7 @@ TYPE_LABELS = {
     "fine_dust": _l("Fine dust"),
     "cold_wave": _l("Cold wave"),
     "wildfire": _l("Wildfire"),
-    "air_raid": _l("Air raid"),
+    "air_raid": _l("Civil defence (air raid)"),
     "missing_person": _l("Missing person"),
     "infectious_disease": _l("Infectious disease"),
     "power_outage": _l("Power outage"),
