@@ -30,6 +30,10 @@ class ProtocolError(Exception):
     """The server's answer was not valid HTTP/1.1 (or too large)."""
 
 
+class InvalidTarget(ValueError):
+    """The request target (an endpoint's path) cannot be sent as it is."""
+
+
 class ProxyError(ConnectionError):
     """The proxy refused the CONNECT tunnel (or its URL is not usable)."""
 
@@ -144,7 +148,12 @@ class Connection:
         self.reader = self.writer = None
 
     async def post(self, target: str, headers: str, body: bytes) -> Response:
-        """POST and read the whole answer. ``headers`` is the pre-rendered ``Name: value\\r\\n`` block."""
+        """POST and read the whole answer. ``headers`` is the pre-rendered ``Name: value\\r\\n`` block.
+
+        Raises InvalidTarget, before anything is written, for a target that is not visible ASCII
+        (a space, CR/LF or non-ASCII character would break or smuggle into the request line)."""
+        if not target.startswith("/") or not target.isascii() or not all(33 <= ord(ch) < 127 for ch in target):
+            raise InvalidTarget("the endpoint path is not RFC 3986 characters")
         head = (f"POST {target} HTTP/1.1\r\nHost: {self.origin.host_header}\r\n"
                 f"Content-Length: {len(body)}\r\n{headers}\r\n").encode("latin-1")
         for reuse_attempt in (True, False):
@@ -176,6 +185,8 @@ class Connection:
                 length = int(headers["content-length"])
             except ValueError as exc:
                 raise ProtocolError("bad Content-Length") from exc
+            if length < 0:
+                raise ProtocolError("bad Content-Length")
             if length > MAX_BODY_BYTES:
                 raise ProtocolError("response body too large")
             if length:
@@ -227,19 +238,30 @@ async def _read_final_head(reader: asyncio.StreamReader) -> tuple[int, str, dict
 async def _drain_chunked(reader: asyncio.StreamReader) -> None:
     total = 0
     while True:
-        size_line = await reader.readuntil(b"\r\n")
+        size_line = await _read_line(reader)
         try:
             size = int(size_line.split(b";", 1)[0].strip(), 16)
         except ValueError as exc:
             raise ProtocolError("bad chunk size") from exc
+        if size < 0:
+            raise ProtocolError("bad chunk size")
         if size == 0:
-            while (await reader.readuntil(b"\r\n")) != b"\r\n":  # trailers
-                pass
-            return
+            for _ in range(MAX_INTERIM_ANSWERS * 8):  # trailers, bounded
+                if await _read_line(reader) == b"\r\n":
+                    return
+            raise ProtocolError("too many trailers")
         total += size
         if total > MAX_BODY_BYTES:
             raise ProtocolError("response body too large")
         await reader.readexactly(size + 2)
+
+
+async def _read_line(reader: asyncio.StreamReader) -> bytes:
+    """One CRLF-terminated line of at most ``MAX_HEADER_BYTES`` (a longer one is a protocol error)."""
+    try:
+        return await reader.readuntil(b"\r\n")
+    except asyncio.LimitOverrunError as exc:
+        raise ProtocolError("line too long") from exc
 
 
 def default_ssl_context() -> ssl.SSLContext:
