@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import pickle
 import threading
 import traceback
@@ -38,6 +39,7 @@ from civic.extensions import Model
 log = logging.getLogger(__name__)
 
 _worker_app = None
+_worker_pid: int | None = None
 BACKENDS = ("inline", "pool", "rq")
 DEFAULT_RETRY_INTERVALS = [10, 60, 300]
 POLL_S = 0.5  # an idle pool looks for due jobs this often (an enqueue in this process wakes it)
@@ -153,24 +155,34 @@ def _submit(func, args, kwargs, when, queue, retries, retry_intervals, job_timeo
     return JobHandle(id=job.id, inline=False)
 
 
+def preload_worker_app():
+    """Build the app in an RQ worker's parent process (``civic.rq_worker.Worker``), so the work
+    horse forked for each job inherits it, imports done, instead of building it per job."""
+    global _worker_app, _worker_pid
+    from civic import create_app
+
+    _worker_app, _worker_pid = create_app(), os.getpid()
+    return _worker_app
+
+
 def run_job(name: str, args: tuple, kwargs: dict):
     """Entry point inside an ``rq worker``: build the app once per worker process."""
-    global _worker_app
+    global _worker_pid
     from flask import has_app_context
+
+    from civic.extensions import db
 
     func = _resolve(name)
     if has_app_context():
         return func(*args, **kwargs)
-    if _worker_app is None:
-        from civic import create_app
-
-        _worker_app = create_app()
-    with _worker_app.app_context():
+    app = _worker_app or preload_worker_app()
+    with app.app_context():
+        if _worker_pid != os.getpid():  # a forked work horse: its own connections, never the parent's
+            db.engine.dispose(close=False)
+            _worker_pid = os.getpid()
         try:
             return func(*args, **kwargs)
         finally:
-            from civic.extensions import db
-
             db.session.remove()
 
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import re
 import ssl
 import urllib.request
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 MAX_HEADER_BYTES = 64 * 1024
+_TARGET = re.compile(r"/[\x21-\x7e]*\Z")  # a path (and query) of visible ASCII: nothing to break the request line
 MAX_BODY_BYTES = 1024 * 1024
 MAX_INTERIM_ANSWERS = 16
 
@@ -152,7 +154,7 @@ class Connection:
 
         Raises InvalidTarget, before anything is written, for a target that is not visible ASCII
         (a space, CR/LF or non-ASCII character would break or smuggle into the request line)."""
-        if not target.startswith("/") or not target.isascii() or not all(33 <= ord(ch) < 127 for ch in target):
+        if not _TARGET.match(target):
             raise InvalidTarget("the endpoint path is not RFC 3986 characters")
         head = (f"POST {target} HTTP/1.1\r\nHost: {self.origin.host_header}\r\n"
                 f"Content-Length: {len(body)}\r\n{headers}\r\n").encode("latin-1")
