@@ -208,13 +208,14 @@ def send_and_wait(app, officer_id: int, alert_id: int, timeout_s: float) -> tupl
 
 def profile_one_batch(app, officer_id: int, alert_id: int) -> str:
     """cProfile of one ``send_batch`` (plan first, then the batch alone, in this thread)."""
+    from sqlalchemy import func
+
     from civic import jobs
     from civic.accounts.models import User
     from civic.alerts import fanout, service
     from civic.alerts.models import Alert, Delivery
     from civic.db import unit_of_work
     from civic.extensions import db
-    from sqlalchemy import func
 
     with app.app_context():
         officer = db.session.get(User, officer_id)
@@ -297,9 +298,11 @@ def run_rq(args, origins, public, tmp: Path) -> None:
                INSTANCE_PATH=str(tmp / "instance-rq"), PYTHONPATH=str(ROOT), PUSH_BATCH_SIZE=str(args.batch),
                PUSH_SERVICE_ALLOWLIST=" ".join(origins), VAPID_PRIVATE_KEY=app.config["VAPID_PRIVATE_KEY"])
     rq = str(Path(sys.executable).parent / "rq")
+    def log(i: int):
+        return open(f"/tmp/alert_latency_worker{i}.log", "w") if args.worker_logs else subprocess.DEVNULL  # noqa: SIM115
+
     workers = [subprocess.Popen([rq, "worker", "--worker-class", "civic.rq_worker.Worker", "--url", args.redis_url,
-                                 "alerts"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                stderr=open(f"/tmp/alert_latency_worker{i}.log", "w") if args.worker_logs else subprocess.DEVNULL)
+                                 "alerts"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log(i))
                for i in range(args.workers)]
     try:
         deadline = time.time() + 180
