@@ -1,4 +1,5 @@
-"""jobs: the durable queue of the embedded job pool (JOBS_BACKEND=pool, the default without Redis)
+"""jobs: the durable queue of the embedded job pool (JOBS_BACKEND=pool, the default without Redis);
+alerts.planned_at: when a fan-out's delivery rows were all written (an alert is sent only after it)
 
 Revision ID: alertsend_1
 Revises: words_1
@@ -19,6 +20,10 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('planned_at', civic.db.UTCDateTime(timezone=True), nullable=True))
+    # Alerts sent before this version were planned in one statement: planned when sent.
+    op.execute("UPDATE alerts SET planned_at = sent_at WHERE status <> 'draft'")
     op.create_table('jobs',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('queue', sa.String(length=40), nullable=False),
@@ -46,3 +51,5 @@ def downgrade():
         batch_op.drop_index('ix_jobs_state_run_at')
 
     op.drop_table('jobs')
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.drop_column('planned_at')
