@@ -2,7 +2,7 @@
 alerts.planned_at: when a fan-out's delivery rows were all written (an alert is sent only after it)
 
 Revision ID: alertsend_1
-Revises: words_1
+Revises: statperf_1
 Create Date: 2026-12-07 17:48:56.276127
 
 """
@@ -14,7 +14,7 @@ import civic.db
 
 # revision identifiers, used by Alembic.
 revision = 'alertsend_1'
-down_revision = 'words_1'
+down_revision = 'statperf_1'
 branch_labels = None
 depends_on = None
 
