@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import event, func, select, update
 
+from civic import events
 from civic.api.pagination import Page, paginate
 from civic.db import rowcount, unit_of_work, utcnow
 from civic.errors import N_, NotFound
@@ -36,6 +37,8 @@ def notify(user, kind: str, title: str, body: str = "", url: str = "") -> Notifi
     """Queue a notification for ``user`` in the caller's unit of work (no commit here)."""
     note = Notification(user_id=user.id, kind=kind, title=title[:200], body=body, url=url[:500])
     db.session.add(note)
+    db.session.flush()
+    events.emit(events.NotificationCreated(note.id, user.id))
     if _channels:
         pending = db.session.info.setdefault("pending_notifications", [])
         pending.append(note)

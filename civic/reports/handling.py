@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import Department, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
@@ -15,6 +15,7 @@ from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Forbidden, ValidationFailed
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
+from civic.reports.facts import facts
 from civic.reports.labels import close_reason_label, status_label
 from civic.reports.models import CLOSE_REASONS, STATUSES, Report, ReportFollower, ReportUpdate
 from civic.reports.service import MAX_DESCRIPTION, ReportFilters, _filtered
@@ -67,13 +68,19 @@ def post_update(actor: User, report: Report, text: str = "", status: str | None 
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
+        now = utcnow()
+        before = facts(report) if status is not None else None
         update = ReportUpdate(report=report, author_id=actor.id, text=text, old_status=report.status,
-                              new_status=status, close_reason=close_reason if status == "closed" else None)
+                              new_status=status, close_reason=close_reason if status == "closed" else None,
+                              created_at=now)
         db.session.add(update)
         if status is not None:
+            old_status = report.status
             report.status = status
             report.close_reason = update.close_reason
-        report.updated_at = utcnow()
+            events.emit(events.ReportStatusChanged(report.id, old_status, status, update.close_reason, now,
+                                                   before=before, after=facts(report, fixed=now)))
+        report.updated_at = now
         audit.record(actor, "report.update", "report", report.id, department_id=report.department_id,
                      status=status, close_reason=update.close_reason, has_text=bool(text))
         _notify_watchers(actor, report, update)
