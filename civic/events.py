@@ -52,6 +52,7 @@ Handler = Callable[[Any], None]
 class PetitionFacts:
     department_id: int
     status: str
+    is_open: bool  # waiting for an answer (received, assigned, in progress)
     received_at: datetime
     due_at: datetime
     answered_at: datetime | None = None
