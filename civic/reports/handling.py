@@ -105,6 +105,51 @@ def transfer_report(actor: User, report: Report, department_code: str, reason: s
     return report
 
 
+def reclassify(actor: User, report: Report, service_code: str | None = None,
+               district_code: str | None = None) -> Report:
+    """Correct the service or the district of a report (filed under the wrong one). The report
+    keeps its department; its counters move to the new service or district."""
+    from civic import geo
+    from civic.reports.catalogue import get_service
+
+    _require_manager(actor, report)
+    service = get_service(service_code, active_only=False) if service_code else report.service
+    district = report.district_code
+    if district_code:
+        district = geo.validate_district_codes([district_code], field="district_code")[0]
+    if service.id == report.service_id and district == report.district_code:
+        raise ValidationFailed({"service_code": N_("Choose another service or district.")})
+    with unit_of_work():
+        before = facts(report)
+        old_service, old_district = report.service.code, report.district_code
+        report.service, report.service_id, report.district_code = service, service.id, district
+        report.updated_at = utcnow()
+        events.emit(events.ReportReclassified(report.id, before.service_id, before.district_code, before=before,
+                                              after=facts(report)))
+        audit.record(actor, "report.reclassify", "report", report.id, department_id=report.department_id,
+                     from_service=old_service, to_service=service.code, from_district=old_district,
+                     to_district=district)
+    return report
+
+
+def remove_report(actor: User, report: Report, reason: str) -> None:
+    """An admin removes a report for good (unlawful content, personal data posted by mistake):
+    the row, its photos and updates go; the audit log keeps who did it and why."""
+    from civic import uploads
+
+    require_role(actor, "admin")
+    reason = plain_text(reason)
+    if not reason:
+        raise ValidationFailed({"reason": N_("Give a reason for the removal.")})
+    photos = [(photo.name, photo.thumb_name) for photo in report.photos]
+    with unit_of_work():
+        events.emit(events.ReportDeleted(report.id, before=facts(report)))
+        audit.record(actor, "report.remove", "report", report.id, department_id=report.department_id, reason=reason)
+        db.session.delete(report)
+    for name, thumb in photos:
+        uploads.delete_image(name, thumb)
+
+
 def _notify_watchers(actor: User, report: Report, update: ReportUpdate) -> None:
     recipients: dict[int, User] = {}
     if report.reporter is not None:

@@ -58,8 +58,13 @@ def _add(delta: Counter) -> None:
         _pending().deltas.update(delta)
 
 
+def _sides(event) -> tuple:
+    """The facts before and after (a deletion has no after, a creation no before)."""
+    return getattr(event, "before", None), getattr(event, "after", None)
+
+
 def on_petition(event) -> None:
-    before, after = event.before, event.after
+    before, after = _sides(event)
     if before is None and after is None:
         return
     _add(keys.difference(keys.petition_counts(before), keys.petition_counts(after)))
@@ -72,11 +77,13 @@ def on_petition(event) -> None:
 
 
 def on_report(event) -> None:
-    _add(keys.difference(keys.report_counts(event.before), keys.report_counts(event.after)))
+    before, after = _sides(event)
+    _add(keys.difference(keys.report_counts(before), keys.report_counts(after)))
 
 
 def on_proposal(event) -> None:
-    _add(keys.difference(keys.proposal_counts(event.before), keys.proposal_counts(event.after)))
+    before, after = _sides(event)
+    _add(keys.difference(keys.proposal_counts(before), keys.proposal_counts(after)))
 
 
 def on_vote(event: events.VoteCast) -> None:
