@@ -1,0 +1,27 @@
+"""places: the version of the stored feature properties
+
+Revision ID: ev_1
+Revises: words_1
+Create Date: 2026-12-07 18:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'ev_1'
+down_revision = 'words_1'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # Existing rows get 0: `flask places refresh-properties` rewrites them in the release phase.
+    with op.batch_alter_table('places', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('properties_version', sa.Integer(), server_default='0', nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('places', schema=None) as batch_op:
+        batch_op.drop_column('properties_version')
