@@ -142,6 +142,7 @@ def expire_proposals(now=None) -> int:
                 .values(status=EXPIRED).execution_options(synchronize_session=False))
             if rowcount(moved) == 1:
                 expired += 1
+                events.emit(events.ProposalStatusChanged(proposal.id, PUBLISHED, EXPIRED))
                 audit.record(None, "proposal.expire", "proposal", proposal.id, supports=proposal.supports_count)
                 with in_locale_of(proposal.author):
                     notify(proposal.author, "proposal.expired", _("Your proposal has expired"),
