@@ -1,4 +1,5 @@
-"""places: the version of the stored feature properties
+"""places: the version of the stored feature properties; stats: the open-petitions mirror without
+a foreign key to petitions (statistics work without the petitions feature)
 
 Revision ID: ev_1
 Revises: words_1
@@ -20,8 +21,13 @@ def upgrade():
     # Existing rows get 0: `flask places refresh-properties` rewrites them in the release phase.
     with op.batch_alter_table('places', schema=None) as batch_op:
         batch_op.add_column(sa.Column('properties_version', sa.Integer(), server_default='0', nullable=False))
+    with op.batch_alter_table('stat_open_petitions', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_stat_open_petitions_petition_id_petitions', type_='foreignkey')
 
 
 def downgrade():
+    with op.batch_alter_table('stat_open_petitions', schema=None) as batch_op:
+        batch_op.create_foreign_key('fk_stat_open_petitions_petition_id_petitions', 'petitions', ['petition_id'],
+                                    ['id'], ondelete='CASCADE')
     with op.batch_alter_table('places', schema=None) as batch_op:
         batch_op.drop_column('properties_version')
