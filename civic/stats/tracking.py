@@ -107,20 +107,21 @@ def recount_after_bypass(event: events.CountsBypassed) -> None:
     rebuild()
 
 
-PETITION_EVENTS = (events.PetitionReceived, events.PetitionAssigned, events.PetitionTransferred,
-                   events.PetitionExtended, events.PetitionStatusChanged, events.PetitionAnswered,
-                   events.PetitionDeleted)
-REPORT_EVENTS = (events.ReportFiled, events.ReportStatusChanged, events.ReportReclassified, events.ReportDeleted)
-PROPOSAL_EVENTS = (events.ProposalThresholdReached, events.ProposalResponded, events.ProposalStatusChanged)
+EventTypes = tuple[type[events.Event], ...]
+PETITION_EVENTS: EventTypes = (
+    events.PetitionReceived, events.PetitionAssigned, events.PetitionTransferred, events.PetitionExtended,
+    events.PetitionStatusChanged, events.PetitionAnswered, events.PetitionDeleted)
+REPORT_EVENTS: EventTypes = (
+    events.ReportFiled, events.ReportStatusChanged, events.ReportReclassified, events.ReportDeleted)
+PROPOSAL_EVENTS: EventTypes = (
+    events.ProposalThresholdReached, events.ProposalResponded, events.ProposalStatusChanged)
 
 
 def subscribe(app: Flask) -> None:
-    for kind in PETITION_EVENTS:
-        events.subscribe(app, kind, on_petition)
-    for kind in REPORT_EVENTS:
-        events.subscribe(app, kind, on_report)
-    for kind in PROPOSAL_EVENTS:
-        events.subscribe(app, kind, on_proposal)
+    for kinds, handler in ((PETITION_EVENTS, on_petition), (REPORT_EVENTS, on_report),
+                           (PROPOSAL_EVENTS, on_proposal)):
+        for kind in kinds:
+            events.subscribe(app, kind, handler)
     events.subscribe(app, events.VoteCast, on_vote)
     events.subscribe(app, _WriteCounters, _write)
     events.subscribe(app, events.CountsBypassed, recount_after_bypass, after_commit=True)
