@@ -139,3 +139,20 @@ def test_a_bulk_statement_that_states_counts_bypassed_is_recounted_after_commit(
         db.session.execute(update(Petition).where(Petition.department_id == roads).values(department_id=parks))
         events.emit(events.CountsBypassed("petitions moved between departments"))
     assert check() == []
+
+
+def test_a_deleted_petition_leaves_the_counters_and_the_open_mirror(app, world):
+    from civic import events
+    from civic.petitions.facts import facts
+    from civic.petitions.models import Petition
+
+    filed = make_petitions(world)
+    gone = db.session.get(Petition, filed[9].id)  # open, overdue
+    gone_id = gone.id
+    assert db.session.get(m.OpenPetition, gone_id) is not None
+    with unit_of_work():
+        events.emit(events.PetitionDeleted(gone_id, before=facts(gone)))
+        db.session.execute(Petition.__table__.delete().where(Petition.id == gone_id))  # (no service deletes yet)
+    db.session.expunge_all()
+    assert db.session.get(m.OpenPetition, gone_id) is None
+    assert check() == []
