@@ -156,3 +156,17 @@ def test_a_deleted_petition_leaves_the_counters_and_the_open_mirror(app, world):
     db.session.expunge_all()
     assert db.session.get(m.OpenPetition, gone_id) is None
     assert check() == []
+
+
+def test_a_report_reopened_and_fixed_again_counts_one_fix_on_the_last_day(app, world):
+    from civic.reports import handling
+
+    made = make_reports(world)
+    staff = make_user("department_admin", "ROADS")
+    report = db.session.get(Report, made[0].id)  # closed as fixed by make_reports
+    fixes = service_fixes(report.service_id)
+    handling.post_update(staff, report, status="in_progress", text="The patch broke again.")
+    assert service_fixes(report.service_id) == fixes - 1
+    handling.post_update(staff, db.session.get(Report, made[0].id), status="closed", close_reason="fixed")
+    assert service_fixes(report.service_id) == fixes
+    assert check() == []
