@@ -1,5 +1,7 @@
-"""places: the version of the stored feature properties; stats: the open-petitions mirror without
-a foreign key to petitions (statistics work without the petitions feature)
+"""places.properties_version; stat_open_petitions without a foreign key to petitions
+
+The version of the stored feature properties (`flask places refresh-properties`), and the
+open-petitions mirror no longer needs the petitions table (statistics work without that feature).
 
 Revision ID: ev_1
 Revises: words_1
