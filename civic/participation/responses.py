@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
@@ -13,6 +13,7 @@ from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Conflict, Forbidden, ValidationFailed
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
+from civic.participation.facts import facts
 from civic.participation.models import ANSWERED, OUTCOMES, UNDER_REVIEW, Proposal, ProposalSupport
 from civic.participation.proposals import _proposal_url, get_proposal, may_respond
 
@@ -45,9 +46,12 @@ def respond(actor, proposal_id: int, outcome: str, body: str) -> Proposal:
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
+        before = facts(proposal)
         proposal.status = ANSWERED
         proposal.response_outcome, proposal.response_body = outcome, body
         proposal.responded_at, proposal.responded_by_id = utcnow(), actor.id
+        events.emit(events.ProposalResponded(proposal.id, proposal.responded_at, proposal.department_id,
+                                             before=before, after=facts(proposal)))
         audit.record(actor, "proposal.respond", "proposal", proposal.id, department_id=proposal.department_id,
                      outcome=outcome)
         with in_locale_of(proposal.author):

@@ -17,3 +17,8 @@ def init_app(app: Flask) -> None:
     register_api(app, api.bp)
     register_api(app, api.staff_bp)
     app.cli.add_command(cli.petitions_cli)
+
+    from civic import events
+    from civic.petitions import facts
+
+    events.provide_snapshot(app, events.PetitionFacts, facts.snapshot)

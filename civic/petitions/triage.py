@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import Department, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
@@ -25,6 +25,7 @@ from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
 from civic.petitions import deadlines
+from civic.petitions.facts import facts
 from civic.petitions.models import OPEN_STATUSES, STATUSES, Petition, PetitionEvent, PetitionType
 from civic.petitions.service import (
     Upload,
@@ -203,9 +204,11 @@ def _assign_one(actor: User, petition: Petition, member: User) -> None:
     if not petition.is_open:
         raise Conflict(N_("Petition %(receipt_no)s is %(status)s and cannot be assigned.",
                           receipt_no=petition.receipt_no, status=petition.status))
+    before = facts(petition)
     petition.assignee = member
     if petition.status == "received":
         petition.status = "assigned"
+    events.emit(events.PetitionAssigned(petition.id, member.id, actor.id, before=before, after=facts(petition)))
     petition.events.append(PetitionEvent(kind="assigned", status=petition.status, actor_id=actor.id))
     audit.record(actor, "petition.assign", "petition", petition.receipt_no,
                  department_id=petition.department_id, assignee_id=member.id)
@@ -261,9 +264,12 @@ def change_status(actor: User | None, receipt_no: str, status: str) -> Petition:
         raise ValidationFailed({"status": N_("Assign a staff member first.")})
     previous = petition.status
     with unit_of_work():
+        before = facts(petition)
         petition.status = status
         if status == "closed":
             petition.closed_at = utcnow()
+        events.emit(events.PetitionStatusChanged(petition.id, previous, status, before=before,
+                                                 after=facts(petition)))
         petition.events.append(PetitionEvent(kind="status", status=status, actor_id=actor.id))
         audit.record(actor, "petition.status", "petition", petition.receipt_no,
                      department_id=petition.department_id, previous=previous, status=status)
@@ -293,11 +299,15 @@ def transfer(actor: User | None, receipt_no: str, department_code: str, reason: 
     source = petition.department
     with unit_of_work():
         now = utcnow()
+        before = facts(petition)
         petition.department = target
+        petition.department_id = target.id
         petition.assignee = None
         petition.status = "received"
         if current_app.config["PETITIONS_TRANSFER_DEADLINE"] == "restart":
             petition.due_at = deadlines.due_at(now, petition.type.deadline_days)
+        events.emit(events.PetitionTransferred(petition.id, source.id, target.id, reason, actor.id, before=before,
+                                               after=facts(petition)))
         petition.events.append(PetitionEvent(kind="transferred", status="received", actor_id=actor.id,
                                              from_department_id=source.id, to_department_id=target.id,
                                              body=reason))
@@ -356,9 +366,12 @@ def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload]
     try:
         with unit_of_work():
             now = utcnow()
+            before = facts(petition)
             petition.status = "answered"
             petition.answer_body = body
             petition.answered_at = now
+            events.emit(events.PetitionAnswered(petition.id, petition.department_id, now, actor.id, before=before,
+                                                after=facts(petition)))
             petition.answered_by_id = actor.id
             petition.attachments.extend(attachment_rows(stored, "answer"))
             petition.events.append(PetitionEvent(kind="answered", status="answered", actor_id=actor.id))
