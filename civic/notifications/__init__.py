@@ -11,7 +11,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from civic.accounts.service import register_deletion_hook
     from civic.api import register_api
-    from civic.notifications import api, cli, devices, views
+    from civic.notifications import api, cli, devices, preferences, views
     from civic.notifications.push import push_channel
     from civic.notifications.service import register_channel
 
@@ -19,4 +19,5 @@ def init_app(app: Flask) -> None:
     register_api(app, api.bp)
     app.cli.add_command(cli.notifications_cli)
     register_deletion_hook(devices.forget_user)
+    register_deletion_hook(preferences.forget_user)
     register_channel(push_channel)

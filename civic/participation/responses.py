@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
@@ -45,6 +45,8 @@ def respond(actor, proposal_id: int, outcome: str, body: str) -> Proposal:
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
+        events.emit(events.ProposalStatusChanged(proposal_id=proposal.id, old_status=proposal.status,
+                                                 new_status=ANSWERED))
         proposal.status = ANSWERED
         proposal.response_outcome, proposal.response_body = outcome, body
         proposal.responded_at, proposal.responded_by_id = utcnow(), actor.id

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import User
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
@@ -213,7 +213,9 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
     filed with returns that petition instead of a second one (an offline draft sent twice)."""
     from civic.accounts.service import require_role
 
-    user = require_role(user, "citizen")
+    from civic.accounts.recovery import require_confirmed
+
+    user = require_confirmed(require_role(user, "citizen"))
     client_token = (client_token or "").strip()[:64] or None
     title, body = (title or "").strip(), (body or "").strip()
     sent = (type_code or "", title, body)
@@ -254,6 +256,8 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
                                              to_department_id=department.id, created_at=now)]
             db.session.add(petition)
             db.session.flush()
+            events.emit(events.PetitionReceived(petition_id=petition.id, department_id=department.id,
+                                                received_at=now, due_at=petition.due_at))
             with in_locale_of(user):
                 notify(user, "petition", _("Petition %(receipt_no)s received", receipt_no=petition.receipt_no),
                        _("We will answer by %(date)s.", date=_format_date(petition.due_at)),

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import Department, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
@@ -305,6 +305,8 @@ def transfer(actor: User | None, receipt_no: str, department_code: str, reason: 
                      to_department=target.code, from_department=source.code, reason=reason)
         audit.record(actor, "petition.transfer_in", "petition", petition.receipt_no, department_id=target.id,
                      from_department=source.code)
+        events.emit(events.PetitionTransferred(petition_id=petition.id, from_department_id=source.id,
+                                               to_department_id=target.id, reason=reason, actor_id=actor.id))
         citizen = petition.petitioner
         with in_locale_of(citizen):
             notify(citizen, "petition",
@@ -365,6 +367,8 @@ def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload]
             audit.record(actor, "petition.answer", "petition", petition.receipt_no,
                          department_id=petition.department_id, attachments=len(stored),
                          late=now > petition.due_at)
+            events.emit(events.PetitionAnswered(petition_id=petition.id, department_id=petition.department_id,
+                                                answered_at=now, actor_id=actor.id))
             citizen = petition.petitioner
             with in_locale_of(citizen):
                 notify(citizen, "petition",

@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import Department, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
@@ -71,6 +71,8 @@ def post_update(actor: User, report: Report, text: str = "", status: str | None 
                               new_status=status, close_reason=close_reason if status == "closed" else None)
         db.session.add(update)
         if status is not None:
+            events.emit(events.ReportStatusChanged(report_id=report.id, old_status=report.status, new_status=status,
+                                                   close_reason=update.close_reason, changed_at=utcnow()))
             report.status = status
             report.close_reason = update.close_reason
         report.updated_at = utcnow()
