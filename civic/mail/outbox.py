@@ -95,9 +95,9 @@ def _claimable(now: datetime):
                and_(OutboxMessage.state == "sending", OutboxMessage.updated_at < now - SENDING_LEASE))
 
 
-def send_one(outbox_id: int) -> str:
+def send_one(outbox_id: int, now: datetime | None = None) -> str:
     """The job: send one row if it is due and nobody else is sending it. Returns its state."""
-    now = utcnow()
+    now = now or utcnow()
     with unit_of_work():
         claimed = rowcount(db.session.execute(
             update(OutboxMessage).where(OutboxMessage.id == outbox_id, _claimable(now))
@@ -155,7 +155,7 @@ def send_due(limit: int = 500, now: datetime | None = None) -> dict[str, int]:
                                   .order_by(OutboxMessage.id).limit(limit)))
     counts: dict[str, int] = {}
     for outbox_id in ids:
-        state = send_one(outbox_id)
+        state = send_one(outbox_id, now)
         counts[state] = counts.get(state, 0) + 1
     return counts
 
