@@ -11,8 +11,15 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from civic.extensions import csrf
-    from civic.mail import account_mail, cli, outbox, petition_mail, update_mail, views
-    from civic.mail import models  # noqa: F401  (registers the tables)
+    from civic.mail import (
+        account_mail,
+        cli,
+        models,  # noqa: F401  (registers the tables)
+        outbox,
+        petition_mail,
+        update_mail,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     csrf.exempt(views.unsubscribe)

@@ -10,9 +10,8 @@ nothing.
 
 from __future__ import annotations
 
-from itsdangerous import BadSignature, URLSafeSerializer
-
 from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from civic.accounts.models import User
 from civic.errors import N_, NotFound

@@ -1,7 +1,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from civic.accounts.auth import current_user, login_required
+from civic.accounts.auth import current_user, login_required, signed_in_user
 from civic.errors import ValidationFailed
 from civic.forms import refuse
 from civic.notifications import devices, preferences, service
@@ -31,7 +31,7 @@ def devices_page():
     quiet = f"{window[0]:%H:%M}–{window[1]:%H:%M}" if window else ""
     return render_template("notifications/devices.html", devices=devices.list_devices(current_user()),
                            vapid_key=current_app.config.get("VAPID_PUBLIC_KEY", ""), quiet=quiet,
-                           prefs=preferences.preferences_of(current_user().id))
+                           prefs=preferences.preferences_of(signed_in_user().id))
 
 
 @bp.route("/account/devices/preferences", methods=["POST"])

@@ -90,8 +90,10 @@ def test_push_only_for_petitions_means_no_mail(app, mailbox, petition_types):
     preferences.set_preferences(citizen, petition_channel="push")
     service.file_petition(citizen, type_code="parks", title="Bench", body="Fix it.")
     assert mailbox.messages("p@example.org") == []
-    with pytest.raises(Exception):
-        preferences.set_preferences(citizen, petition_channel="none")
+    from civic.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        preferences.set_preferences(citizen, petition_channel="none")  # it cannot be switched off
 
 
 def test_daily_digest_collects_three_report_updates_into_one_mail(app, client, mailbox, departments):
