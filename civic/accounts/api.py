@@ -111,8 +111,10 @@ def sign_up(data):
     The answer is the same whether or not the address already has an account (202): a new
     account gets a confirmation link by mail (it may sign in and read, and file nothing until
     the link is followed); the owner of an existing one is told someone tried."""
+    from flask_babel import get_locale
+
     service.register_local(data["email"], data["password"], data["display_name"],
-                           privacy_consent=data["privacy_consent"])
+                           privacy_consent=data["privacy_consent"], locale=str(get_locale()))
     return {"detail": _("Check your e-mail: we sent a message to this address with what to do next.")}
 
 

@@ -72,7 +72,7 @@ def list_departments() -> list[Department]:
 
 
 def register_local(email: str, password: str, display_name: str = "", *,
-                   privacy_consent: str | None = None) -> User | None:
+                   privacy_consent: str | None = None, locale: str | None = None) -> User | None:
     """Create a citizen account with an e-mail and password. ``privacy_consent`` is the version
     of the personal-data notice the person accepted; only the current one will do.
 
@@ -80,7 +80,8 @@ def register_local(email: str, password: str, display_name: str = "", *,
     account is made (None is returned, after the same work) and its owner is warned by mail
     (``SignUpAttemptedForExistingAccount``). A new account starts unconfirmed: it may sign in
     and read, and files nothing until its owner follows the link mailed to the address
-    (``EmailConfirmationRequested``)."""
+    (``EmailConfirmationRequested``). ``locale`` is the language the person signed up in (mail
+    is written in it)."""
     import uuid
 
     from civic import events
@@ -114,7 +115,8 @@ def register_local(email: str, password: str, display_name: str = "", *,
     try:
         with unit_of_work():
             user = User(email=email, password_hash=password_hash,
-                        display_name=(display_name or "").strip(), role="citizen")
+                        display_name=(display_name or "").strip(), role="citizen",
+                        locale=locale if locale in current_app.config["LANGUAGES"] else None)
             db.session.add(user)
             db.session.flush()
             consent.record(user, consent.CURRENT_VERSION)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic.accounts import consent, oidc, service, sessions
@@ -58,7 +59,8 @@ def register():
             # owner is told by mail): sign-up reveals nothing about other people's accounts.
             service.register_local(
                 form.email.data, form.password.data, form.display_name.data,
-                privacy_consent=form.consent_version.data if form.privacy_consent.data else None)
+                privacy_consent=form.consent_version.data if form.privacy_consent.data else None,
+                locale=str(get_locale()))
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:

@@ -52,8 +52,10 @@ def absolute(path: str) -> str:
 
 def render(content: Content, unsubscribe_url: str | None) -> tuple[str, str]:
     """(text, html) of a content; call it inside the recipient's locale."""
+    from flask_babel import gettext
+
     context = {"content": content, "unsubscribe_url": unsubscribe_url,
-               "site_url": absolute("/"), "city": current_app.config["CITY_NAME"]}
+               "site_url": absolute("/"), "city": gettext(current_app.config["CITY_NAME"])}
     return render_template("mail/message.txt", **context), render_template("mail/message.html", **context)
 
 

@@ -85,7 +85,8 @@ def test_existing_address_gets_the_same_answer_and_its_owner_a_warning(app, clie
     # No second account, the password of the first unchanged.
     assert db.session.scalar(select(User).where(User.email == "owner@example.org")).id == owner.id
     [warning] = mailbox.wait_for("owner@example.org")
-    assert warning["Subject"] == "Someone tried to sign up with your address"
+    # In the owner's language (Korean, the default), particles resolved.
+    assert warning["Subject"] == "누군가 회원님의 주소로 가입을 시도했습니다"
     assert "/password-reset" in text_of(warning) and "/login" in text_of(warning)
     mailbox.wait_for("someone@example.org")
 
@@ -114,7 +115,7 @@ def test_password_reset_ends_sessions_and_tokens_and_its_link_works_once(app, cl
     api_token = issue_token(user)
 
     [mail] = mailbox.wait_for("reset@example.org")
-    assert mail["Subject"] == "Reset your password" and "30 minutes" in text_of(mail)
+    assert mail["Subject"] == "비밀번호 재설정" and "30분 동안 한 번만" in text_of(mail)
     link = path_of(link_with(mail, "/password-reset/"))
     page = client.get(link, headers=EN)
     assert page.status_code == 200 and "Set a new password" in page.get_data(as_text=True)
@@ -154,3 +155,65 @@ def test_tampered_and_expired_links_give_a_clear_page(app, client, mailbox, monk
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real_time() + 31 * 60)
     expired = client.get(link, headers=EN)
     assert expired.status_code == 400 and "expired" in expired.get_data(as_text=True)
+
+
+def test_hammering_reset_is_throttled_without_slowing_the_owners_sign_in(app, client, mailbox):
+    make_user(email="owner@example.org")
+    for _ in range(8):
+        response = client.post("/api/v1/password-resets", json={"email": "owner@example.org"}, headers=EN)
+        assert response.status_code == 202  # the same answer, throttled or not
+    free = app.config["LOGIN_FREE_FAILURES"]
+    mailbox.wait_for("owner@example.org", count=free + 1)
+    import time
+
+    time.sleep(0.5)
+    # The first ones go out; then each further request waits twice as long (2 s, 4 s, ...), so
+    # eight requests in a row send only a few mails.
+    assert free + 1 <= len(mailbox.messages("owner@example.org")) <= free + 2
+    assert login(client, "owner@example.org").status_code == 302  # sign-in is not slowed
+
+
+def test_reset_through_the_api_and_resend_confirmation(app, client, mailbox):
+    from civic.accounts.service import issue_token
+
+    user = make_user(email="api@example.org")
+    client.post("/api/v1/password-resets", json={"email": "api@example.org"})
+    token = link_with(mailbox.wait_for("api@example.org")[0], "/password-reset/").rsplit("/", 1)[1]
+    short = client.put(f"/api/v1/password-resets/{token}", json={"password": "short"}, headers=EN)
+    assert short.status_code == 422 and "password" in short.get_json()["errors"]
+    assert client.put(f"/api/v1/password-resets/{token}", json={"password": "a new long secret"}).status_code == 204
+    used = client.put(f"/api/v1/password-resets/{token}", json={"password": "another long one"}, headers=EN)
+    assert used.status_code == 400 and used.mimetype == "application/problem+json"
+
+    # An unconfirmed account asks for a new confirmation link through the API.
+    client.post("/api/v1/accounts", json={"email": "new@example.org", "password": PASSWORD,
+                                          "privacy_consent": consent.CURRENT_VERSION})
+    mailbox.wait_for("new@example.org")
+    new = db.session.scalar(select(User).where(User.email == "new@example.org"))
+    bearer = {"Authorization": f"Bearer {issue_token(new)}"}
+    assert client.get("/api/v1/me", headers=bearer).get_json()["email_confirmed"] is False
+    assert client.post("/api/v1/me/email-confirmation", headers=bearer).status_code == 202
+    second = mailbox.wait_for("new@example.org", count=2)[1]
+    client.get(path_of(link_with(second, "/account/confirm/")))
+    assert client.get("/api/v1/me", headers=bearer).get_json()["email_confirmed"] is True
+    assert user.id != new.id
+
+
+def test_email_change_is_confirmed_on_the_new_address_and_the_old_one_told(app, client, mailbox):
+    user = make_user(email="old@example.org")
+    login(client, "old@example.org")
+    wrong = client.post("/account/email", data={"email": "new@example.org", "password": "wrong"}, headers=EN)
+    assert wrong.status_code == 422
+    response = client.post("/account/email", data={"email": "New@Example.org", "password": PASSWORD}, headers=EN)
+    assert response.status_code == 200 and "Check your e-mail" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == "old@example.org"  # not before the link is followed
+    link = path_of(link_with(mailbox.wait_for("new@example.org")[0], "/account/email/confirm/"))
+    assert client.get(link).status_code == 302
+    db.session.expire_all()
+    changed = db.session.get(User, user.id)
+    assert changed.email == "new@example.org" and changed.pending_email is None
+    [notice] = mailbox.wait_for("old@example.org")
+    assert notice["Subject"] == "이메일 주소가 변경되었습니다"
+    assert "ne***@example.org" in text_of(notice) and "(으)" not in text_of(notice)  # particles resolved
+    assert client.get(link, headers=EN).status_code == 400  # once
