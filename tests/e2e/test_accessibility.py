@@ -7,12 +7,13 @@ from tests.e2e.conftest import axe_violations, sign_up_confirmed
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["/", "/login", "/register", "/password-reset", "/password-reset/expired-or-altered", "/offline", "/no-such-page", "/api/v1/docs",
+PAGES = ["/", "/login", "/register", "/password-reset", "/password-reset/expired-or-altered", "/offline",
+         "/no-such-page", "/api/v1/docs",
          "/participate", "/polls", "/proposals", "/reports", "/reports/new", "/maps",
          "/places", "/places?lat=37.5665&lon=126.9780&category=toilet", "/alerts",
          "/alerts/guides", "/alerts/guides/earthquake", "/petitions"]
-SIGNED_IN_PAGES = ["/", "/account", "/account/email", "/account/devices", "/notifications", "/proposals/new", "/proposals/mine",
-                   "/petitions", "/petitions/new", "/reports/mine"]
+SIGNED_IN_PAGES = ["/", "/account", "/account/email", "/account/devices", "/notifications", "/proposals/new",
+                   "/proposals/mine", "/petitions", "/petitions/new", "/reports/mine"]
 
 
 def sign_up(page, base, mailbox):
