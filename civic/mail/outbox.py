@@ -116,7 +116,7 @@ def send_one(outbox_id: int, now: datetime | None = None) -> str:
         unsubscribe_url = unsubscribe.url_for_scope(user, row.unsubscribe_scope or "updates")
     message = compose.build(recipient=row.recipient, display_name=(user.display_name if user else ""),
                             subject=row.subject, text=row.text_body, html=row.html_body,
-                            message_id=row.message_id, date=now, unsubscribe_url=unsubscribe_url)
+                            message_id=row.message_id, date=utcnow(), unsubscribe_url=unsubscribe_url)
     try:
         transport.send(message)
     except transport.TransportError as exc:
