@@ -3,8 +3,8 @@
 - ``smtp://user:password@host:587``: plain SMTP, upgraded with STARTTLS when the server offers
   it (``?starttls=required`` refuses to send without it), then AUTH when credentials are given.
 - ``smtps://user:password@host:465``: TLS from the first byte.
-- ``console://``: the whole message is written to the log (``make run``: confirmation and reset
-  links appear in the terminal).
+- ``console://``: the whole message is printed to standard error (``make run``: confirmation and
+  reset links appear in the terminal), never to the log.
 - ``file:///dir``: one ``<time>-<id>.eml`` file per message.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import sys
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -42,10 +43,13 @@ def send(message: EmailMessage) -> None:
 
 
 def _to_console(message: EmailMessage) -> None:
+    """Printed to the terminal (standard error), never into the log: a mail holds personal data
+    and live links, and logs are kept and shipped."""
     text = message.get_body(preferencelist=("plain",))
     body = text.get_content() if text is not None else ""
-    log.info("mail (console://, not sent)\nFrom: %s\nTo: %s\nSubject: %s\nMessage-ID: %s\n\n%s",
-             message["From"], message["To"], message["Subject"], message["Message-ID"], body)
+    print(f"----- mail (MAIL_URL=console://, not sent) -----\nFrom: {message['From']}\nTo: {message['To']}\n"
+          f"Subject: {message['Subject']}\nMessage-ID: {message['Message-ID']}\n\n{body}"
+          "----- end of mail -----", file=sys.stderr, flush=True)
 
 
 def _to_file(message: EmailMessage, directory: Path) -> None:
