@@ -213,3 +213,68 @@ def test_idn_domain_is_sent_in_ascii(app, mailbox):
                                kind="test", essential=True))
     [mail] = mailbox.wait_for("kim@xn--2i4bq6h.xn--3e0b707e")
     assert mail["To"].addresses[0].domain == "xn--2i4bq6h.xn--3e0b707e"
+
+
+def test_transfer_and_extension_mails_name_the_department_reason_and_deadline(app, mailbox, petition_types):
+    from datetime import timedelta
+
+    from civic import events
+    from civic.db import unit_of_work
+    from civic.petitions import service, triage
+
+    citizen = make_user(email="t@example.org")
+    citizen_locale = "en"
+    from civic.accounts.service import set_locale
+
+    set_locale(citizen, citizen_locale)
+    staff = make_user("staff", "PARKS")
+    petition = service.file_petition(citizen, type_code="parks", title="Bench", body="Fix it.")
+    triage.transfer(staff, petition.receipt_no, "ROADS", "The bench stands on the pavement.")
+    transferred = mailbox.wait_for("t@example.org", count=2)[1]
+    assert transferred["Subject"] == f"Petition {petition.receipt_no} was transferred"
+    text = text_of(transferred)
+    assert "The bench stands on the pavement." in text and "Road" in text
+    # The extension mail (its service lands with the workflow feature; the event is the contract).
+    new_due = petition.due_at + timedelta(days=7)
+    with unit_of_work():
+        events.emit(events.PetitionExtended(petition_id=petition.id, old_due_at=petition.due_at, new_due_at=new_due,
+                                            reason="We need a site visit."))
+    extended = mailbox.wait_for("t@example.org", count=3)[2]
+    assert "deadline was extended" in str(extended["Subject"])
+    from flask_babel import force_locale
+
+    from civic.formatting import format_when
+
+    with force_locale("en"):
+        assert format_when(new_due) in text_of(extended)
+    assert "We need a site visit." in html_of(extended)
+
+
+def test_a_proposal_author_hears_of_the_response(app, mailbox, departments):
+    from civic.participation import service
+    from tests.participation.builders import make_proposal, make_staff
+
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 1
+    author = make_user(email="author@example.org")
+    proposal = make_proposal(author, category="parks")
+    service.support(make_user(), proposal.id)
+    service.respond(make_staff("PARKS"), proposal.id, "accepted", "공원에 그늘막을 설치하겠습니다.")
+    mails = mailbox.wait_for("author@example.org")
+    assert any(proposal.title in text_of(m) or proposal.title in str(m["Subject"]) for m in mails)
+
+
+def test_choices_on_the_devices_page(app, client):
+    make_user(email="c@example.org")
+    login(client, "c@example.org")
+    page = client.get("/account/devices", headers=EN).get_data(as_text=True)
+    assert "Updates by e-mail" in page and "never sent by e-mail" in page
+    response = client.post("/account/devices/preferences", data={"petition_channel": "email",
+                                                                 "update_mail": "weekly"}, headers=EN)
+    assert response.status_code == 302
+    from civic.accounts.models import User
+
+    me = db.session.scalar(select(User).where(User.email == "c@example.org"))
+    assert preferences.preferences_of(me.id) == preferences.Preferences("email", "weekly")
+    bad = client.post("/account/devices/preferences", data={"petition_channel": "none"}, headers=EN)
+    assert bad.status_code == 302
+    assert preferences.preferences_of(me.id).petition_channel == "email"
