@@ -159,3 +159,18 @@ def test_quiet_until_wraps_past_midnight():
     assert quiet_until(seoul(8), window, SEOUL) is None
     assert quiet_until(seoul(21, 59), window, SEOUL) is None
     assert quiet_until(seoul(13), parse_quiet_hours("12:00-14:00"), SEOUL) == seoul(14)
+
+
+def test_petition_notices_by_email_only_skip_push(app, db, push_service):
+    from civic.notifications.preferences import set_preferences
+
+    user = make_user()
+    device, _ = link(push_service, user)
+    set_preferences(user, petition_channel="email")
+    with unit_of_work():
+        petition_note = notify(user, "petition", "민원 2026-000002 답변", "", "/petitions/2026-000002")
+        report_note = notify(user, "report_update", "신고 #1", "", "/reports/1")
+    wait_for(lambda: [r.state for r in rows(db, notification_id=report_note.id)] == ["sent"])
+    settle()
+    assert rows(db, notification_id=petition_note.id) == []
+    assert [m["kind"] for m in device.received] == ["report_update"]
