@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from civic import events
 from civic.accounts.models import ROLES, ApiClient, ApiToken, Department, OidcIdentity, User
 from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Conflict, DomainError, NotFound, ValidationFailed
@@ -84,7 +85,6 @@ def register_local(email: str, password: str, display_name: str = "", *,
     is written in it)."""
     import uuid
 
-    from civic import events
     from civic.accounts import consent
 
     errors = {}
@@ -215,6 +215,7 @@ def sign_in_oidc(provider: str, claims: dict) -> User:
             user = User(email=None, display_name="", role="citizen")
             db.session.add(user)
             db.session.flush()
+            events.emit(events.AccountCreated(user_id=user.id, source="oidc"))
             identity = OidcIdentity(provider=provider, subject=subject, user=user)
             db.session.add(identity)
         user = identity.user
@@ -238,8 +239,6 @@ def sign_in_oidc(provider: str, claims: dict) -> User:
 
 def create_user(email: str, password: str, role: str = "citizen", department_code: str | None = None,
                 display_name: str = "") -> User:
-    from civic import events
-
     if role not in ROLES:
         raise ValidationFailed({"role": N_("One of %(values)s.", values=", ".join(ROLES))})
     email = normalize_email(email)
