@@ -2,7 +2,7 @@
 before it count as confirmed: they were made before addresses were checked)
 
 Revision ID: mail_1
-Revises: words_1
+Revises: statperf_1
 Create Date: 2026-12-07 17:43:42.560913
 
 """
@@ -14,7 +14,7 @@ import civic.db
 
 # revision identifiers, used by Alembic.
 revision = 'mail_1'
-down_revision = 'words_1'
+down_revision = 'statperf_1'
 branch_labels = None
 depends_on = None
 
