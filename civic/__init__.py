@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # ``__init__.py`` defines ``init_app(app)``; a missing one is skipped, so features land
 # independently.
 FEATURES = ("accounts", "places", "reports", "petitions", "participation", "alerts",
-            "notifications", "stats", "staff")
+            "notifications", "mail", "stats", "staff")
 
 
 def create_app(config: dict | None = None) -> Flask:

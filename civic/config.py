@@ -108,6 +108,9 @@ SETTINGS = [
     Setting("SESSION_LIFETIME_DAYS", int, 14, "How long a sign-in lasts on a device. Sessions are kept on the "
             "server: signing out, a password change, \"sign out everywhere\" and account deletion end them at once, "
             "whatever copies of the cookie exist.", check=positive),
+    Setting("EMAIL_CONFIRM_LINK_HOURS", int, 48, "How long the link that confirms an account's e-mail address "
+            "works (a new one can be asked for on the account page). Password-reset links always last 30 minutes.",
+            check=positive),
     Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies (load balancer, ingress) in front of the app. "
             "`X-Forwarded-For` (client address for rate limits and sign-in throttling) and `X-Forwarded-Proto` "
             "(HSTS, `https://` external URLs) are believed from that many hops; `0` ignores both headers.",

@@ -252,6 +252,54 @@ class CountsBypassed(Event):
     what: str
 
 
+@dataclass(frozen=True)
+class EmailConfirmationRequested(Event):
+    """An account's address needs confirming (sign-up, or the owner asked for a new link)."""
+
+    user_id: int
+    request_id: str
+
+
+@dataclass(frozen=True)
+class SignUpAttemptedForExistingAccount(Event):
+    """Someone signed up with an address that already has an account (its owner is warned)."""
+
+    user_id: int
+    request_id: str
+
+
+@dataclass(frozen=True)
+class PasswordResetRequested(Event):
+    user_id: int
+    request_id: str
+
+
+@dataclass(frozen=True)
+class PasswordReset(Event):
+    """The password was set through a reset link; every session and token has ended."""
+
+    user_id: int
+    request_id: str
+
+
+@dataclass(frozen=True)
+class EmailChangeRequested(Event):
+    """A new address waits for confirmation (the link goes to the new address)."""
+
+    user_id: int
+    new_email: str
+    request_id: str
+
+
+@dataclass(frozen=True)
+class EmailChanged(Event):
+    """The new address was confirmed and replaced the old one (the old one is told)."""
+
+    user_id: int
+    old_email: str
+    new_email: str
+
+
 # --- Subscription and dispatch -----------------------------------------------------------------
 
 @dataclass

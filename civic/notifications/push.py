@@ -27,6 +27,7 @@ from civic.db import unit_of_work, utcnow
 from civic.events import NotificationCreated
 from civic.extensions import db
 from civic.notifications.models import Device, Notification, PersonalDelivery
+from civic.notifications.preferences import preferences_of
 from civic.notifications.quiet_hours import quiet_until
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ def plan(notification_id: int, now: datetime | None = None) -> datetime | None:
     note = db.session.get(Notification, notification_id)
     if note is None:
         return None
+    if note.kind == "petition" and not preferences_of(note.user_id).petitions_by_push:
+        return None  # the account chose e-mail for petition notices
     window = current_app.config.get("PERSONAL_PUSH_QUIET_HOURS")
     due = quiet_until(now, window, current_app.config["BABEL_DEFAULT_TIMEZONE"]) or now
     # A device receives what happens from the time it is linked, never an older update whose job

@@ -47,6 +47,8 @@ def respond(actor, proposal_id: int, outcome: str, body: str) -> Proposal:
         raise ValidationFailed(errors)
     with unit_of_work():
         before = facts(proposal)
+        events.emit(events.ProposalStatusChanged(proposal_id=proposal.id, old_status=proposal.status,
+                                                 new_status=ANSWERED))
         proposal.status = ANSWERED
         proposal.response_outcome, proposal.response_body = outcome, body
         proposal.responded_at, proposal.responded_by_id = utcnow(), actor.id

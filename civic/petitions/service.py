@@ -221,9 +221,10 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
     """A signed-in user files a petition. It is routed, numbered and given its legal deadline;
     nothing is stored (no row, no file) unless all of it is. A ``client_token`` this user already
     filed with returns that petition instead of a second one (an offline draft sent twice)."""
+    from civic.accounts.recovery import require_confirmed
     from civic.accounts.service import require_role
 
-    user = require_role(user, "citizen")
+    user = require_confirmed(require_role(user, "citizen"))
     client_token = (client_token or "").strip()[:64] or None
     title, body = (title or "").strip(), (body or "").strip()
     sent = (type_code or "", title, body)

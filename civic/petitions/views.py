@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from civic.accounts.auth import current_user, login_required
+from civic.accounts.auth import confirmed_required, current_user
 from civic.errors import Conflict, ValidationFailed
 from civic.formatting import format_when
 from civic.forms import apply_errors, district_choices
@@ -42,7 +42,7 @@ def index():
 
 
 @bp.route("/petitions/new", methods=["GET", "POST"])
-@login_required
+@confirmed_required
 def new():
     form = _petition_form()
     if form.validate_on_submit():

@@ -108,6 +108,10 @@ def create_report(*, service_code: str, location: Location, description: str = "
     ``Idempotency-Key`` resent); the same token with a different report is a Conflict."""
     if reporter is None and client is None:
         raise Forbidden(N_("Sign in to report a problem."))
+    if reporter is not None:
+        from civic.accounts.recovery import require_confirmed
+
+        require_confirmed(reporter)
     client_token = (client_token or "").strip()[:64] or None
     description = plain_text(description)
     sent = (service_code, description, location.lat, location.lon)

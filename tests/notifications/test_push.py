@@ -169,3 +169,17 @@ def test_a_device_with_a_broken_endpoint_never_stops_the_others(app, db, push_se
     assert len(phone.received) == 1 and len(laptop.received) == 1
     states = sorted((r.state, "RFC 3986" in r.error) for r in rows(db, notification_id=note.id))
     assert states == [("failed", True), ("sent", False), ("sent", False)]
+
+
+def test_petition_notices_by_email_only_skip_push(app, db, push_service):
+    from civic.notifications.preferences import set_preferences
+
+    user = make_user()
+    device, _ = link(push_service, user)
+    set_preferences(user, petition_channel="email")
+    with unit_of_work():
+        petition_note = notify(user, "petition", "민원 2026-000002 답변", "", "/petitions/2026-000002")
+        report_note = notify(user, "report_update", "신고 #1", "", "/reports/1")
+    assert [r.state for r in rows(db, notification_id=report_note.id)] == ["sent"]
+    assert rows(db, notification_id=petition_note.id) == []
+    assert [m["kind"] for m in device.received] == ["report_update"]
