@@ -68,7 +68,7 @@ def _multipart_doc(json_schema, form_schema) -> dict:
 @bp.route("/types")
 @bp.response(200, PetitionTypeSchema(many=True))
 def types():
-    """Petition types a citizen can choose, with their deadline in working days."""
+    """Petition types a citizen can choose, with their legal handling period and how it is counted."""
     return service.list_types()
 
 

@@ -76,7 +76,11 @@ class TypeForm(FlaskForm):
     name_en = StringField(_l("Name (English)"))
     department = SelectField(_l("Default department"), validate_choice=False)
     route_by_district = BooleanField(_l("Route to the district office when a district is given"))
-    deadline_days = IntegerField(_l("Deadline in working days"), validators=[Optional()])
+    deadline_days = IntegerField(_l("Handling period"), validators=[Optional()])
+    deadline_unit = SelectField(_l("Counted in"), default="days", validate_choice=False, choices=[
+        ("days", _l("days (5 or less: working hours from receipt; 6 or more: working days)")),
+        ("immediate", _l("immediately (3 working hours)")), ("weeks", _l("weeks")), ("months", _l("months")),
+        ("years", _l("years"))])
     required_fields = SelectMultipleField(_l("Required fields"), validate_choice=False,
                                           choices=[("location", _l("District or location")),
                                                    ("point", _l("Location on the map")),

@@ -43,7 +43,7 @@ def citizen_view(petition: Petition) -> dict:
         "body": petition.body, "status": petition.status, "department": department_ref(petition.department),
         "district": petition.district_code, "lat": petition.lat, "lon": petition.lon,
         "contact_preference": petition.contact_preference, "created_at": petition.created_at,
-        "due_at": petition.due_at, **flags(petition),
+        "due_at": petition.due_at, "deadline": petition.type.deadline, **flags(petition),
         "attachments": [attachment(petition, a) for a in petition.petition_attachments()],
         "answer": answer, "rating": petition.rating, "rating_comment": petition.rating_comment,
         "timeline": [_event(e) for e in public_events(petition)],

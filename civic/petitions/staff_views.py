@@ -207,6 +207,7 @@ def type_edit(code):
             service.update_type(
                 current_user(), code, name_ko=form.name_ko.data or "", name_en=form.name_en.data or "",
                 department_code=form.department.data, deadline_days=form.deadline_days.data,
+                deadline_unit=form.deadline_unit.data,
                 required_fields=form.required_fields.data or [], route_by_district=form.route_by_district.data,
                 answer_template=form.answer_template.data or "", is_active=form.is_active.data,
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -117,7 +117,7 @@ def _filtered(user: User, flt: QueueFilter, now: datetime):
         query = query.join(PetitionType, Petition.type_id == PetitionType.id).where(PetitionType.code == flt.type)
     if flt.district:
         query = query.where(Petition.district_code == flt.district)
-    soon = now + timedelta(hours=current_app.config["PETITIONS_DUE_SOON_HOURS"])
+    soon = deadlines.due_soon_limit(now)
     if flt.overdue:
         query = query.where(Petition.status.in_(OPEN_STATUSES), Petition.due_at < now)
     if flt.due_soon:
@@ -163,7 +163,7 @@ def status_counts(user: User | None, department_code: str | None = None) -> dict
         select(Petition.status, func.count()).where(*scope).group_by(Petition.status)
     ):
         counts[status] = count
-    soon = now + timedelta(hours=current_app.config["PETITIONS_DUE_SOON_HOURS"])
+    soon = deadlines.due_soon_limit(now)
     open_scope = [*scope, Petition.status.in_(OPEN_STATUSES)]
     counts["overdue"] = db.session.scalar(
         select(func.count()).select_from(Petition).where(*open_scope, Petition.due_at < now)) or 0
@@ -297,7 +297,7 @@ def transfer(actor: User | None, receipt_no: str, department_code: str, reason: 
         petition.assignee = None
         petition.status = "received"
         if current_app.config["PETITIONS_TRANSFER_DEADLINE"] == "restart":
-            petition.due_at = deadlines.due_at(now, petition.type.deadline_days)
+            petition.due_at = deadlines.due_at(now, petition.type.deadline_days, petition.type.deadline_unit)
         petition.events.append(PetitionEvent(kind="transferred", status="received", actor_id=actor.id,
                                              from_department_id=source.id, to_department_id=target.id,
                                              body=reason))
