@@ -67,6 +67,7 @@ class NoteForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     body = TextAreaField(_l("Answer"), render_kw={"rows": 10})
+    template_id = HiddenField()
     attachments = MultipleFileField(_l("Images (optional, up to 5)"),
                                     render_kw={"accept": "image/jpeg,image/png,image/webp", "multiple": True})
 
@@ -88,3 +89,8 @@ class TypeForm(FlaskForm):
                                                    ("contact_phone", _l("Phone number"))])
     answer_template = TextAreaField(_l("Answer template"), render_kw={"rows": 6})
     is_active = BooleanField(_l("Citizens can choose this type"))
+
+
+class AnswerTemplateForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    body = TextAreaField(_l("Answer text"), render_kw={"rows": 10})

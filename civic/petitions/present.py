@@ -72,5 +72,7 @@ def queue_item(petition: Petition) -> dict:
 
 def audit_entry(entry) -> dict:
     department = db.session.get(Department, entry.department_id) if entry.department_id else None
+    actor_department = db.session.get(Department, entry.actor_department_id) if entry.actor_department_id else None
     return {"id": entry.id, "at": entry.created_at, "actor_id": entry.actor_id, "action": entry.action,
-            "department": department.code if department else None, "detail": entry.detail}
+            "department": department.code if department else None, "actor_role": entry.actor_role,
+            "actor_department": actor_department.code if actor_department else None, "detail": entry.detail}

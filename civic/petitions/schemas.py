@@ -195,7 +195,10 @@ class PetitionAuditEntrySchema(Schema):
     at = fields.DateTime()
     actor_id = fields.Integer(allow_none=True)
     action = fields.String()
-    department = fields.String(allow_none=True)
+    department = fields.String(allow_none=True, metadata={"description": "The petition's department then"})
+    actor_role = fields.String(allow_none=True, metadata={"description": "The actor's own role then"})
+    actor_department = fields.String(allow_none=True, metadata={
+        "description": "The actor's own department then (none for an administrator)"})
     detail = fields.Dict()
 
 

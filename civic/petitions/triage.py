@@ -47,7 +47,9 @@ TRANSITIONS = {
     "in_progress": {"assigned"},
     "answered": {"closed"},
 }
-SORTS = ("due", "-due", "received", "-received")
+SORTS = ("due", "-due", "received", "-received", "status", "-status", "district", "-district",
+         "assignee", "-assignee")
+NO_STAFF = N_("There is no staff member in this department to assign to: transfer it or register staff.")
 
 
 def require_staff(user: User | None) -> User:
@@ -136,20 +138,42 @@ def _filtered(user: User, flt: QueueFilter, now: datetime):
 
 def queue(user: User | None, flt: QueueFilter | None = None, page: int = 1, per_page: int = 20) -> Page:
     """The caller's department queue (admins: every department, or one chosen)."""
+    return paginate(queue_query(user, flt), page, per_page)
+
+
+def queue_export(user: User | None, flt: QueueFilter | None = None, limit: int = 5000) -> list[Petition]:
+    """The whole current view of the queue (up to ``limit`` rows), for a CSV download."""
+    return list(db.session.scalars(queue_query(user, flt).limit(limit)))
+
+
+def queue_query(user: User | None, flt: QueueFilter | None = None):
+    """The queue's filtered, ordered query."""
     user = require_staff(user)
     flt = flt or QueueFilter()
     query, _department = _filtered(user, flt, utcnow())
-    order = {
-        "due": (Petition.due_at.asc(), Petition.id.asc()),
-        "-due": (Petition.due_at.desc(), Petition.id.desc()),
-        "received": (Petition.id.asc(),),
-        "-received": (Petition.id.desc(),),
-    }.get(flt.sort)
-    if order is None:
+    if flt.sort not in SORTS:
         raise ValidationFailed({"sort": N_("One of %(names)s.", names=", ".join(SORTS))})
+    if flt.sort.lstrip("-") == "assignee":
+        query = query.outerjoin(User, Petition.assignee_id == User.id)
+    order = _order(flt.sort)
     query = query.options(selectinload(Petition.type), selectinload(Petition.department),
                           selectinload(Petition.assignee))
-    return paginate(query.order_by(*order), page, per_page)
+    return query.order_by(*order)
+
+
+def _order(sort: str) -> tuple:
+    """ORDER BY for a queue sort: a column then the due date, ``-`` for descending; ties by id."""
+    descending = sort.startswith("-")
+    column = {
+        "due": Petition.due_at, "received": Petition.id, "status": Petition.status,
+        "district": Petition.district_code, "assignee": User.display_name,
+    }[sort.lstrip("-")]
+    first = column.desc() if descending else column.asc()
+    if sort.lstrip("-") in ("district", "assignee"):
+        first = first.nulls_last()
+    tail = (Petition.due_at.asc(), Petition.id.asc()) if sort.lstrip("-") not in ("due", "received") else ()
+    last = Petition.id.desc() if descending else Petition.id.asc()
+    return (first, *tail, last)
 
 
 def status_counts(user: User | None, department_code: str | None = None) -> dict[str, int]:
@@ -189,6 +213,8 @@ def users_by_id(ids) -> dict[int, User]:
 # --- actions --------------------------------------------------------------------------------
 
 def _staff_member(petition: Petition, user_id) -> User:
+    if not assignable_staff(petition.department_id):
+        raise ValidationFailed({"user": NO_STAFF})
     try:
         member = db.session.get(User, int(user_id))
     except (TypeError, ValueError):
@@ -334,10 +360,19 @@ def add_note(actor: User | None, receipt_no: str, body: str) -> PetitionEvent:
     return note
 
 
-def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload] | None = None) -> Petition:
-    """Answer the petition (text and optional images); the petitioner is notified."""
+def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload] | None = None,
+           template_id=None) -> Petition:
+    """Answer the petition (text and optional images); the petitioner is notified. The answer
+    template the text started from, if any, is recorded in the audit log."""
+    from civic.petitions import answer_templates
+
     actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
+    template = None
+    if template_id not in (None, ""):
+        template = answer_templates.get(actor, template_id)
+        if template.department_id != petition.department_id:
+            raise ValidationFailed({"template": N_("Choose a template of the handling department.")})
     body = (body or "").strip()
     uploads = [u for u in (uploads or []) if u is not None]
     errors = {}
@@ -364,7 +399,7 @@ def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload]
             petition.events.append(PetitionEvent(kind="answered", status="answered", actor_id=actor.id))
             audit.record(actor, "petition.answer", "petition", petition.receipt_no,
                          department_id=petition.department_id, attachments=len(stored),
-                         late=now > petition.due_at)
+                         late=now > petition.due_at, template_id=template.id if template else None)
             citizen = petition.petitioner
             with in_locale_of(citizen):
                 notify(citizen, "petition",

@@ -1,5 +1,5 @@
 """petition deadlines in legal units (immediate, days, weeks, months, years) and departments'
-canned answers (answer templates)
+canned answers (answer templates); the audit log records the actor's own role and department
 
 Revision ID: staff_1
 Revises: words_1
@@ -35,9 +35,20 @@ def upgrade():
     with op.batch_alter_table('petition_types', schema=None) as batch_op:
         batch_op.add_column(sa.Column('deadline_unit', sa.String(length=10), server_default='days', nullable=False))
 
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('actor_role', sa.String(length=30), nullable=True))
+        batch_op.add_column(sa.Column('actor_department_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_audit_log_actor_department_id_departments'), 'departments',
+                                    ['actor_department_id'], ['id'])
+
 
 
 def downgrade():
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_audit_log_actor_department_id_departments'), type_='foreignkey')
+        batch_op.drop_column('actor_department_id')
+        batch_op.drop_column('actor_role')
+
     with op.batch_alter_table('petition_types', schema=None) as batch_op:
         batch_op.drop_column('deadline_unit')
 
