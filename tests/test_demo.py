@@ -84,3 +84,21 @@ def test_departments_list(runner, departments):
     assert result.exit_code == 0
     assert "ROADS\t도로관리과\tRoad Management Division" in result.output.splitlines()
     assert "GU-11680\t강남구청\tGangnam-gu Office" in result.output.splitlines()
+
+
+def test_the_demo_staff_member_has_work_in_their_queue(runner, db):
+    """staff@demo.civic.example (도로관리과) finds petitions and reports in the queue, routed there by
+    the real rules (road petitions go to the district office, which hands city roads over)."""
+    from civic.accounts.service import find_user_by_email
+    from civic.petitions import answer_templates, triage
+    from civic.reports import handling, service
+
+    assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
+    staff = find_user_by_email("staff@demo.civic.example")
+    petitions = triage.queue(staff).items
+    assert petitions and all(p.department.code == "ROADS" for p in petitions)
+    assert all(p.events[0].to_department.code.startswith("GU-") for p in petitions)   # routed to the 구청 first
+    assert any(p.assignee_id == staff.id for p in petitions) and any(p.assignee_id is None for p in petitions)
+    reports = handling.staff_reports(staff, service.ReportFilters(status=None), 1).items
+    assert reports and all(r.department.code == "ROADS" for r in reports)
+    assert len(answer_templates.templates(staff)[1]) >= 2
