@@ -19,6 +19,7 @@ from civic.petitions.forms import AnswerForm, AssignForm, NoteForm, StatusForm, 
 from civic.petitions.labels import status_label
 from civic.petitions.models import STATUSES
 from civic.petitions.service import Upload
+from civic.staff import desk
 
 bp = Blueprint("petitions_staff", __name__)
 
@@ -49,21 +50,7 @@ def _queue_filter() -> triage.QueueFilter:
     )
 
 
-QUEUE_PAGE_SIZE = 100     # one desk screen; the phone scrolls the same list
-EXPORT_MAX_ROWS = 5000
-
-
-def _sort_links(current: str) -> dict[str, dict]:
-    """Per sortable column: the URL that sorts by it (again: the other way) and its aria-sort."""
-    links = {}
-    for column in ("due", "received", "status", "district", "assignee"):
-        ascending, descending = current == column, current == "-" + column
-        target = "-" + column if ascending else column
-        args = {**request.args.to_dict(), "sort": target}
-        args.pop("page", None)
-        links[column] = {"url": url_for("petitions_staff.index", **args),
-                         "aria": "ascending" if ascending else "descending" if descending else "none"}
-    return links
+QUEUE_COLUMNS = ("due", "received", "status", "district", "assignee")
 
 
 def _bulk_assignment(user, items) -> tuple[list[tuple[str, list[tuple[str, str]]]], set[int], list]:
@@ -92,7 +79,7 @@ def index():
     user = signed_in_user()
     flt = _queue_filter()
     try:
-        page = triage.queue(user, flt, request.args.get("page", 1, type=int), QUEUE_PAGE_SIZE)
+        page = triage.queue(user, flt, request.args.get("page", 1, type=int), desk.PAGE_SIZE)
         counts = triage.status_counts(user, flt.department)
     except ValidationFailed:
         abort(400)
@@ -104,7 +91,8 @@ def index():
         districts=district_choices(_("All districts")),
         departments=_all_departments_choices() if user.has_role("admin") else None,
         staff_groups=staff_groups, selectable=selectable, without_staff=without_staff,
-        sort_links=_sort_links(flt.sort), export_url=url_for("petitions_staff.export", **request.args.to_dict()),
+        sort_links=desk.sort_links("petitions_staff.index", flt.sort, QUEUE_COLUMNS),
+        export_url=desk.export_url("petitions_staff.export"),
     )
 
 
@@ -114,7 +102,7 @@ def export():
     """The current view of the queue (the same filters and order) as CSV, every page of it."""
     user = signed_in_user()
     try:
-        items = triage.queue_export(user, _queue_filter(), EXPORT_MAX_ROWS)
+        items = triage.queue_export(user, _queue_filter(), desk.EXPORT_MAX_ROWS)
     except ValidationFailed:
         abort(400)
     locale = str(get_locale())
