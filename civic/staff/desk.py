@@ -7,6 +7,8 @@ so that every desk table sorts, pages and exports alike (``mobile_web/static/js/
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request, url_for
 
 PAGE_SIZE = 100         # rows on one desk screen; the phone scrolls the same list
@@ -28,6 +30,6 @@ def sort_links(endpoint: str, current: str, columns, param: str = "sort") -> dic
 
 def export_url(endpoint: str) -> str:
     """The CSV export of the current view: the same filters and order."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args.pop("page", None)
     return url_for(endpoint, **args)
