@@ -69,6 +69,11 @@ def test_staff_desk_by_keyboard(live_server, browser, desk):
     assert "overdue" in rows.nth(0).get_attribute("class") and "due-soon" in rows.nth(1).get_attribute("class")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     page.screenshot(path="/tmp/staff-desk-1280.png")
+    page.set_viewport_size({"width": 1024, "height": 768})          # the narrowest desk: no sideways scroll
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    assert page.locator(".desk-head").is_visible()
+    page.screenshot(path="/tmp/staff-desk-1024.png")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # j moves down, k up; x selects the current row for bulk assignment.
     page.keyboard.press("j")
