@@ -227,7 +227,8 @@ def staff_answer(receipt_no):
     """Answer the petition (JSON, or multipart with images in ``attachments``)."""
     triage.staff_petition(current_user(), receipt_no)      # 401/403/404 before reading uploads
     data, uploads = _body_and_files(PetitionAnswerInSchema)
-    return present.staff_view(triage.answer(current_user(), receipt_no, data["body"], uploads))
+    return present.staff_view(triage.answer(current_user(), receipt_no, data["body"], uploads,
+                                            data.get("template_id")))
 
 
 @staff_bp.route("/<receipt_no>/audit")

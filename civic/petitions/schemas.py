@@ -184,6 +184,8 @@ class PetitionNoteInSchema(Schema):
 
 class PetitionAnswerInSchema(Schema):
     body = fields.String(required=True)
+    template_id = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "The department's answer template the text started from (recorded in the audit log)"})
 
 
 class PetitionAnswerMultipartSchema(PetitionAnswerInSchema):

@@ -87,3 +87,19 @@ def test_staff_manage_templates_and_pick_one_when_answering(client, people):
     client.post("/logout")
     login(client, "citizen@example.org")
     assert client.get("/staff/petitions/answer-templates").status_code == 403
+
+
+def test_the_api_answer_names_its_template(client, people):
+    from tests.factories import bearer
+
+    template = answer_templates.create(people.staff, "수리 완료", TEXT)
+    petition = file(people.citizen)
+    response = client.post(f"/api/v1/staff/petitions/{petition.receipt_no}/answer",
+                           json={"body": "수리했습니다.", "template_id": template.id}, headers=bearer(people.staff))
+    assert response.status_code == 200, response.get_json()
+    assert db.session.query(AuditEntry).filter_by(action="petition.answer").one().detail["template_id"] == template.id
+    other = file(people.citizen)
+    roads = answer_templates.create(people.admin, "Roads", "Fixed.", "ROADS")
+    response = client.post(f"/api/v1/staff/petitions/{other.receipt_no}/answer",
+                           json={"body": "수리했습니다.", "template_id": roads.id}, headers=bearer(people.staff))
+    assert response.status_code == 404          # another department's template is not this staff's to see
