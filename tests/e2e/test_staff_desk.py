@@ -128,3 +128,23 @@ def test_the_phone_keeps_its_list(live_server, phone, desk):
     assert not phone.locator("li[data-row] .c-received").first.is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.screenshot(path="/tmp/staff-desk-phone.png", full_page=True)
+
+
+def test_the_desk_pages_pass_axe(live_server, browser, desk):
+    from tests.e2e.conftest import AXE, axe_violations
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make browser installs it)")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ko-KR", bypass_csp=True)
+    page = context.new_page()
+    page.goto(live_server + "/login")
+    page.fill("#email", "parks@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    for path in ("/staff/petitions", "/staff/petitions?sort=-district", "/staff/reports",
+                 "/staff/participation/review", "/staff/petitions/answer-templates",
+                 f"/staff/petitions/{desk[0]}", "/staff/petitions/answer-templates/new"):
+        page.goto(live_server + path)
+        assert axe_violations(page) == [], path
+    context.close()
