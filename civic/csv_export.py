@@ -1,39 +1,48 @@
-"""CSV downloads: one writer for every export, safe to open in a spreadsheet.
+"""Every CSV civic publishes goes through here, so no cell can run as a spreadsheet formula.
 
-A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as
-a formula by Excel, LibreOffice or Google Sheets (CSV injection); such a cell gets a leading
-``'``, which spreadsheets show as text. Files start with a UTF-8 byte-order mark so that Excel
-reads Korean correctly.
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read as a
+formula by spreadsheet programs (CSV injection); such text cells get a leading ``'``, which the
+programs show as plain text. Numbers are written as they are. Files start with a BOM so that
+spreadsheet programs read Korean correctly.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
-
-from flask import Response
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
 
 
-def safe_cell(value) -> str:
-    """The cell as text, neutralised when a spreadsheet would take it for a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def safe_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
-def to_csv(header: Iterable, rows: Iterable[Iterable]) -> str:
+def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([safe_cell(cell) for cell in header])
+    writer.writerow([safe_cell(name) for name in header])
     for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return buffer.getvalue()
+        writer.writerow([safe_cell(value) for value in row])
+    return BOM + buffer.getvalue()
 
 
-def csv_response(header: Iterable, rows: Iterable[Iterable], filename: str) -> Response:
-    response = Response("\ufeff" + to_csv(header, rows), mimetype="text/csv")
+def dicts_to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    return rows_to_csv(columns, ([row.get(name) for name in columns] for row in rows))
+
+
+def csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str):
+    """A CSV download (``rows_to_csv``) as a Flask response: an attachment, never cached."""
+    from flask import Response
+
+    response = Response(rows_to_csv(header, rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

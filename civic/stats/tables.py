@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from civic.csv_export import dicts_to_csv
 from civic.stats.service import Figures
 
 
@@ -62,9 +61,4 @@ def _cell(n: int):
 
 
 def to_csv(table: Table, figures: Figures) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(table.columns), extrasaction="ignore")
-    writer.writeheader()
-    for item in table.items(figures):
-        writer.writerow({k: ("" if v is None else v) for k, v in table.flat(item).items()})
-    return "\ufeff" + buffer.getvalue()  # BOM: spreadsheet programs then read Korean correctly
+    return dicts_to_csv(list(table.columns), (table.flat(item) for item in table.items(figures)))
