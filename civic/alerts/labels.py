@@ -13,6 +13,8 @@ TYPE_LABELS = {
     "earthquake": _l("Earthquake"),
     "heat_wave": _l("Heat wave"),
     "fine_dust": _l("Fine dust"),
+    "cold_wave": _l("Cold wave"),
+    "air_raid": _l("Civil defence (air raid)"),
     "other": _l("Other hazard"),
 }
 

@@ -11,7 +11,7 @@ from civic.db import IdMixin, TimestampMixin, utcnow
 from civic.extensions import Model
 
 ALERT_TYPES = ("heavy_rain", "typhoon", "heavy_snow", "fire", "traffic_accident", "earthquake",
-               "heat_wave", "fine_dust", "other")
+               "heat_wave", "fine_dust", "cold_wave", "air_raid", "other")
 LEVELS = ("emergency", "urgent", "safety")
 MSG_TYPES = ("Alert", "Update", "Cancel")
 ALERT_STATUSES = ("draft", "sending", "sent")

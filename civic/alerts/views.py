@@ -98,21 +98,45 @@ def guide(alert_type: str):
     return render_template("alerts/guide.html", guide=found, guides=all_guides(str(get_locale())))
 
 
-def nearby_places_hook(lat: float, lon: float) -> list[dict]:
-    """Nearest shelters, emergency rooms and open pharmacies from the places feature, when it is
-    installed (``civic.places.service.emergency_facilities``). Each item is shown by name,
-    category and distance; an absent feature or a failure shows nothing."""
+def nearby_places_hook(alert_type: str, lat: float, lon: float) -> list | None:
+    """The alert page's lists from the places feature (``civic.places.emergency``): refuges that
+    fit the hazard, emergency rooms, pharmacies open now. None when the feature is absent or
+    fails: the page still renders."""
     if importlib.util.find_spec("civic.places") is None:
-        return []
-    from civic.places.service import emergency_facilities
+        return None
+    from civic.places.emergency import alert_facilities
 
     try:
-        found = emergency_facilities(lat, lon)
+        return alert_facilities(alert_type, lat, lon)
     except Exception:  # noqa: BLE001 - the alert page must render even if places fails
         current_app.logger.exception("nearest places failed")
-        return []
-    return [{"id": n.place.id, "name": n.place.name, "category": n.place.category, "distance_m": n.distance_m,
-             "approximate": n.place.is_approximate} for n in found]
+        return None
+
+
+def _alert_origin(alert):
+    """(lat, lon, label, key) the page measures from: the reader's location when given
+    (``lat``/``lon``, from the browser or typed), a named point chosen in the form (``near``),
+    otherwise the office of the alert's first district ("강서구청 기준")."""
+    from civic.places.emergency import district_office, resolve_origin
+
+    lang = str(get_locale())
+    if request.args.get("lat") and request.args.get("lon"):
+        try:
+            lat, lon = validate_point(request.args.get("lat"), request.args.get("lon"))
+        except ValidationFailed:
+            pass
+        else:
+            return lat, lon, _("your location"), "here"
+    chosen = resolve_origin(request.args.get("near") or "")
+    if chosen is not None:
+        return chosen.lat, chosen.lon, chosen.name(lang), chosen.key
+    office = district_office(alert.districts[0]) if alert.districts else None
+    if office is not None:
+        return office.lat, office.lon, office.name(lang), office.key
+    centre = _centre(alert)
+    if centre is None:
+        return None
+    return centre[0], centre[1], _("the centre of the alert area"), ""
 
 
 def _centre(alert) -> tuple[float, float] | None:
@@ -129,16 +153,18 @@ def _centre(alert) -> tuple[float, float] | None:
 
 @bp.route("/alerts/<int:alert_id>")
 def show(alert_id: int):
+    from civic.alerts.guides import guide
+
     alert = service.get_public(alert_id)
-    where = None
-    if request.args.get("lat") and request.args.get("lon"):
-        try:
-            where = validate_point(request.args.get("lat"), request.args.get("lon"))
-        except ValidationFailed:
-            where = None
-    where = where or _centre(alert)
-    places = nearby_places_hook(*where) if where else []
-    return render_template("alerts/show.html", alert=alert, followups=service.followups(alert), places=places,
+    origin = _alert_origin(alert) if importlib.util.find_spec("civic.places") else None
+    groups = nearby_places_hook(alert.type, origin[0], origin[1]) if origin else None
+    origins = []
+    if groups is not None:
+        from civic.places.emergency import alert_origins
+
+        origins = [(loc.key, loc.name(str(get_locale())), loc.group) for loc in alert_origins()]
+    return render_template("alerts/show.html", alert=alert, followups=service.followups(alert), groups=groups,
+                           origin=origin, origins=origins, guide=guide(alert.type, str(get_locale())),
                            district_names=dict(district_choices()), lang=str(get_locale()))
 
 

@@ -63,9 +63,8 @@ def import_command(path: str, kind: str, pairs: tuple[str, ...], data_date: str 
 @with_appcontext
 def kinds_command():
     """List the kinds and the file formats each one accepts."""
-    from civic.places.importer import known_kinds
-    from civic.places.mappings import ANY_KIND, KINDS
+    from civic.places.importer import formats_for, known_kinds
 
     for kind in known_kinds():
-        formats = KINDS.get(kind, []) + ANY_KIND
+        formats = formats_for(kind)
         click.echo(f"{kind}: " + "; ".join([f.description for f in formats] + ["GeoJSON points (--map)"]))

@@ -16,7 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from shapely.geometry import shape
+from shapely.geometry import Point, shape
+from shapely.prepared import prep as prepared
 
 from civic.geo import _index as district_index_at
 
@@ -48,6 +49,26 @@ def _dongs(path: str) -> dict[tuple[str, str], Dong]:
         dong = Dong(code, props["EMD_KOR_NM"], code[:5], round(point.y, 7), round(point.x, 7))
         found[(dong.district_code, dong.name)] = dong
     return found
+
+
+@lru_cache(maxsize=2)
+def _dong_shapes(path: str) -> list:
+    with open(path, encoding="utf-8") as fh:
+        collection = json.load(fh)
+    dongs = _dongs(path)
+    found = []
+    for feature in collection["features"]:
+        props = feature["properties"]
+        dong = dongs.get((str(props["EMD_CD"])[:5], props["EMD_KOR_NM"]))
+        if dong is not None:
+            found.append((prepared(shape(feature["geometry"])), dong))
+    return found
+
+
+def dong_at(lat: float, lon: float, path: str | Path = DONGS_FILE) -> Dong | None:
+    """The legal dong a point lies in, or None outside them all."""
+    point = Point(lon, lat)
+    return next((dong for geometry, dong in _dong_shapes(str(path)) if geometry.contains(point)), None)
 
 
 @lru_cache(maxsize=2)

@@ -20,13 +20,14 @@ from sqlalchemy import insert, select
 
 from civic.db import unit_of_work, utcnow
 from civic.extensions import db
-from civic.geo import district_at, get_district
+from civic.geo import district_at, get_district, haversine_m
 from civic.places import opening_hours
 from civic.places.dongs import dong_of_address
 from civic.places.mappings import ANY_KIND, KINDS, Format, geojson_format, value
 from civic.places.matching import Matcher, clean_phone
 from civic.places.models import Place, serialise_properties
 from civic.places.readers import ImportFailed, read_records
+from civic.places.refuge_formats import REFUGE_KINDS
 
 SKIP_NO_NAME = "no name"
 SKIP_NO_LOCATION = "no usable coordinates"
@@ -34,6 +35,9 @@ SKIP_OUTSIDE = "outside the city"
 SKIP_DUPLICATE = "duplicate of an earlier row in the file"
 SKIP_NO_DONG = "the address names no legal dong of the city"
 SKIP_EXACT_KNOWN = "already placed exactly by another source"
+SKIP_PLACEHOLDER = "placeholder coordinates (whole degrees)"
+SKIP_SAME_PLACE = "the same facility as a row of another source (same name within 100 m)"
+SAME_PLACE_M = 100
 SHOWN_ROWS = 10
 FIX_SWAPPED = "latitude and longitude were swapped"
 
@@ -81,6 +85,11 @@ def known_kinds() -> list[str]:
     return list(current_app.config["PLACES_CATEGORIES"])
 
 
+def formats_for(kind: str) -> list[Format]:
+    """The readers a kind accepts, in the order they are tried (LOCALDATA last)."""
+    return KINDS.get(kind, []) + REFUGE_KINDS.get(kind, []) + ANY_KIND
+
+
 def choose_format(kind: str, file_type: str, columns: list[str],
                   property_map: dict[str, str] | None = None) -> Format:
     if file_type == "geojson":
@@ -90,11 +99,11 @@ def choose_format(kind: str, file_type: str, columns: list[str],
             raise ImportFailed(f"The GeoJSON features lack the property {', '.join(missing)}; "
                                "map it with --map name=PROPERTY.")
         return fmt
-    formats = KINDS.get(kind, []) + ANY_KIND
+    formats = formats_for(kind)
     for fmt in formats:
         if _fits(fmt, columns):
             return fmt
-    others = [k for k, fmts in KINDS.items() if k != kind
+    others = [k for k, fmts in {**KINDS, **REFUGE_KINDS}.items() if k != kind
               and any(_fits(f, columns) and f not in formats for f in fmts)]
     hint = f" It looks like a {others[0]!r} file." if others else ""
     missing = [c if isinstance(c, str) else " / ".join(c) for c in formats[0].required
@@ -181,16 +190,24 @@ def _row(fmt: Format, kind: str, record: dict, number: int, transformer, summary
         if point is None:
             summary.skip(SKIP_NO_LOCATION, number)
             return None
+        if all(float(c).is_integer() for c in point):
+            summary.skip(SKIP_PLACEHOLDER, number)  # 37.0 / 127.0: a stand-in, not a place
+            return None
         located = _locate(*point, summary.fixed)
         if located is None:
             summary.skip(SKIP_OUTSIDE, number)
             return None
         precision = "exact"
     lat, lon, district = round(located[0], 7), round(located[1], 7), located[2]
-    hours = fmt.hours(record) if fmt.hours else None
+    hours = opening_hours.check(fmt.hours(record) if fmt.hours else None)
+    if hours is None and kind == "emergency_room":
+        hours = opening_hours.always_open("응급실 24시간")  # open around the clock by law
     attributes = {name_: flag for name_, read in fmt.attributes.items() if (flag := read(record)) is not None}
     attributes.update(opening_hours.derived_attributes(hours))
     details = {k: str(v) for k, spec in fmt.details.items() if (v := value(record, spec))}
+    owner = value(record, fmt.phone_owner)
+    if owner and value(record, fmt.phone):
+        details["phone_owner"] = str(owner)[:100]
     row_date = value(record, fmt.data_date) or data_date
     if row_date:
         details.setdefault("data_date", str(row_date))
@@ -247,12 +264,28 @@ def import_file(path: str | Path, kind: str, *, property_map: dict[str, str] | N
     return summary
 
 
-def _borrow_hours(values: dict, hours: dict | None, source: str) -> None:
-    """Give a row without opening hours those of the same facility from another source."""
+def _borrow_hours(values: dict, hours: dict | None, source: str, hours_date: str | None = None) -> None:
+    """Give a row without opening hours those of the same facility from another source (and
+    when those hours were current, which may be years older than the row)."""
     if values["hours"] is None and hours:
-        values["hours"] = hours
-        values["attributes"] = {**values["attributes"], **opening_hours.derived_attributes(hours)}
+        values["hours"] = opening_hours.check(hours)
+        values["attributes"] = {**values["attributes"], **opening_hours.derived_attributes(values["hours"])}
         values["details"] = {**values["details"], "hours_source": source}
+        if hours_date:
+            values["details"]["hours_date"] = hours_date
+
+
+def _plain_name(name: str) -> str:
+    return "".join(str(name or "").split()).lower()
+
+
+def _same_place(exact_by_name: dict[str, list[Place]], values: dict) -> Place | None:
+    """An exact place of another source with the same name within ``SAME_PLACE_M``: the same
+    hospital from two lists appears once."""
+    for other in exact_by_name.get(_plain_name(values["name"]), []):
+        if haversine_m(other.lat, other.lon, values["lat"], values["lon"]) <= SAME_PLACE_M:
+            return other
+    return None
 
 
 def _write(rows: dict[str, dict], source: str, kind: str, summary: ImportSummary) -> None:
@@ -260,25 +293,32 @@ def _write(rows: dict[str, dict], source: str, kind: str, summary: ImportSummary
     others = db.session.scalars(select(Place).where(Place.category == kind, Place.source != source)).all()
     approximate = Matcher(p for p in others if p.location_precision != "exact")
     exact = Matcher(p for p in others if p.location_precision == "exact")
+    exact_by_name: dict[str, list[Place]] = {}
+    for other in others:
+        if other.location_precision == "exact":
+            exact_by_name.setdefault(_plain_name(other.name), []).append(other)
     now = utcnow()
     new_rows = []
     for key, values in rows.items():
         number = values.pop("row")
         place = existing.get(key)
         if values["location_precision"] == "exact":
+            if place is None and _same_place(exact_by_name, values) is not None:
+                summary.skip(SKIP_SAME_PLACE, number)
+                continue
             twin = approximate.find(values["name"], values["phone"], values["address"])
             if twin is not None and twin in db.session:
-                _borrow_hours(values, twin.hours, twin.source)
+                _borrow_hours(values, twin.hours, twin.source, (twin.details or {}).get("data_date"))
                 db.session.delete(twin)
                 summary.replaced += 1
             elif place is not None and place.details.get("hours_source"):
-                _borrow_hours(values, place.hours, place.details["hours_source"])
+                _borrow_hours(values, place.hours, place.details["hours_source"], place.details.get("hours_date"))
         elif place is None:
             twin = exact.find(values["name"], values["phone"], values["address"])
             if twin is not None:
                 if twin.hours is None and values["hours"]:
                     borrowed = {name: getattr(twin, name) for name in ("hours", "attributes", "details")}
-                    _borrow_hours(borrowed, values["hours"], source)
+                    _borrow_hours(borrowed, values["hours"], source, values["details"].get("data_date"))
                     for name, value_ in borrowed.items():
                         setattr(twin, name, value_)
                     twin.refresh_properties()

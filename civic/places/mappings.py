@@ -51,6 +51,9 @@ class Format:
     id: Spec = None
     address: Spec = None
     phone: Spec = None
+    # Whose number ``phone`` is when it is not the place's own (a toilet's 구청): shown as
+    # "관리기관 전화 (강서구청)".
+    phone_owner: Spec = None
     hours: Callable[[dict], dict | None] | None = None
     attributes: dict[str, Callable[[dict], bool | None]] = field(default_factory=dict)
     details: dict[str, Spec] = field(default_factory=dict)
@@ -68,6 +71,7 @@ TOILET_NATIONAL_STANDARD = Format(
     lat="WGS84위도",
     lon="WGS84경도",
     phone="전화번호",
+    phone_owner="관리기관명",
     hours=hours_text("개방시간", "개방시간상세"),
     attributes={
         "wheelchair": any_positive("남성용-장애인용대변기수", "남성용-장애인용소변기수", "여성용-장애인용대변기수"),
@@ -90,6 +94,8 @@ TOILET_SEOUL_LIST = Format(
     lat="y 좌표",
     lon="x 좌표",
     phone="전화번호",
+    # The list gives the district office's number (its toilet section), not the building's.
+    phone_owner=lambda row: f"{district}청" if (district := str(row.get("구 명칭") or "").strip()) else None,
     hours=hours_text("개방시간"),
     attributes={
         "wheelchair": mentions("장애인화장실 현황", "휠체어", "장애인"),
@@ -144,6 +150,8 @@ EMERGENCY_ROOM_LIST = Format(
     lat="위도",
     lon="경도",
     phone="전화번호 1",
+    # An emergency room (응급의료기관) is open around the clock by law.
+    hours=lambda row: opening_hours.always_open("응급실 24시간"),
     attributes={"emergency_room": lambda row: True},
     details={"er_phone": "전화번호 3", "type": "응급의료기관 종류"},
 )
@@ -253,6 +261,8 @@ CIVIL_DEFENCE_SHELTERS = Format(
     address="도로명전체주소",
     lat="위도(EPSG4326)",
     lon="경도(EPSG4326)",
+    # Civil-defence shelters are underground by design (2,911 of the 2,912 in use in Seoul).
+    attributes={"underground": lambda row: True},
     details={"type": lambda row: "민방위 대피시설"},
 )
 
@@ -273,7 +283,6 @@ KINDS: dict[str, list[Format]] = {
     "toilet": [TOILET_NATIONAL_STANDARD, TOILET_SEOUL_LIST, TOILET_SEOUL_POI],
     "pharmacy": [MEDICAL_API, PHARMACY_LIST, PHARMACY_HOURS],
     "hospital": [MEDICAL_API, MOONLIGHT_HOSPITALS, NEMC_INSTITUTIONS],
-    "shelter": [CIVIL_DEFENCE_SHELTERS],
     "emergency_room": [MEDICAL_API, EMERGENCY_ROOM_LIST],
     "wifi": [SEOUL_WIFI, SEOUL_WIFI_ADDRESSES],
 }

@@ -15,9 +15,15 @@ _PHONE = re.compile(r"\+?\d[\d\- )(]+\d")
 _SPACES = re.compile(r"\s+")
 
 
+# 15xx/16xx/18xx numbers are national: an area code in front (02-1588-…) is a data error.
+_NATIONAL = re.compile(r"(?<![\d-])\(?(?:02|0[3-6][1-5])[-. )]*(1[568]\d{2})[-. ]*(\d{4})(?!\d)")
+
+
 def clean_phone(raw) -> str:
-    """A phone field as published, minus URL-encoding (``02-2133-0001%7E6`` -> ``02-2133-0001~6``)."""
+    """A phone field as published, minus URL-encoding (``02-2133-0001%7E6`` -> ``02-2133-0001~6``)
+    and minus an area code in front of a national number (``02-1588-1234`` -> ``1588-1234``)."""
     text = unquote(str(raw or "")).strip()
+    text = _NATIONAL.sub(lambda m: f"{m.group(1)}-{m.group(2)}", text)
     return _SPACES.sub(" ", text)[:60]
 
 

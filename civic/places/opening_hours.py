@@ -9,6 +9,11 @@ Hours are stored as JSON::
 
 An interval's end may pass midnight (``1500`` = 01:00 the next day). A missing day means "not
 known"; an empty list means closed. ``None`` instead of the whole structure means nothing is known.
+
+Two optional keys: ``"season": {"from": "11-15", "to": "03-15", "dates": "2024-11-15~2025-03-15"}``
+(a refuge open only in its season, every year; closed outside it) and ``"check": [reasons]``,
+set at import by ``check()`` when the hours are plainly a data error: they are kept and shown,
+but never count as open ("운영시간 확인 필요").
 """
 
 from __future__ import annotations
@@ -190,9 +195,62 @@ def from_duty_times(record: dict) -> dict | None:
     return {"24h": is_24h, "days": days, "holiday": holiday, "text": ""}
 
 
+CHECK_LONG_SPAN = "a span of 22 hours or more without a 24-hour flag"
+CHECK_SAME_TIMES = "the closing time equals the opening time"
+CHECK_FLAG = "the 24-hour flag contradicts the times"
+LONG_SPAN = 22 * 60
+
+
+def _all_spans(hours: dict) -> list[list[int]]:
+    spans = [span for day in (hours.get("days") or {}).values() for span in (day or [])]
+    return spans + list(hours.get("holiday") or [])
+
+
+def _whole_day(span: list[int]) -> bool:
+    # 00:00~24:00 (or ~23:59): a day's own "24 hours", not a data error.
+    return span[0] == 0 and span[1] >= DAY - 1
+
+
+def check(hours: dict | None, flag_24h: bool | None = None) -> dict | None:
+    """The hours with ``"check"`` set when they cannot be right: a span of 22 hours or more
+    that is not a whole day, a closing time equal to the opening time ("08:00~08:00"), or a
+    24-hour flag (``flag_24h`` from the source, or 24시간/상시 in the text) that the times
+    contradict. Such hours are kept, shown, and never counted as open."""
+    if not hours:
+        return hours
+    reasons = []
+    spans = _all_spans(hours)
+    if any(end - start == DAY and start != 0 for start, end in spans):
+        reasons.append(CHECK_SAME_TIMES)
+    elif any(end - start >= LONG_SPAN and not _whole_day([start, end]) for start, end in spans):
+        reasons.append(CHECK_LONG_SPAN)
+    text = str(hours.get("text") or "")
+    says_24h = flag_24h
+    if says_24h is None and any(word in text for word in ALWAYS_WORDS) and _INTERVAL.search(text):
+        says_24h = True
+    if says_24h is True and not hours.get("24h") and spans and not all(_whole_day(s) for s in spans):
+        reasons.append(CHECK_FLAG)
+    elif says_24h is False and hours.get("24h"):
+        reasons.append(CHECK_FLAG)
+    checked = {key: value for key, value in hours.items() if key != "check"}
+    if reasons:
+        checked["check"] = reasons
+    return checked
+
+
+def in_season(hours: dict, day: date) -> bool:
+    """Whether ``day`` falls in the hours' season (every year; a season may span the new year)."""
+    season = hours.get("season")
+    if not season:
+        return True
+    today = f"{day.month:02d}-{day.day:02d}"
+    start, end = season["from"], season["to"]
+    return start <= today <= end if start <= end else (today >= start or today <= end)
+
+
 def derived_attributes(hours: dict | None) -> dict[str, bool]:
     """The attributes the hours imply: open around the clock, open on public holidays."""
-    if not hours:
+    if not hours or hours.get("check"):
         return {}
     derived = {"open_24h": bool(hours.get("24h"))}
     if hours.get("holiday") is not None:
@@ -209,11 +267,13 @@ def _spans_on(hours: dict, day: date, country: str) -> list | None:
 def open_at(hours: dict | None, moment: datetime, zone: tzinfo, country: str) -> bool | None:
     """True / False, or None when the hours are unknown for that moment. ``zone`` and
     ``country`` are the city's (``civic.timezone.local_zone()`` and ``holiday_country()``)."""
-    if not hours:
+    if not hours or hours.get("check"):
         return None
+    local = moment.astimezone(zone)
+    if not in_season(hours, local.date()):
+        return False
     if hours.get("24h"):
         return True
-    local = moment.astimezone(zone)
     minute = local.hour * 60 + local.minute
     today = _spans_on(hours, local.date(), country)
     yesterday = _spans_on(hours, local.date() - timedelta(days=1), country)

@@ -4,6 +4,7 @@ lists), XML (the national APIs' ``<response><body><items><item>``) and GeoJSON."
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from pathlib import Path
@@ -34,6 +35,11 @@ def read_records(path: str | Path) -> tuple[str, list[str], list[dict]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ImportFailed(f"Cannot read {path}: {exc.strerror}.") from exc
+    if raw[:2] == b"\x1f\x8b":  # a gzip copy (the bundled files are stored compressed)
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise ImportFailed(f"Cannot decompress {path.name}: {exc}.") from exc
     text = decode(raw)
     head = text.lstrip()[:1]
     if head in "{[" and head:

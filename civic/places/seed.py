@@ -12,15 +12,20 @@ DATA = Path(__file__).resolve().parent / "data"
 # (see docs/places.md). Order matters: the pharmacy-hours list (placed at legal dongs) comes
 # before the pharmacies with their own coordinates, which replace their approximate twins.
 BUNDLED = (
-    ("seoul_toilets.csv", "toilet", "2025-06"),
+    ("seoul_toilets.csv.gz", "toilet", "2025-06"),
     ("seoul_wifi.csv", "wifi", "2024-12"),
     ("emergency_rooms.csv", "emergency_room", "2024"),
     ("moonlight_hospitals.json", "hospital", "2024"),
     ("seoul_localdata_hospitals.csv", "hospital", "2022-11"),
     ("nemc_seoul_institutions.csv", "hospital", "2024-11"),
-    ("seoul_pharmacy_hours.csv", "pharmacy", "2021"),
-    ("seongbuk_pharmacies.csv", "pharmacy", "2019-06"),
-    ("seoul_civil_defence_shelters.csv", "shelter", "2023-11"),
+    ("seoul_pharmacy_hours.csv.gz", "pharmacy", "2021"),
+    ("localdata_pharmacies_seoul_2026.csv.gz", "pharmacy", "2026-04"),
+    ("seoul_flood_shelters.json.gz", "flood_shelter", "2025-04"),
+    ("seoul_earthquake_outdoor_sites_2025.csv.gz", "earthquake_site", "2025"),
+    ("seoul_heat_shelters_2026.csv.gz", "heat_shelter", "2026"),
+    ("seoul_cold_shelters_2024-25.json.gz", "cold_shelter", "2024-11"),
+    ("seoul_climate_companion_shelters_2024.csv.gz", "climate_shelter", "2024"),
+    ("civil_defence_shelters_localdata_2026.csv.gz", "civil_defence_shelter", "2026-04"),
 )
 
 

@@ -30,7 +30,7 @@ from civic.places.opening_hours import derived_attributes, open_at
 from civic.timezone import holiday_country, local_zone
 
 ATTRIBUTES = ("wheelchair", "baby_changing", "gender_separated", "emergency_bell", "cctv",
-              "open_24h", "open_holidays", "indoor", "emergency_room", "children")
+              "open_24h", "open_holidays", "indoor", "emergency_room", "children", "underground")
 MAX_LIMIT = 100
 FIRST_RADIUS_M = 400
 LANDMARKS_FILE = Path(__file__).parent / "data" / "landmarks.json"
@@ -83,13 +83,18 @@ def _in_params(prefix: str, values: list) -> dict:
 
 
 @lru_cache(maxsize=64)
-def _candidate_query(with_rules: bool, category_slots: int, band_slots: int):
+def _candidate_query(with_rules: bool, category_slots: int, band_slots: int, exact_only: bool = False):
     """The box query, built once per shape; only the bound values change between searches."""
-    columns = [Place.id, Place.lat, Place.lon] + ([Place.hours, Place.attributes] if with_rules else [])
+    # The rule columns come as text: a city repeats a few hundred distinct hours and attribute
+    # sets over tens of thousands of rows, so each is decoded and judged once per search.
+    rules = [cast(Place.hours, Text).label("hours"), cast(Place.attributes, Text).label("attributes")]
+    columns = [Place.id, Place.lat, Place.lon] + (rules if with_rules else [])
     query = select(*columns).where(
         Place.lat.between(bindparam("min_lat"), bindparam("max_lat")),
         Place.lon.between(bindparam("min_lon"), bindparam("max_lon")),
     )
+    if exact_only:
+        query = query.where(Place.location_precision == "exact")
     if band_slots:
         query = query.where(Place.lat_band.in_([bindparam(f"band{i}") for i in range(band_slots)]))
     if category_slots:
@@ -97,7 +102,7 @@ def _candidate_query(with_rules: bool, category_slots: int, band_slots: int):
     return query
 
 
-def _candidates(box: BBox, category_list: list[str], with_rules: bool):
+def _candidates(box: BBox, category_list: list[str], with_rules: bool, exact_only: bool = False):
     """(id, lat, lon[, hours, attributes]) rows inside the box: no objects, no JSON decoding
     unless a filter needs it."""
     first, last = lat_band(box.min_lat), lat_band(box.max_lat)
@@ -108,7 +113,7 @@ def _candidates(box: BBox, category_list: list[str], with_rules: bool):
     if category_list:
         params.update(_in_params("category", category_list))
     query = _candidate_query(with_rules, _slots(len(category_list)) if category_list else 0,
-                             _slots(last - first + 1) if by_band else 0)
+                             _slots(last - first + 1) if by_band else 0, exact_only)
     return db.session.connection().execute(query, params)
 
 
@@ -123,8 +128,10 @@ def _check_search(limit: int, radius_m: float) -> None:
         raise ValidationFailed(errors)
 
 
-def _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at):
-    """(distance, id) of the winners, nearest first, and the checked search arguments."""
+def _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at, without=(), exact_only=True):
+    """(distance, id) of the winners, nearest first. ``without``: attributes a winner must not
+    have (``underground``); ``exact_only``: places known only to their dong are never ranked
+    by a made-up distance."""
     lat, lon = validate_point(lat, lon)
     if isinstance(categories, str):
         categories = [categories]
@@ -135,17 +142,33 @@ def _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at):
     at = at or utcnow()
     zone, country = local_zone(), holiday_country()
 
-    with_rules = bool(attr_list) or open_only
+    with_rules = bool(attr_list) or open_only or bool(without)
+    attributes_ok: dict[str | None, bool] = {}
+    open_now: dict[str | None, bool] = {}
+
+    def attributes_pass(text: str | None) -> bool:
+        if text not in attributes_ok:
+            values = json.loads(text) if text else None
+            values = values if isinstance(values, dict) else {}
+            attributes_ok[text] = (all(values.get(a) for a in attr_list)
+                                   and not any(values.get(a) is not False for a in without))
+        return attributes_ok[text]
+
+    def is_open(text: str | None) -> bool:
+        if text not in open_now:
+            open_now[text] = open_at(json.loads(text) if text else None, at, zone, country) is True
+        return open_now[text]
+
     searched = min(radius_m, FIRST_RADIUS_M)
     while True:
         hits: list[tuple[float, int]] = []
-        for row in _candidates(BBox.around(lat, lon, searched), category_list, with_rules):
+        for row in _candidates(BBox.around(lat, lon, searched), category_list, with_rules, exact_only):
             distance = haversine_m(lat, lon, row.lat, row.lon)
             if distance > searched:
                 continue
-            if attr_list and not all((row.attributes or {}).get(a) for a in attr_list):
+            if (attr_list or without) and not attributes_pass(row.attributes):
                 continue
-            if open_only and open_at(row.hours, at, zone, country) is not True:
+            if open_only and not is_open(row.hours):
                 continue
             hits.append((distance, row.id))
         if len(hits) >= limit or searched >= radius_m:
@@ -157,12 +180,15 @@ def _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at):
 
 def nearest_places(lat, lon, categories: list[str] | str | None = None, limit: int = 10,
                    radius_m: float | None = None, *, open_only: bool = False,
-                   attrs: list[str] | None = None, at: datetime | None = None) -> list[Nearby]:
+                   attrs: list[str] | None = None, at: datetime | None = None,
+                   without: tuple[str, ...] = (), exact_only: bool = True) -> list[Nearby]:
     """The ``limit`` places nearest to (lat, lon) within ``radius_m`` metres, nearest first
     (ties by id), optionally of some categories, open at ``at`` (default now) and having every
-    attribute in ``attrs``. Other features call this too (alerts list nearby shelters)."""
+    attribute in ``attrs`` and none in ``without`` (a place must *say* it lacks it: unknown is
+    not enough). Places known only to their dong are left out unless ``exact_only=False``.
+    Other features call this too (alerts list nearby refuges)."""
     at = at or utcnow()
-    hits = _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at)
+    hits = _nearest_hits(lat, lon, categories, limit, radius_m, open_only, attrs, at, without, exact_only)
     zone, country = local_zone(), holiday_country()
     places = {p.id: p for p in db.session.scalars(select(Place).where(Place.id.in_([i for _, i in hits])))}
     return [Nearby(places[i], distance, open_at(places[i].hours, at, zone, country)) for distance, i in hits]
@@ -245,19 +271,17 @@ def nearby_answer(lat, lon, category: str, *, limit: int, radius_m: int, open_on
     return Answer([r for r in found if r.distance_m <= widened], widened, radius_m, len(within))
 
 
-# What a person under a disaster alert needs nearest: (category, how many, open now only).
-EMERGENCY_NEEDS = (("shelter", 3, False), ("emergency_room", 2, False), ("pharmacy", 2, True))
+def approximate_in_dong(lat, lon, category: str, limit: int = 20) -> list[Place]:
+    """Places of a category known only to the legal dong the point lies in: shown apart
+    ("이 동에 있는 약국 · 위치 대략"), never ranked among exact places by a made-up distance."""
+    from civic.places.dongs import dong_at
 
-
-def emergency_facilities(lat, lon, at: datetime | None = None) -> list[Nearby]:
-    """The nearest shelters, emergency rooms and pharmacies open now (at ``at``) from a point,
-    in that order, each as far as ``PLACES_MAX_RADIUS_M``: what the alert pages list."""
-    radius = current_app.config["PLACES_MAX_RADIUS_M"]
-    found: list[Nearby] = []
-    for category, count, open_only in EMERGENCY_NEEDS:
-        if category in categories():
-            found += nearest_places(lat, lon, category, count, radius, open_only=open_only, at=at)
-    return found
+    dong = dong_at(lat, lon)
+    if dong is None:
+        return []
+    return list(db.session.scalars(
+        select(Place).where(Place.category == category, Place.location_precision == "dong",
+                            Place.lat == dong.lat, Place.lon == dong.lon).order_by(Place.name).limit(limit)))
 
 
 def category_counts() -> dict[str, int]:

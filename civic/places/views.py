@@ -15,7 +15,7 @@ from wtforms.validators import Optional
 from civic.errors import ValidationFailed
 from civic.forms import apply_errors
 from civic.geo import get_district, validate_point
-from civic.places import service
+from civic.places import presenting, service
 from civic.places.matching import dial_number
 from civic.places.opening_hours import DAY, format_span
 
@@ -29,7 +29,12 @@ CATEGORY_LABELS = {
     "emergency_room": _l("Emergency rooms"),
     "wifi": _l("Free public Wi-Fi"),
     "public_office": _l("Public offices"),
-    "shelter": _l("Shelters"),
+    "flood_shelter": _l("Flood refuges"),
+    "earthquake_site": _l("Earthquake refuge grounds"),
+    "heat_shelter": _l("Cooling shelters"),
+    "cold_shelter": _l("Warming shelters"),
+    "climate_shelter": _l("Climate companion shelters"),
+    "civil_defence_shelter": _l("Civil defence shelters"),
 }
 ATTRIBUTE_LABELS = {
     "wheelchair": _l("Wheelchair accessible"),
@@ -42,6 +47,7 @@ ATTRIBUTE_LABELS = {
     "indoor": _l("Indoors"),
     "emergency_room": _l("Emergency room"),
     "children": _l("Children's night and holiday care"),
+    "underground": _l("Underground"),
 }
 DETAIL_LABELS = {
     "type": _l("Facility type"),
@@ -49,6 +55,9 @@ DETAIL_LABELS = {
     "floor": _l("Floor"),
     "manager": _l("Managed by"),
     "location_use": _l("Located in"),
+    "capacity": _l("Capacity (people)"),
+    "remarks": _l("Remarks"),
+    "area_m2": _l("Area (m²)"),
 }
 # The human name of each source (a dataset's own name), by the importer's source key; the
 # templated keys ("nemc-{kind}", "localdata-{kind}", "geojson-{kind}") by their prefix.
@@ -66,6 +75,12 @@ SOURCE_LABELS = {
     "seoul-wifi-addresses": _l("Seoul public Wi-Fi"),
     "localdata": _l("Local licensing data (LOCALDATA)"),
     "civil-defence-shelters": _l("Civil defence shelters"),
+    "civil-defence-shelters-2026": _l("Civil defence shelters"),
+    "seoul-flood-shelters": _l("Seoul flood refuges"),
+    "earthquake-outdoor-sites": _l("Earthquake outdoor refuge grounds"),
+    "seoul-heat-shelters": _l("Seoul cooling shelters"),
+    "seoul-cold-shelters": _l("Seoul warming shelters"),
+    "seoul-climate-shelters": _l("Seoul climate companion shelters"),
     "geojson": _l("Imported map data"),
     "manual": _l("Added by the city"),
 }
@@ -73,6 +88,7 @@ DAY_LABELS = {"1": _l("Monday"), "2": _l("Tuesday"), "3": _l("Wednesday"), "4": 
               "5": _l("Friday"), "6": _l("Saturday"), "7": _l("Sunday"), "holiday": _l("Public holidays")}
 
 
+@bp.app_template_filter("place_category_name")
 def category_label(code: str) -> str:
     return str(CATEGORY_LABELS.get(code, code.replace("_", " ")))
 
@@ -152,7 +168,15 @@ def index():
     except ValidationFailed as exc:
         apply_errors(form, exc)
         answer, status = None, 422
+    night, in_dong = [], []
+    if answer is not None and origin is not None:
+        from civic.places.emergency import is_night, night_lead
+
+        if form.category.data == "hospital" and is_night():
+            night = night_lead(origin[0], origin[1])
+        in_dong = service.approximate_in_dong(origin[0], origin[1], form.category.data)
     return render_template("places/index.html", form=form, answer=answer, origin=origin,
+                           night_lead=night, in_dong=in_dong,
                            results=answer.results if answer else None,
                            radius_m=current_app.config["PLACES_PAGE_RADIUS_M"],
                            category=category_label(form.category.data),
@@ -215,6 +239,26 @@ def directions_url(place) -> str:
     if place.location_precision != "exact":
         return f"https://map.kakao.com/link/search/{quote(f'{place.name} {place.address}'.strip(), safe='')}"
     return f"https://map.kakao.com/link/to/{quote(place.name, safe='')},{place.lat},{place.lon}"
+
+
+@bp.app_template_global("place_hours")
+def place_hours(place) -> tuple[str, str]:
+    """(css class, text) of the place's hours right now: "지금 열림 · 오전 1:30에 닫음 (5분 후)"."""
+    return presenting.hours_text(presenting.hours_status(place))
+
+
+@bp.app_template_global("place_hours_of")
+def place_hours_of(state) -> tuple[str, str]:
+    return presenting.hours_text(state)
+
+
+@bp.app_template_global("place_data_age")
+def place_data_age(place) -> dict:
+    """When the hours (or the data) were current and whether to call before going."""
+    hours_date = presenting.hours_age(place)
+    data_date = (place.details or {}).get("data_date")
+    return {"hours_date": hours_date, "data_date": data_date,
+            "old": presenting.is_old(hours_date) or presenting.is_old(data_date)}
 
 
 @bp.app_context_processor

@@ -48,14 +48,16 @@ def test_alert_page(client, officers):
     assert "Rain warning extended" in html and f'href="/alerts/{original.id}"' in html
 
 
-def test_alert_page_lists_the_nearest_shelters_emergency_rooms_and_open_pharmacies(client, officers):
+def test_alert_page_lists_refuges_for_the_hazard_emergency_rooms_and_open_pharmacies(client, officers):
     from civic.places.opening_hours import parse_text
     from civic.places.service import add_place
 
-    shelter = add_place("shelter", "삼성1동 주민센터 대피소", 37.5145, 127.0620)
-    add_place("shelter", "먼 대피소", 37.5400, 127.0620)
+    school = add_place("flood_shelter", "삼성초등학교", 37.5145, 127.0620, attributes={"underground": False})
+    add_place("flood_shelter", "먼 학교", 37.5200, 127.0620, attributes={"underground": False})
+    add_place("flood_shelter", "지하 강당", 37.5127, 127.0590, attributes={"underground": True})
+    add_place("civil_defence_shelter", "역 지하 대피소", 37.5127, 127.0591, attributes={"underground": True})
+    add_place("earthquake_site", "운동장", 37.5127, 127.0592, attributes={"underground": False})
     add_place("emergency_room", "강남 응급실", 37.5100, 127.0600)
-    add_place("emergency_room", "8 km 응급실", 37.5850, 127.0600)  # farther than the page radius: still the nearest
     add_place("hospital", "동네 병원", 37.5127, 127.0592)           # not what an alert page lists
     add_place("toilet", "공중화장실", 37.5127, 127.0591)
     add_place("pharmacy", "늘 여는 약국", 37.5130, 127.0600, hours=parse_text("상시"))
@@ -64,14 +66,38 @@ def test_alert_page_lists_the_nearest_shelters_emergency_rooms_and_open_pharmaci
     alert = send_alert(officers[0])
     html = client.get(f"/alerts/{alert.id}?lat=37.5126&lon=127.059").get_data(as_text=True)
     section = html[html.index('id="nearby-title"'):]
-    assert "삼성1동 주민센터 대피소" in section and f'href="/places/{shelter.id}"' in section
-    assert "먼 대피소" in section and "강남 응급실" in section and "8 km 응급실" in section
-    assert "늘 여는 약국" in section
-    assert "동네 병원" not in section and "공중화장실" not in section and "닫은 약국" not in section
-    # Shelters first (nearest first), then emergency rooms, then pharmacies open now.
-    expected = ("삼성1동 주민센터 대피소", "먼 대피소", "강남 응급실", "8 km 응급실", "늘 여는 약국")
+    assert "내 위치 기준" in section and "이 경보에 맞는 대피 장소: 수해 대피소" in section
+    assert "삼성초등학교" in section and f'href="/places/{school.id}"' in section and "먼 학교" in section
+    for absent in ("지하 강당", "역 지하 대피소", "운동장", "동네 병원", "공중화장실", "닫은 약국"):
+        assert absent not in section, absent
+    assert "강남 응급실" in section and "지금 열림 · 24시간" in section and "늘 여는 약국" in section
+    expected = ("삼성초등학교", "먼 학교", "강남 응급실", "늘 여는 약국")
     order = [section.index(name) for name in expected]
     assert order == sorted(order)
+    # An air-raid alert lists the civil-defence shelter instead; a fire lists no refuge but the advice.
+    air = send_alert(officers[0], type="air_raid")
+    section = client.get(f"/alerts/{air.id}?lat=37.5126&lon=127.059").get_data(as_text=True)
+    assert "역 지하 대피소" in section and "삼성초등학교" not in section
+    fire = send_alert(officers[0], type="fire")
+    section = client.get(f"/alerts/{fire.id}?lat=37.5126&lon=127.059").get_data(as_text=True)
+    assert 'id="refuge-advice"' in section and "낮은 자세로 대피" in section
+    assert not any(name in section for name in ("삼성초등학교", "역 지하 대피소", "운동장"))
+
+
+def test_alert_page_measures_from_the_district_office_and_says_when_nothing_is_near(client, officers):
+    from civic.places.service import add_place
+
+    add_place("flood_shelter", "강남 학교", 37.5180, 127.0480, attributes={"underground": False})
+    add_place("pharmacy", "멀리 있는 약국", 37.6500, 127.0600,
+              hours={"24h": True, "days": {str(d): [[0, 1440]] for d in range(1, 8)}, "holiday": None})
+    alert = send_alert(officers[0])  # 강남구
+    section = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
+    section = section[section.index('id="nearby-title"'):]
+    assert "강남구청 기준" in section and "강남 학교" in section
+    assert "3 km 안에는 없습니다." in section and "가장 가까운 약국" in section and "멀리 있는 약국" in section
+    # No JavaScript: pick a named point instead.
+    section = client.get(f"/alerts/{alert.id}?lat=&lon=&near=office-11350").get_data(as_text=True)
+    assert "노원구청 기준" in section
 
 
 def test_drafts_are_not_public_pages(client, officers):

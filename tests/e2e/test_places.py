@@ -102,13 +102,13 @@ def test_few_results_nearby_widen_the_search_and_say_so(live_app, live_server, p
     from civic.places import service
 
     with live_app.app_context():
-        service.add_place("shelter", "4 km 대피소", 37.6023, 126.9780)
-        service.add_place("shelter", "6.5 km 대피소", 37.6248, 126.9780)
-        service.add_place("shelter", "5 km 대피소", 37.6113, 126.9780, phone="02-2133-0001%7E6")
+        service.add_place("flood_shelter", "4 km 대피소", 37.6023, 126.9780)
+        service.add_place("flood_shelter", "6.5 km 대피소", 37.6248, 126.9780)
+        service.add_place("flood_shelter", "5 km 대피소", 37.6113, 126.9780, phone="02-2133-0001%7E6")
         service.add_place("toilet", "시청 화장실", 37.5664, 126.9780)
         db.session.remove()
     phone.goto(live_server + "/places")
-    phone.get_by_label("무엇을 찾으세요?").select_option("shelter")
+    phone.get_by_label("무엇을 찾으세요?").select_option("flood_shelter")
     phone.get_by_label("가까운 장소나 자치구").select_option("city-hall")
     with phone.expect_navigation():
         phone.get_by_role("button", name="찾기", exact=True).click()

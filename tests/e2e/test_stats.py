@@ -2,6 +2,7 @@
 loopback push service, which decrypts it), and /stats draws its charts and tables on a phone."""
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -17,7 +18,14 @@ from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
+
+
+def screenshots_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: ``$E2E_SCREENSHOTS`` when set (docs/make_screenshots.py, CI
+    artefacts), else the test's own temporary directory — never a tracked file."""
+    directory = Path(os.environ["E2E_SCREENSHOTS"]) if os.environ.get("E2E_SCREENSHOTS") else tmp_path
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
 
 
 @pytest.fixture
@@ -135,16 +143,16 @@ def city_year(live_app, people):
         db.session.remove()
 
 
-def test_stats_draws_charts_and_tables_on_a_phone(live_server, live_app, a11y_phone, city_year):
+def test_stats_draws_charts_and_tables_on_a_phone(live_server, live_app, a11y_phone, city_year, tmp_path):
     page = a11y_phone
     page.goto(live_server + "/stats")
     assert page.locator("h1").inner_text() == "열린 민원 통계"
     assert page.locator("svg.chart").count() == 4
     assert page.locator("table.stats").count() >= 6
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "stats.png"))
-    page.screenshot(path=str(SHOTS / "stats-full.png"), full_page=True)
+    shots = screenshots_dir(tmp_path)
+    page.screenshot(path=str(shots / "stats.png"))
+    page.screenshot(path=str(shots / "stats-full.png"), full_page=True)
     assert axe_violations(page) == []
     page.goto(live_server + "/stats?days=365")
     assert page.locator(".windows a[aria-current=page]").inner_text() == "최근 365일"

@@ -103,7 +103,7 @@ def test_nearby_features_equal_the_feature_of_each_place(client, db):
 
     place("시청 앞", lat=37.5664, lon=126.9780, phone="02-2133-0001%7E6", hours_text="09:00~18:00",
           attributes={"wheelchair": True}, address="서울특별시 중구 세종대로 110")
-    import_file(FIXTURES / "pharmacy_hours_cp949.csv", "pharmacy")
+    import_file(FIXTURES / "localdata_pharmacies_cp949.csv", "pharmacy")
     for category in ("toilet", "pharmacy"):
         body = client.get(f"/api/v1/places/nearby?lat={CITY_HALL[0]}&lon={CITY_HALL[1]}&category={category}"
                           "&radius_m=20000").get_json()
@@ -115,7 +115,12 @@ def test_nearby_features_equal_the_feature_of_each_place(client, db):
     toilet = client.get(f"/api/v1/places/nearby?lat={CITY_HALL[0]}&lon={CITY_HALL[1]}").get_json()["features"][0]
     assert toilet["properties"]["phone"] == "02-2133-0001~6" and toilet["properties"]["tel"] == "02-2133-0001"
     assert toilet["properties"]["location_precision"] == "exact"
-    assert body["features"][0]["properties"]["location_precision"] == "dong"
+    assert body["features"][0]["properties"]["location_precision"] == "exact"
+    # Places known only to their dong are never ranked among exact ones by a made-up distance.
+    import_file(FIXTURES / "pharmacy_hours_cp949.csv", "pharmacy")
+    body = client.get(f"/api/v1/places/nearby?lat={CITY_HALL[0]}&lon={CITY_HALL[1]}&category=pharmacy"
+                      "&radius_m=20000&limit=100").get_json()
+    assert {f["properties"]["location_precision"] for f in body["features"]} == {"exact"}
 
 
 def test_rows_written_before_the_stored_properties_still_answer(client, db):

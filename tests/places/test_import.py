@@ -234,12 +234,13 @@ def test_localdata_hospitals_bundled_seoul_rows(db):
 
 
 def test_civil_defence_shelters_keep_the_city_by_boundary(db):
-    summary = import_file(FIXTURES / "civil_defence_shelters.csv", "shelter")
+    summary = import_file(FIXTURES / "civil_defence_shelters.csv", "civil_defence_shelter")
     assert summary.format == "civil-defence-shelters"
     # Four Seongnam rows lie inside Seoul's bounding box but outside its boundary.
     assert summary.inserted == 6 and summary.skipped == {SKIP_OUTSIDE: 5}
     assert summary.skipped_rows[SKIP_OUTSIDE] == [7, 8, 9, 10, 11]
-    assert by_name(db, "현대빌딩 본관 지하2층").district_code == "11110"
+    shelter = by_name(db, "현대빌딩 본관 지하2층")
+    assert shelter.district_code == "11110" and shelter.attributes["underground"] is True
 
 
 def test_url_encoded_phone_ranges_are_cleaned(db, tmp_path):
@@ -254,12 +255,13 @@ def test_url_encoded_phone_ranges_are_cleaned(db, tmp_path):
 
 
 def test_geojson_with_a_property_mapping(db):
-    summary = import_file(FIXTURES / "shelters.geojson", "shelter", property_map={"name": "시설명", "address": "주소"})
+    summary = import_file(FIXTURES / "shelters.geojson", "flood_shelter",
+                          property_map={"name": "시설명", "address": "주소"})
     assert summary.inserted == 2 and summary.skipped == {SKIP_NO_LOCATION: 1}
     place = by_name(db, "강남역 지하상가 대피소")
-    assert place.category == "shelter" and place.source_id == "S-2" and place.district_code == "11680"
+    assert place.category == "flood_shelter" and place.source_id == "S-2" and place.district_code == "11680"
     with pytest.raises(ImportFailed, match="시설명|name"):
-        import_file(FIXTURES / "shelters.geojson", "shelter")
+        import_file(FIXTURES / "shelters.geojson", "flood_shelter")
 
 
 @pytest.mark.parametrize("content, kind, message", [
@@ -294,7 +296,7 @@ def test_cli_import_prints_a_summary(runner, db):
     assert f"skipped 4: {SKIP_NO_LOCATION}" in result.output
     bad = runner.invoke(args=["places", "import", str(FIXTURES / "wifi_seoul.csv"), "--kind", "toilet"])
     assert bad.exit_code == 1 and "Nothing was imported" in bad.output
-    mapped = runner.invoke(args=["places", "import", str(FIXTURES / "shelters.geojson"), "--kind", "shelter",
+    mapped = runner.invoke(args=["places", "import", str(FIXTURES / "shelters.geojson"), "--kind", "flood_shelter",
                                  "--map", "name=시설명", "--map", "address=주소"])
     assert mapped.exit_code == 0 and "inserted 2" in mapped.output
 
@@ -325,5 +327,6 @@ def test_cli_lists_the_kinds_and_their_formats(runner):
     result = runner.invoke(args=["places", "kinds"])
     assert result.exit_code == 0
     assert "toilet: 전국공중화장실표준데이터" in result.output
-    assert "shelter: 민방위 대피시설" in result.output
+    assert "civil_defence_shelter: 민방위 대피시설, LOCALDATA layout" in result.output
+    assert "flood_shelter: 서울시 수해대피소 JSON" in result.output
     assert "public_office: LOCALDATA 인허가 layout, any licence kind" in result.output

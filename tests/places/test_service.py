@@ -64,9 +64,15 @@ def test_open_24h_is_derived_from_the_hours(db):
     assert service.nearest_places(*CITY_HALL, "toilet", attrs=["open_holidays"])[0].place.name == "밤낮"
 
 
-def test_shelter_is_an_accepted_category(db):
-    shelter = place("지하 대피소", category="shelter")
-    assert [r.place.id for r in service.nearest_places(*CITY_HALL, ["shelter"])] == [shelter.id]
+def test_refuges_are_separate_categories_and_underground_ones_can_be_left_out(db):
+    above = place("학교 대피소", category="flood_shelter", lat=37.5670, attributes={"underground": False})
+    below = place("지하 대피소", category="civil_defence_shelter", attributes={"underground": True})
+    unknown = place("모르는 대피소", category="flood_shelter")
+    assert [r.place.id for r in service.nearest_places(*CITY_HALL, ["civil_defence_shelter"])] == [below.id]
+    both = ["flood_shelter", "civil_defence_shelter"]
+    assert {r.place.id for r in service.nearest_places(*CITY_HALL, both)} == {above.id, below.id, unknown.id}
+    # Leaving out underground places keeps only those that say they are above ground.
+    assert [r.place.id for r in service.nearest_places(*CITY_HALL, both, without=("underground",))] == [above.id]
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_petitions_api_contract_and_csv(client, app, world):
     assert body["days"] == 90 and set(body) == {"days", "since", "until", "items"}
     parks = next(i for i in body["items"] if i["department"]["code"] == "PARKS")
     assert set(parks) == {"department", "received", "answered", "median_working_days", "answered_on_time_share",
-                          "overdue"}
+                          "overdue", "withheld"}
     assert set(parks["department"]) == {"code", "name_ko", "name_en"}
     assert parks["received"] == 10 and parks["overdue"] == "<5"
 
