@@ -112,12 +112,9 @@ def deliver(notification_id: int) -> dict[str, int]:
 
 
 def schedule(when: datetime, notification_id: int) -> None:
-    """Send after quiet hours: an RQ scheduled job with Redis; the cron command otherwise."""
-    if current_app.config.get("JOBS_INLINE", True):
-        return
-    queue = jobs.get_queue(current_app.config["PUSH_QUEUE"])
-    queue.enqueue_at(when, jobs.run_job, f"{__name__}:send_due", (notification_id,), {},
-                     description=f"{__name__}:send_due")
+    """Send after quiet hours: a scheduled job (RQ's scheduler, or the pool's ``run_at``); inline,
+    the cron command ``flask notifications push-due``."""
+    jobs.enqueue_at(when, send_due, notification_id, queue=current_app.config["PUSH_QUEUE"])
 
 
 def _claimable(now: datetime):

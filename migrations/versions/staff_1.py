@@ -2,7 +2,7 @@
 canned answers (answer templates); the audit log records the actor's own role and department
 
 Revision ID: staff_1
-Revises: statperf_1
+Revises: alertsend_1
 Create Date: 2026-12-07 17:37:59.453298
 
 """
@@ -14,7 +14,7 @@ import civic.db
 
 # revision identifiers, used by Alembic.
 revision = 'staff_1'
-down_revision = 'statperf_1'
+down_revision = 'alertsend_1'
 branch_labels = None
 depends_on = None
 

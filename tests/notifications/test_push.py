@@ -159,3 +159,25 @@ def test_quiet_until_wraps_past_midnight():
     assert quiet_until(seoul(8), window, SEOUL) is None
     assert quiet_until(seoul(21, 59), window, SEOUL) is None
     assert quiet_until(seoul(13), parse_quiet_hours("12:00-14:00"), SEOUL) == seoul(14)
+
+
+def test_a_device_with_a_broken_endpoint_never_stops_the_others(app, db, push_service):
+    """A device row whose endpoint slipped past the check (planted here) fails alone, with the
+    reason; the account's other devices get the update."""
+    from tests.alerts.pushservice import b64u
+
+    user = make_user()
+    phone, _ = link(push_service, user)
+    broken = push_service.new_device()
+    with unit_of_work():
+        db.session.add(Device(user_id=user.id, endpoint=f"{push_service.origin}/push/한국", p256dh=broken.p256dh,
+                              auth=b64u(broken.auth_secret), created_at=utcnow() - timedelta(minutes=1)))
+    laptop, _ = link(push_service, user)
+    with unit_of_work():
+        note = notify(user, "petition", "Answer to 2026-0001", url="/petitions/2026-0001")
+    wait_for(lambda: phone.received and laptop.received)
+    wait_for(lambda: {r.state for r in rows(db, notification_id=note.id)} <= {"sent", "failed"})
+    settle()
+    assert len(phone.received) == 1 and len(laptop.received) == 1
+    states = sorted((r.state, "RFC 3986" in r.error) for r in rows(db, notification_id=note.id))
+    assert states == [("failed", True), ("sent", False), ("sent", False)]
