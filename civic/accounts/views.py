@@ -22,6 +22,13 @@ from civic.forms import apply_errors
 bp = Blueprint("accounts", __name__)
 
 
+@bp.app_context_processor
+def helpers():
+    from civic.accounts.labels import TEMPLATE_HELPERS
+
+    return TEMPLATE_HELPERS
+
+
 def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 

@@ -130,13 +130,12 @@ def latest_answer(user: User | None) -> Petition | None:
 
 
 def flags(petition: Petition, now=None) -> dict[str, bool]:
-    """``overdue`` / ``due_soon`` (within ``PETITIONS_DUE_SOON_HOURS``) for open petitions."""
-    from datetime import timedelta
-
+    """``overdue`` / ``due_soon`` (within ``PETITIONS_DUE_SOON_HOURS`` working hours) for open
+    petitions."""
     now = now or utcnow()
     if not petition.is_open:
         return {"overdue": False, "due_soon": False}
-    soon = now + timedelta(hours=current_app.config["PETITIONS_DUE_SOON_HOURS"])
+    soon = deadlines.due_soon_limit(now)
     return {"overdue": petition.due_at < now, "due_soon": now <= petition.due_at < soon}
 
 
@@ -258,7 +257,7 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
                 lat=point[0] if point else None, lon=point[1] if point else None,
                 contact_preference=contact_preference or "in_app", contact_phone=contact_phone,
                 status="received", department=department, created_at=now,
-                due_at=deadlines.due_at(now, ptype.deadline_days), client_token=client_token,
+                due_at=deadlines.due_at(now, ptype.deadline_days, ptype.deadline_unit), client_token=client_token,
             )
             petition.attachments = attachment_rows(stored, "petition")
             petition.events = [PetitionEvent(kind="received", status="received", actor_id=user.id,

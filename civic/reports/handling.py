@@ -3,6 +3,8 @@ transfers. Only staff of the department a report is routed to (and admins) chang
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -21,15 +23,43 @@ from civic.reports.models import CLOSE_REASONS, STATUSES, Report, ReportFollower
 from civic.reports.service import MAX_DESCRIPTION, ReportFilters, _filtered
 from civic.reports.text import plain_text
 
+STAFF_SORTS = ("-received", "received", "due", "-due", "status", "-status", "district", "-district")
+DUE_SOON = timedelta(hours=24)
 
-def staff_reports(user: User, filters: ReportFilters, page: int = 1, per_page: int = 20) -> Page:
-    """Reports routed to the staff member's department (admins see all)."""
+
+def staff_report_query(user: User, filters: ReportFilters, sort: str = "-received"):
+    """Reports routed to the staff member's department (admins see all), in the desk's order:
+    received (newest first by default), due (the expected handling date), status or district."""
     require_role(user, "staff")
     if not user.has_role("admin"):
         if user.department_id is None:
             raise Forbidden(N_("Your account has no department."))
         filters.department_id = user.department_id
-    return paginate(_filtered(filters), page, per_page)
+    if sort not in STAFF_SORTS:
+        raise ValidationFailed({"sort": N_("One of %(values)s.", values=", ".join(STAFF_SORTS))})
+    column = {"received": Report.created_at, "due": Report.expected_at, "status": Report.status,
+              "district": Report.district_code}[sort.lstrip("-")]
+    first = column.desc() if sort.startswith("-") else column.asc()
+    if sort.lstrip("-") in ("due", "district"):
+        first = first.nulls_last()
+    return _filtered(filters).order_by(None).order_by(first, Report.id.desc() if sort.startswith("-") else Report.id)
+
+
+def staff_reports(user: User, filters: ReportFilters, page: int = 1, per_page: int = 20,
+                  sort: str = "-received") -> Page:
+    return paginate(staff_report_query(user, filters, sort), page, per_page)
+
+
+def staff_reports_export(user: User, filters: ReportFilters, sort: str = "-received", limit: int = 5000) -> list:
+    return list(db.session.scalars(staff_report_query(user, filters, sort).limit(limit)))
+
+
+def report_flags(report: Report, now=None) -> dict[str, bool]:
+    """``overdue`` (past its expected handling date) / ``due_soon`` (within a day) while not closed."""
+    if report.status == "closed" or report.expected_at is None:
+        return {"overdue": False, "due_soon": False}
+    now = now or utcnow()
+    return {"overdue": report.expected_at < now, "due_soon": now <= report.expected_at < now + DUE_SOON}
 
 
 def can_manage(user: User | None, report: Report) -> bool:
