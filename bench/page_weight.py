@@ -21,8 +21,29 @@ PAGES = ["/", "/login", "/register", "/offline", "/places", "/reports", "/report
          "/reports/new?step=3&service_code=pothole&lat=37.5126&lon=127.059", "/maps",
          "/petitions", "/petitions/new", "/participate", "/polls", "/proposals", "/alerts", "/alerts/guides",
          "/alerts/guides/earthquake"]
+# The staff desk with a full screen of rows (100), signed in as staff of the department.
+STAFF_PAGES = ["/staff/petitions", "/staff/reports", "/staff/participation/review"]
 SIGNED_IN = {"/petitions", "/petitions/new", "/reports/new",
              "/reports/new?step=3&service_code=pothole&lat=37.5126&lon=127.059"}
+
+
+def _fill_the_desk() -> None:
+    """A staff member of 도로관리과 with a screen of 100 petitions and 100 reports to triage (road
+    petitions reach the department from the district office, as in the demo)."""
+    from civic.accounts.service import create_user
+    from civic.petitions import service as petitions
+    from civic.petitions import triage
+    from civic.reports import service as reports
+
+    citizen = create_user("citizen.desk@example.org", "a long enough password", "citizen", None, "김시민")
+    admin = create_user("admin.desk@example.org", "a long enough password", "admin", None, "관리자")
+    create_user("desk@example.org", "a long enough password", "staff", "ROADS", "이도로")
+    for n in range(100):
+        petition = petitions.file_petition(citizen, type_code="road", title=f"강남대로 보도블록이 깨졌습니다 {n}",
+                                           body="보도블록이 깨졌습니다.", district="11680")
+        triage.transfer(admin, petition.receipt_no, "ROADS", "시 관리 도로")
+        reports.create_report(service_code="pothole", location=reports.resolve_location(37.5125, 127.0590),
+                              description=f"포트홀 {n}", attributes={"SIZE": "small"}, reporter=citizen)
 
 
 def main() -> int:
@@ -47,12 +68,15 @@ def main() -> int:
         from civic.accounts.service import register_local
 
         register_local("weight@example.org", "a long enough password", privacy_consent=CURRENT_VERSION)
+        _fill_the_desk()
     client = app.test_client()
     signed_in = app.test_client()
     signed_in.post("/login", data={"email": "weight@example.org", "password": "a long enough password"})
+    staff = app.test_client()
+    staff.post("/login", data={"email": "desk@example.org", "password": "a long enough password"})
     print(f"{'page':<28}{'html':>8}{'css':>8}{'js':>8}{'total':>9}{'requests':>10}  encoding")
-    for path in PAGES:
-        browser = signed_in if path in SIGNED_IN else client
+    for path in PAGES + STAFF_PAGES:
+        browser = staff if path in STAFF_PAGES else signed_in if path in SIGNED_IN else client
         response = browser.get(path, headers={"Accept-Encoding": "br, gzip"})
         if response.status_code == 404:
             print(f"{path[:27]:<28} (not installed)")

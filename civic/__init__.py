@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # ``__init__.py`` defines ``init_app(app)``; a missing one is skipped, so features land
 # independently.
 FEATURES = ("accounts", "places", "reports", "petitions", "participation", "alerts",
-            "notifications", "stats", "staff")
+            "notifications", "mail", "stats", "staff")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -70,13 +70,14 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from civic import events
+    from civic import events, jobs
     from civic.api import init_api
     from civic.extensions import babel, csrf, db, limiter, migrate
     from civic.i18n import install_particles, select_locale, translation_dirs
 
     db.init_app(app)
     events.init_app(app)
+    jobs.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in translation_dirs())
     babel.init_app(app, locale_selector=select_locale)
@@ -159,8 +160,10 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from civic.backup import backup_command
+    from civic.jobs_cli import jobs_cli
 
     app.cli.add_command(backup_command)
+    app.cli.add_command(jobs_cli)
 
     @app.cli.command("seed")
     @click.option("--demo", is_flag=True, help="Also load demo content and one demo account per role "

@@ -20,14 +20,19 @@ class AuditEntry(IdMixin, TimestampMixin, Model):
     action: Mapped[str] = mapped_column(String(80))
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str] = mapped_column(String(40))
+    # The department of the subject (the petition's, the report's) at the time of the action.
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    # Who acted, as they were then: their own role and department (an admin has none).
+    actor_role: Mapped[str | None] = mapped_column(String(30))
+    actor_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 def record(actor, action: str, subject_type: str, subject_id, *, department_id: int | None = None,
            **detail) -> AuditEntry:
     entry = AuditEntry(
-        actor_id=getattr(actor, "id", None), action=action, subject_type=subject_type,
+        actor_id=getattr(actor, "id", None), actor_role=getattr(actor, "role", None),
+        actor_department_id=getattr(actor, "department_id", None), action=action, subject_type=subject_type,
         subject_id=str(subject_id), department_id=department_id, detail=detail,
     )
     db.session.add(entry)

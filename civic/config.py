@@ -75,7 +75,15 @@ SETTINGS = [
             default_factory=lambda inst: f"sqlite:///{inst / 'civic.db'}",
             shown_default="`sqlite:///instance/civic.db` (WAL mode)"),
     Setting("REDIS_URL", optional_str, None, "Redis for RQ job queues and shared rate-limit counters; unset, "
-            "jobs run in-process and rate limits are counted per web process."),
+            "jobs run on the embedded pool (`JOBS_BACKEND`) and rate limits are counted per web process."),
+    Setting("JOBS_BACKEND", str, "", "How background work runs: `rq` (RQ workers on `REDIS_URL`), `pool` (threads "
+            "in the web process working from the durable `jobs` table: no second process) or `inline` (in the "
+            "request; development only).", check=one_of("", "inline", "pool", "rq"),
+            shown_default="`rq` with `REDIS_URL`, else `pool`"),
+    Setting("JOBS_POOL_THREADS", int, 2, "Threads of the embedded job pool in each web process (`pool` backend).",
+            check=non_negative),
+    Setting("JOBS_LEASE_S", float, 60.0, "A pool job whose process stops renewing its lease (killed, restarted) "
+            "is taken over by another pool after this many seconds.", check=positive),
     Setting("UPLOAD_DIR", str, None, "Where photos and attachments are stored (a shared volume when several "
             "web processes run).", default_factory=lambda inst: str(inst / "uploads"),
             shown_default="`$INSTANCE_PATH/uploads`"),
@@ -100,6 +108,9 @@ SETTINGS = [
     Setting("SESSION_LIFETIME_DAYS", int, 14, "How long a sign-in lasts on a device. Sessions are kept on the "
             "server: signing out, a password change, \"sign out everywhere\" and account deletion end them at once, "
             "whatever copies of the cookie exist.", check=positive),
+    Setting("EMAIL_CONFIRM_LINK_HOURS", int, 48, "How long the link that confirms an account's e-mail address "
+            "works (a new one can be asked for on the account page). Password-reset links always last 30 minutes.",
+            check=positive),
     Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies (load balancer, ingress) in front of the app. "
             "`X-Forwarded-For` (client address for rate limits and sign-in throttling) and `X-Forwarded-Proto` "
             "(HSTS, `https://` external URLs) are believed from that many hops; `0` ignores both headers.",
@@ -135,7 +146,8 @@ def derived_config(values: dict[str, Any]) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
-        "JOBS_INLINE": redis_url is None,
+        # Tests set JOBS_INLINE to run every job in the caller; JOBS_BACKEND=inline does the same.
+        "JOBS_INLINE": values.get("JOBS_BACKEND") == "inline",
         "API_PAGE_SIZE_MAX": 100,
         # flask-smorest: the OpenAPI document is generated from the API blueprints.
         "API_TITLE": "civic API",

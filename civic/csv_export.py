@@ -36,3 +36,13 @@ def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 def dicts_to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
     return rows_to_csv(columns, ([row.get(name) for name in columns] for row in rows))
+
+
+def csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str):
+    """A CSV download (``rows_to_csv``) as a Flask response: an attachment, never cached."""
+    from flask import Response
+
+    response = Response(rows_to_csv(header, rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

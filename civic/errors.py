@@ -59,6 +59,9 @@ def translate_errors(errors: dict) -> dict:
 class DomainError(Exception):
     status = 400
     title = "Bad request"
+    # A page of its own for the site face (it receives ``error`` and ``message``); None: the
+    # generic error page.
+    template: str | None = None
 
     def __init__(self, detail: str | None = None, *, errors: dict[str, str] | None = None):
         super().__init__(detail or self.title)
@@ -161,12 +164,15 @@ def _is_machine_face() -> str | None:
 
 
 def _respond(status: int, title: str, detail: str, errors: dict | None = None,
-             headers: dict | None = None) -> Response:
+             headers: dict | None = None, exc: DomainError | None = None) -> Response:
     face = _is_machine_face()
     if face == "/api/":
         response = problem(status, title, detail, errors)
     elif face:
         response = _formatters[face](status, title, detail, errors or {})
+    elif exc is not None and exc.template:
+        response = Response(render_template(exc.template, status=status, error=exc, message=translate(detail)),
+                            status=status)
     else:
         response = Response(
             render_template("errors/error.html", status=status, message=_page_message(status)),
@@ -195,7 +201,7 @@ def _page_message(status: int) -> str:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        return _respond(exc.status, exc.title, exc.detail, exc.errors)
+        return _respond(exc.status, exc.title, exc.detail, exc.errors, exc=exc)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

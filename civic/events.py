@@ -19,7 +19,7 @@ an RQ job and mean the same thing in a worker as in the request that emitted the
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -40,6 +40,47 @@ E = TypeVar("E", bound=Event)
 Handler = Callable[[Any], None]
 
 
+# --- Facts: what an event changed, before and after ---------------------------------------------
+#
+# Events of petitions, reports and proposals carry the values the counters are made of, as they
+# were before the use case (``before``, None for a new row) and after it (``after``, None for a
+# deleted row). A consumer (the statistics) turns each side into counts with one function and
+# applies the difference, so creation, change, re-classification and deletion are one rule; and a
+# full recount (``snapshot``) applies the same function to every row's current facts.
+
+@dataclass(frozen=True)
+class PetitionFacts:
+    department_id: int
+    status: str
+    is_open: bool  # waiting for an answer (received, assigned, in progress)
+    received_at: datetime
+    due_at: datetime
+    answered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    service_id: int
+    district_code: str | None
+    status: str
+    created_at: datetime
+    fixed_at: datetime | None = None  # when it was closed as fixed (the closing update), else None
+
+
+@dataclass(frozen=True)
+class ProposalFacts:
+    department_id: int | None
+    threshold_reached_at: datetime | None
+    responded_at: datetime | None = None
+    response_due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VoteFacts:
+    poll_id: int
+    cast_at: datetime
+
+
 # --- Petitions ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -48,6 +89,8 @@ class PetitionReceived(Event):
     department_id: int
     received_at: datetime
     due_at: datetime
+    before: PetitionFacts | None = field(default=None, kw_only=True)
+    after: PetitionFacts | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -55,6 +98,8 @@ class PetitionAssigned(Event):
     petition_id: int
     assignee_id: int | None
     actor_id: int | None = None
+    before: PetitionFacts | None = field(default=None, kw_only=True)
+    after: PetitionFacts | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -64,6 +109,8 @@ class PetitionTransferred(Event):
     to_department_id: int
     reason: str = ""
     actor_id: int | None = None
+    before: PetitionFacts | None = field(default=None, kw_only=True)
+    after: PetitionFacts | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -72,6 +119,8 @@ class PetitionExtended(Event):
     old_due_at: datetime
     new_due_at: datetime
     reason: str = ""
+    before: PetitionFacts | None = field(default=None, kw_only=True)
+    after: PetitionFacts | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -81,6 +130,8 @@ class PetitionStatusChanged(Event):
     petition_id: int
     old_status: str
     new_status: str
+    before: PetitionFacts | None = field(default=None, kw_only=True)
+    after: PetitionFacts | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -89,6 +140,8 @@ class PetitionAnswered(Event):
     department_id: int
     answered_at: datetime
     actor_id: int | None = None
+    before: PetitionFacts | None = field(default=None, kw_only=True)
+    after: PetitionFacts | None = field(default=None, kw_only=True)
 
 
 # --- Reports -----------------------------------------------------------------------------------
@@ -96,6 +149,8 @@ class PetitionAnswered(Event):
 @dataclass(frozen=True)
 class ReportFiled(Event):
     report_id: int
+    before: ReportFacts | None = field(default=None, kw_only=True)
+    after: ReportFacts | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -105,6 +160,8 @@ class ReportStatusChanged(Event):
     new_status: str
     close_reason: str | None = None
     changed_at: datetime | None = None
+    before: ReportFacts | None = field(default=None, kw_only=True)
+    after: ReportFacts | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -114,6 +171,8 @@ class ReportReclassified(Event):
     report_id: int
     old_service_id: int | None
     old_district_code: str | None
+    before: ReportFacts | None = field(default=None, kw_only=True)
+    after: ReportFacts | None = field(default=None, kw_only=True)
 
 
 # --- Participation -----------------------------------------------------------------------------
@@ -123,6 +182,8 @@ class ProposalThresholdReached(Event):
     proposal_id: int
     reached_at: datetime
     department_id: int | None = None
+    before: ProposalFacts | None = field(default=None, kw_only=True)
+    after: ProposalFacts | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -130,6 +191,8 @@ class ProposalResponded(Event):
     proposal_id: int
     responded_at: datetime
     department_id: int | None = None
+    before: ProposalFacts | None = field(default=None, kw_only=True)
+    after: ProposalFacts | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -137,6 +200,8 @@ class ProposalStatusChanged(Event):
     proposal_id: int
     old_status: str
     new_status: str
+    before: ProposalFacts | None = field(default=None, kw_only=True)
+    after: ProposalFacts | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -167,6 +232,74 @@ class AccountCreated(Event):
     source: str = "local"  # local | oidc | cli
 
 
+@dataclass(frozen=True)
+class PetitionDeleted(Event):
+    petition_id: int
+    before: PetitionFacts
+
+
+@dataclass(frozen=True)
+class ReportDeleted(Event):
+    report_id: int
+    before: ReportFacts
+
+
+@dataclass(frozen=True)
+class CountsBypassed(Event):
+    """A bulk statement changed tracked rows without an event per row (``what`` names it): the
+    consumers that count those rows recount them from the tables after the commit."""
+
+    what: str
+
+
+@dataclass(frozen=True)
+class EmailConfirmationRequested(Event):
+    """An account's address needs confirming (sign-up, or the owner asked for a new link)."""
+
+    user_id: int
+    request_id: str
+
+
+@dataclass(frozen=True)
+class SignUpAttemptedForExistingAccount(Event):
+    """Someone signed up with an address that already has an account (its owner is warned)."""
+
+    user_id: int
+    request_id: str
+
+
+@dataclass(frozen=True)
+class PasswordResetRequested(Event):
+    user_id: int
+    request_id: str
+
+
+@dataclass(frozen=True)
+class PasswordReset(Event):
+    """The password was set through a reset link; every session and token has ended."""
+
+    user_id: int
+    request_id: str
+
+
+@dataclass(frozen=True)
+class EmailChangeRequested(Event):
+    """A new address waits for confirmation (the link goes to the new address)."""
+
+    user_id: int
+    new_email: str
+    request_id: str
+
+
+@dataclass(frozen=True)
+class EmailChanged(Event):
+    """The new address was confirmed and replaced the old one (the old one is told)."""
+
+    user_id: int
+    old_email: str
+    new_email: str
+
+
 # --- Subscription and dispatch -----------------------------------------------------------------
 
 @dataclass
@@ -175,6 +308,7 @@ class EventBus:
 
     in_transaction: dict[type, list[Handler]] = field(default_factory=dict)
     after_commit: dict[type, list[tuple[Handler, str]]] = field(default_factory=dict)
+    snapshots: dict[type, Callable[[], Iterable[tuple[int, Any]]]] = field(default_factory=dict)
 
     def handlers_for(self, event: Event) -> tuple[list[Handler], list[tuple[Handler, str]]]:
         now: list[Handler] = []
@@ -216,6 +350,19 @@ def subscribe(app: Flask, event_type: type[E], handler: Callable[[E], None], *, 
         handlers = registry.in_transaction.setdefault(event_type, [])
         if handler not in handlers:
             handlers.append(handler)
+
+
+def provide_snapshot(app: Flask, facts_type: type, source: Callable[[], Iterable[tuple[int, Any]]]) -> None:
+    """The feature owning rows of ``facts_type`` (``PetitionFacts``, ...) says how to read every
+    row's current facts, as ``(id, facts)`` pairs, so that a consumer can recount from scratch
+    (``flask stats rebuild`` / ``check``) with the same rule it applies to events."""
+    bus(app).snapshots[facts_type] = source
+
+
+def snapshot(facts_type: type) -> Iterable[tuple[int, Any]]:
+    """Every current ``(id, facts)`` of ``facts_type``; nothing when its feature is not installed."""
+    source = bus().snapshots.get(facts_type)
+    return source() if source is not None else ()
 
 
 def emit(event: Event) -> None:

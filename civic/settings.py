@@ -106,6 +106,19 @@ def time_of_day(text: str) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
+def time_range(text: str) -> str:
+    """``HH:MM-HH:MM`` (start before end, same day), normalised; empty means none."""
+    if not text.strip():
+        return ""
+    start, sep, end = text.strip().partition("-")
+    if not sep:
+        raise ValueError("expected HH:MM-HH:MM")
+    start, end = time_of_day(start), time_of_day(end)
+    if start >= end:
+        raise ValueError("expected the start before the end")
+    return f"{start}-{end}"
+
+
 # -- checks -------------------------------------------------------------------------------------
 
 def positive(value: Any) -> str | None:

@@ -138,5 +138,12 @@ def healthz():
             healthy = False
     else:
         checks["redis"] = "not configured"
+    # Features add their own figures (e.g. mail failed or overdue); they inform, never fail the check.
+    for name, detail in current_app.extensions.get("civic_health", {}).items():
+        try:
+            checks[name] = detail()
+        except Exception as exc:  # noqa: BLE001 - a detail never breaks the health check
+            db.session.rollback()
+            checks[name] = f"error: {type(exc).__name__}"
     body = {"status": "ok" if healthy else "unavailable", **checks}
     return jsonify(body), 200 if healthy else 503

@@ -1,8 +1,10 @@
 """Regenerate the README screenshots: the real app on loopback, seeded, in Debian's headless
-Chromium at a 360x740 phone viewport. Run: PYTHONPATH=. .venv/bin/python docs/make_screenshots.py"""
+Chromium at a 360x740 phone viewport, and the staff desk at 1280x800.
+Run: PYTHONPATH=. .venv/bin/python docs/make_screenshots.py [--only citizen|staff]"""
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import threading
 from pathlib import Path
@@ -53,7 +55,31 @@ def seed_demo():
         "expires_in_min": 180}))
 
 
+# name, path: the staff desk, signed in as the demo staff member of 도로관리과, at a desk's width.
+STAFF_SHOTS = [("staff-desk", "/staff/petitions")]
+
+
+def staff_shots(browser, base: str) -> None:
+    page = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1,
+                               locale="ko-KR").new_page()
+    page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(base)
+               else route.continue_())
+    page.goto(base + "/login")
+    page.fill("#email", "staff@demo.civic.example")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    for name, path in STAFF_SHOTS:
+        page.goto(base + path)
+        page.keyboard.press("j")          # the current row, as a keyboard user sees it
+        page.screenshot(path=str(OUT / f"{name}.png"))
+        print(OUT / f"{name}.png")
+    page.context.close()
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=("citizen", "staff"), help="regenerate only these screenshots")
+    only = parser.parse_args().only
     tmp = Path(tempfile.mkdtemp(prefix="civic-shots-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 's.db'}", "INSTANCE_PATH": str(tmp),
                       "SECRET_KEY": "shots", "RATELIMIT_ENABLED": False, "TILE_URL": ""})
@@ -67,6 +93,12 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        if only != "citizen":
+            staff_shots(browser, base)
+        if only == "staff":
+            browser.close()
+            server.shutdown()
+            return
         page = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1,
                                    locale="ko-KR", is_mobile=True).new_page()
         page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(base)

@@ -147,6 +147,18 @@ def redis_url():
     conn.flushdb()
 
 
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on loopback (aiosmtpd); point ``app_config["MAIL_URL"]`` at
+    ``mailbox.url`` (tests/mail does it for every test)."""
+    from tests.smtp import Mailbox
+
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
 def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"

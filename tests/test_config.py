@@ -21,12 +21,17 @@ def test_secret_key_from_environment_wins(tmp_path, monkeypatch):
     assert not (tmp_path / "secret_key").exists()
 
 
-def test_embedded_default_is_sqlite_in_instance_with_inline_jobs(tmp_path, monkeypatch):
+def test_embedded_default_is_sqlite_in_instance_with_the_job_pool(tmp_path, monkeypatch):
+    from civic import jobs
+
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("JOBS_BACKEND", raising=False)
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'civic.db'}"
-    assert app.config["JOBS_INLINE"] is True
+    assert app.config["JOBS_INLINE"] is False  # no fan-out inside a web request
+    with app.app_context():
+        assert jobs.backend() == "pool"
     assert app.config["BABEL_DEFAULT_LOCALE"] == "ko"
 
 
@@ -36,6 +41,10 @@ def test_scale_out_urls(tmp_path, monkeypatch):
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/civic"
     assert app.config["JOBS_INLINE"] is False
+    with app.app_context():
+        from civic import jobs
+
+        assert jobs.backend() == "rq"
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
 
 

@@ -107,7 +107,7 @@ def test_first_real_sign_up_disables_every_demo_account(runner, db, app, caplog)
     response = other.post("/register", data={"email": "real.person@example.org", "password": "correct horse battery",
                                              "display_name": "홍길동", "privacy_consent": "y",
                                              "consent_version": consent.CURRENT_VERSION})
-    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]  # "check your e-mail"
 
     db.session.expire_all()
     demo = db.session.scalars(select(User).where(User.email.like("%demo.civic.example"))).all()
@@ -147,3 +147,21 @@ def test_seeded_demo_alerts_carry_varied_local_times(runner, db):
     assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
     sent = [to_local(a.sent_at) for a in db.session.scalars(select(Alert)) if a.sent_at]
     assert len(sent) >= 2 and len({(t.hour, t.minute) for t in sent}) == len(sent)
+
+
+def test_the_demo_staff_member_has_work_in_their_queue(runner, db):
+    """staff@demo.civic.example (도로관리과) finds petitions and reports in the queue, routed there by
+    the real rules (road petitions go to the district office, which hands city roads over)."""
+    from civic.accounts.service import find_user_by_email
+    from civic.petitions import answer_templates, triage
+    from civic.reports import handling, service
+
+    assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
+    staff = find_user_by_email("staff@demo.civic.example")
+    petitions = triage.queue(staff).items
+    assert petitions and all(p.department.code == "ROADS" for p in petitions)
+    assert all(p.events[0].to_department.code.startswith("GU-") for p in petitions)   # routed to the 구청 first
+    assert any(p.assignee_id == staff.id for p in petitions) and any(p.assignee_id is None for p in petitions)
+    reports = handling.staff_reports(staff, service.ReportFilters(status=None), 1).items
+    assert reports and all(r.department.code == "ROADS" for r in reports)
+    assert len(answer_templates.templates(staff)[1]) >= 2

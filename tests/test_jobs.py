@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,97 @@ def test_rq_keeps_failed_jobs_visible(app, redis_url):
     job = Job.fetch(handle.id, connection=queue.connection)
     assert job.get_status() == "failed"
     assert handle.id in queue.failed_job_registry.get_job_ids()
+
+
+# --- the embedded pool: a durable jobs table, threads in the web process --------------------------
+
+def pool_mode(app, **extra):
+    app.config.update(JOBS_INLINE=False, JOBS_BACKEND="pool", REDIS_URL=None, **extra)
+
+
+def job_rows(db):
+    from civic.jobs import Job
+
+    db.session.expire_all()
+    return db.session.query(Job).order_by(Job.id).all()
+
+
+def test_without_redis_the_default_backend_is_the_pool(app):
+    app.config.update(JOBS_INLINE=False, JOBS_BACKEND="", REDIS_URL=None)
+    assert jobs.backend() == "pool"
+    app.config.update(REDIS_URL="redis://127.0.0.1:6379/4")
+    assert jobs.backend() == "rq"
+    app.config.update(JOBS_BACKEND="pool")
+    assert jobs.backend() == "pool"
+
+
+def test_a_pool_job_is_a_committed_row_until_a_pool_runs_it(app, db):
+    pool_mode(app)
+    handle = jobs.enqueue(write_audit_entry, "pooled", "7")
+    assert not handle.inline and handle.id
+    [row] = job_rows(db)
+    assert (row.state, row.name, row.attempts) == ("queued", "tests.jobs_fixture:write_audit_entry", 0)
+    assert db.session.query(AuditEntry).filter_by(action="pooled").count() == 0
+
+    pool = jobs.Pool(app, threads=1, lease_s=30)
+    assert pool.run_one() is True
+    assert pool.run_one() is False  # nothing else due
+    db.session.expire_all()
+    assert db.session.query(AuditEntry).filter_by(action="pooled", subject_id="7").count() == 1
+    [row] = job_rows(db)
+    assert (row.state, row.attempts, row.owner) == ("done", 1, pool.owner) and row.finished_at
+
+
+def test_a_failing_pool_job_is_retried_then_kept_failed_with_its_error(app, db):
+    pool_mode(app)
+    jobs.enqueue(fail_loudly, retries=1, retry_intervals=[0])
+    pool = jobs.Pool(app, threads=1, lease_s=30)
+    assert pool.run_one()
+    [row] = job_rows(db)
+    assert (row.state, row.attempts) == ("queued", 1) and "RuntimeError: job failed" in row.error
+    assert pool.run_one()
+    [row] = job_rows(db)
+    assert (row.state, row.attempts) == ("failed", 2) and "job failed" in row.error
+    assert pool.run_one() is False
+
+
+def test_a_job_whose_pool_died_is_taken_over_when_its_lease_runs_out(app, db):
+    pool_mode(app)
+    jobs.enqueue(write_audit_entry, "taken-over", "1", retries=2)
+    assert jobs.claim("dead-process", lease_s=0.2) is not None  # claimed, then the process died
+    alive = jobs.Pool(app, threads=1, lease_s=30)
+    assert alive.run_one() is False  # the lease still holds: nobody runs it twice at once
+    time.sleep(0.3)
+    assert alive.run_one() is True
+    [row] = job_rows(db)
+    assert (row.state, row.attempts, row.owner) == ("done", 2, alive.owner)
+    db.session.expire_all()
+    assert db.session.query(AuditEntry).filter_by(action="taken-over").count() == 1
+
+
+def test_scheduled_pool_jobs_wait_for_their_time(app, db):
+    from datetime import timedelta
+
+    from civic.db import utcnow
+
+    pool_mode(app)
+    jobs.enqueue_at(utcnow() + timedelta(hours=1), write_audit_entry, "later", "1")
+    assert jobs.Pool(app, threads=1, lease_s=30).run_one() is False
+    assert job_rows(db)[0].state == "queued"
+
+
+def test_the_pool_runs_in_background_threads_started_by_the_first_request(app, db, client):
+    pool_mode(app, JOBS_POOL_THREADS=2)
+    try:
+        client.get("/healthz")
+        assert id(app) in jobs._pools  # noqa: SLF001 - the web process's pool is running
+        for i in range(5):
+            jobs.enqueue(write_audit_entry, "background", str(i))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(r.state != "done" for r in job_rows(db)):
+            time.sleep(0.05)
+        assert [r.state for r in job_rows(db)] == ["done"] * 5
+        db.session.expire_all()
+        assert db.session.query(AuditEntry).filter_by(action="background").count() == 5
+    finally:
+        jobs.stop_pool(app)

@@ -19,23 +19,30 @@ def test_notify_writes_in_the_callers_transaction(app, db):
     assert service.unread_count(user) == 1
 
 
-def test_channels_run_after_commit_only(app, db):
-    delivered = []
-    service.register_channel(delivered.append)
+DELIVERED: list = []
+
+
+def deliver_to_list(event):
+    DELIVERED.append(event)
+
+
+def test_channels_are_after_commit_subscriptions_to_notification_created(app, db):
+    from civic import events
+
+    DELIVERED.clear()
+    events.subscribe(app, events.NotificationCreated, deliver_to_list, after_commit=True)
+    user = make_user()
     try:
-        user = make_user()
-        try:
-            with unit_of_work():
-                service.notify(user, "test", "Rolled back")
-                raise RuntimeError
-        except RuntimeError:
-            pass
-        assert delivered == []
         with unit_of_work():
-            service.notify(user, "test", "Committed")
-        assert [n.title for n in delivered] == ["Committed"]
-    finally:
-        service._channels.remove(delivered.append)
+            service.notify(user, "test", "Rolled back")
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert DELIVERED == []
+    with unit_of_work():
+        note = service.notify(user, "test", "Committed")
+    assert DELIVERED == [events.NotificationCreated(note.id, user.id)]
+    DELIVERED.clear()
 
 
 def test_notifications_page_and_mark_read(client, db):

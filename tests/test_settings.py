@@ -57,11 +57,11 @@ def test_a_secret_is_never_echoed_in_the_error(tmp_path, monkeypatch):
 
 
 def test_the_flask_command_fails_loudly_on_a_bad_setting(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "INSTANCE_PATH": str(tmp_path), "PETITIONS_DUE_TIME": "25:00"}
+    env = {"PATH": "/usr/bin:/bin", "INSTANCE_PATH": str(tmp_path), "PETITIONS_WORKING_HOURS": "25:00"}
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "settings", "table"], cwd=ROOT,
                             env=env, capture_output=True, text=True)
     assert result.returncode != 0
-    assert "PETITIONS_DUE_TIME='25:00': expected HH:MM" in result.stderr
+    assert "PETITIONS_WORKING_HOURS='25:00': expected HH:MM-HH:MM" in result.stderr
 
 
 def test_parsers():

@@ -44,7 +44,8 @@ def test_service_worker_is_served_from_root_scope(client):
 def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "redis": "not configured"}
+    assert response.json == {"status": "ok", "database": "ok", "redis": "not configured",
+                             "mail": {"failed": 0, "overdue": 0}}
 
 
 def test_healthz_reports_unreachable_redis(app_config, tmp_path):

@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from civic import events
-    from civic.accounts import api, cli, consent, oidc, views  # noqa: F401  (consent: its model)
+    from civic.accounts import api, cli, consent, oidc, recovery_views, views  # noqa: F401  (consent: its model)
     from civic.accounts.auth import sync_drafts_owner_cookie
     from civic.accounts.demo import retire_demo_accounts
     from civic.accounts.sessions import drafts_owner

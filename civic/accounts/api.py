@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
+from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
 from civic.accounts import service
@@ -18,6 +19,8 @@ class UserSchema(Schema):
     display_name = fields.String()
     role = fields.String()
     locale = fields.String(allow_none=True)
+    email_confirmed = fields.Boolean(metadata={"description": "false until the mailed link is followed; "
+                                                              "filing and commenting need it"})
     department = fields.Nested(DepartmentSchema, allow_none=True)
 
 
@@ -93,12 +96,71 @@ def privacy_consent():
             "items": [{"heading": str(heading), "text": str(text)} for heading, text in consent.ITEMS]}
 
 
+class AcceptedSchema(Schema):
+    detail = fields.String(metadata={"description": "what happens next, in the request's language"})
+
+
 @bp.route("/accounts", methods=["POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 @bp.arguments(SignUpSchema, location="json")
-@bp.response(201, UserSchema)
+@bp.response(202, AcceptedSchema)
 def sign_up(data):
-    """Create a citizen account with an e-mail and password. ``privacy_consent`` must be the
-    current notice version; without it the answer is 422 with an error on that field."""
-    return service.register_local(data["email"], data["password"], data["display_name"],
-                                  privacy_consent=data["privacy_consent"])
+    """Ask for a citizen account with an e-mail and password. ``privacy_consent`` must be the
+    current notice version; without it the answer is 422 with an error on that field.
+
+    The answer is the same whether or not the address already has an account (202): a new
+    account gets a confirmation link by mail (it may sign in and read, and file nothing until
+    the link is followed); the owner of an existing one is told someone tried."""
+    from flask_babel import get_locale
+
+    service.register_local(data["email"], data["password"], data["display_name"],
+                           privacy_consent=data["privacy_consent"], locale=str(get_locale()))
+    return {"detail": _("Check your e-mail: we sent a message to this address with what to do next.")}
+
+
+class PasswordResetRequestSchema(Schema):
+    email = fields.String(required=True)
+
+
+class PasswordResetSchema(Schema):
+    password = fields.String(required=True)
+
+
+@bp.route("/password-resets", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@bp.arguments(PasswordResetRequestSchema, location="json")
+@bp.response(202, AcceptedSchema)
+def request_password_reset(data):
+    """Mail a link to set a new password (valid 30 minutes, once) if an account has this
+    address. Always 202 with the same answer; repeated requests for one address are throttled
+    like sign-in."""
+    from civic.accounts import recovery
+
+    recovery.request_password_reset(data["email"], request.remote_addr)
+    return {"detail": _("If an account uses this address, we sent it a link to set a new password.")}
+
+
+@bp.route("/password-resets/<token>", methods=["PUT"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@bp.arguments(PasswordResetSchema, location="json")
+@bp.response(204)
+def reset_password(data, token):
+    """Set the new password with the token of a reset link: every session and personal access
+    token of the account ends. An expired, used or altered token is 400."""
+    from civic.accounts import recovery
+
+    recovery.reset_password(token, data["password"])
+    return ""
+
+
+@bp.route("/me/email-confirmation", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@bp.response(202, AcceptedSchema)
+@bp.doc(security=[{"bearerAuth": []}])
+@login_required
+def resend_confirmation():
+    """Send a new link that confirms the account's address (throttled)."""
+    from civic.accounts import recovery
+
+    recovery.request_confirmation(signed_in_user(), request.remote_addr)
+    return {"detail": _("We sent a new link to your address.")}

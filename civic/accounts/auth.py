@@ -128,6 +128,21 @@ def login_required(view):
     return wrapper
 
 
+def confirmed_required(view):
+    """A page that files something: signed in (as ``login_required``) with a confirmed address;
+    an unconfirmed account is told why before it fills the form in (the services check too)."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        from civic.accounts.recovery import require_confirmed
+
+        user = current_user()
+        if user is not None:
+            require_confirmed(user)
+        return view(*args, **kwargs)
+
+    return login_required(wrapper)
+
+
 def role_required(role: str):
     def decorator(view):
         @wraps(view)

@@ -92,7 +92,7 @@ def neighbours(count: int) -> list[User]:
             for n in range(start, count):
                 user = User(email=f"neighbour{n + 1:03d}@{NEIGHBOUR_DOMAIN}", password_hash=None,
                             display_name=f"{NEIGHBOUR_NAMES[n % len(NEIGHBOUR_NAMES)]}○○", role="citizen",
-                            created_at=week_ago)
+                            created_at=week_ago, email_confirmed_at=week_ago)
                 db.session.add(user)
                 have.append(user)
     return have[:count]

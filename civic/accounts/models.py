@@ -43,6 +43,11 @@ class User(IdMixin, TimestampMixin, Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # When the owner followed the confirmation link (or an administrator / a provider vouched
+    # for the address). Until then the account may read but not file anything.
+    email_confirmed_at: Mapped[datetime | None]
+    # A new address waiting for its owner to follow the link sent to it.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
 
     department: Mapped[Department | None] = relationship()
 
@@ -52,6 +57,10 @@ class User(IdMixin, TimestampMixin, Model):
     @property
     def is_staff(self) -> bool:
         return self.has_role("staff")
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from civic import events
@@ -38,7 +39,7 @@ def normalize_email(raw: str | None, field: str = "email") -> str:
         raise ValidationFailed({field: N_("Enter a valid e-mail address.")}) from None
 
 
-def _check_password(password: str | None) -> str:
+def check_new_password(password: str | None) -> str:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if not password or len(password) < minimum:
         raise ValidationFailed({"password": N_("Use at least %(n)d characters.", n=minimum)})
@@ -72,9 +73,18 @@ def list_departments() -> list[Department]:
 
 
 def register_local(email: str, password: str, display_name: str = "", *,
-                   privacy_consent: str | None = None) -> User:
+                   privacy_consent: str | None = None, locale: str | None = None) -> User | None:
     """Create a citizen account with an e-mail and password. ``privacy_consent`` is the version
-    of the personal-data notice the person accepted; only the current one will do."""
+    of the personal-data notice the person accepted; only the current one will do.
+
+    The answer reveals nothing about other accounts: for an address that already has one, no
+    account is made (None is returned, after the same work) and its owner is warned by mail
+    (``SignUpAttemptedForExistingAccount``). A new account starts unconfirmed: it may sign in
+    and read, and files nothing until its owner follows the link mailed to the address
+    (``EmailConfirmationRequested``). ``locale`` is the language the person signed up in (mail
+    is written in it)."""
+    import uuid
+
     from civic.accounts import consent
 
     errors = {}
@@ -87,22 +97,39 @@ def register_local(email: str, password: str, display_name: str = "", *,
     except ValidationFailed as exc:
         errors.update(exc.errors)
     try:
-        _check_password(password)
+        check_new_password(password)
     except ValidationFailed as exc:
         errors.update(exc.errors)
     if len(display_name or "") > 100:
         errors["display_name"] = N_("Use at most %(n)d characters.", n=100)
     if errors:
         raise ValidationFailed(errors)
-    if find_user_by_email(email):
-        raise ValidationFailed({"email": N_("An account with this e-mail already exists.")})
-    with unit_of_work():
-        user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"),
-                    display_name=(display_name or "").strip(), role="citizen")
-        db.session.add(user)
-        db.session.flush()
-        consent.record(user, consent.CURRENT_VERSION)
-        events.emit(events.AccountCreated(user_id=user.id, source="local"))
+    # Hashed in both cases, so that an existing address takes as long as a new one.
+    password_hash = generate_password_hash(password, method="scrypt")
+    holder = find_user_by_email(email)
+    request_id = uuid.uuid4().hex
+    if holder is not None:
+        with unit_of_work():
+            events.emit(events.SignUpAttemptedForExistingAccount(user_id=holder.id, request_id=request_id))
+        return None
+    try:
+        with unit_of_work():
+            user = User(email=email, password_hash=password_hash,
+                        display_name=(display_name or "").strip(), role="citizen",
+                        locale=locale if locale in current_app.config["LANGUAGES"] else None)
+            db.session.add(user)
+            db.session.flush()
+            consent.record(user, consent.CURRENT_VERSION)
+            events.emit(events.AccountCreated(user_id=user.id, source="local"))
+            events.emit(events.EmailConfirmationRequested(user_id=user.id, request_id=request_id))
+    except IntegrityError:
+        # The same address signed up twice at once: the second one is an existing address.
+        holder = find_user_by_email(email)
+        if holder is None:
+            raise
+        with unit_of_work():
+            events.emit(events.SignUpAttemptedForExistingAccount(user_id=holder.id, request_id=request_id))
+        return None
     return user
 
 
@@ -145,7 +172,7 @@ def change_password(user: User, current_password: str, new_password: str,
     if not user.password_hash or not check_password_hash(user.password_hash, current_password or ""):
         errors["current_password"] = "The current password is incorrect."
     try:
-        _check_password(new_password)
+        check_new_password(new_password)
     except ValidationFailed as exc:
         errors["new_password"] = exc.errors["password"]
     if errors:
@@ -199,6 +226,10 @@ def sign_in_oidc(provider: str, claims: dict) -> User:
             holder = find_user_by_email(email)
             if holder is None or holder.id == user.id:
                 user.email = email
+                user.email_confirmed_at = user.email_confirmed_at or utcnow()
+        elif email and email == user.email and user.email_confirmed_at is None:
+            # The provider vouches for the address (email_verified): confirmed already.
+            user.email_confirmed_at = utcnow()
         name = str(claims.get("name") or "").strip()[:100]
         if name:
             user.display_name = name
@@ -211,15 +242,17 @@ def create_user(email: str, password: str, role: str = "citizen", department_cod
     if role not in ROLES:
         raise ValidationFailed({"role": N_("One of %(values)s.", values=", ".join(ROLES))})
     email = normalize_email(email)
-    _check_password(password)
+    check_new_password(password)
     if find_user_by_email(email):
         raise Conflict(N_("An account with this e-mail already exists."))
     department = get_department(department_code) if department_code else None
     if role in ("staff", "department_admin") and department is None:
         raise ValidationFailed({"department": N_("Staff need a department.")})
     with unit_of_work():
+        # An administrator vouches for the address: confirmed already.
         user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"),
-                    role=role, department=department, display_name=display_name)
+                    role=role, department=department, display_name=display_name,
+                    email_confirmed_at=utcnow())
         db.session.add(user)
         db.session.flush()
         events.emit(events.AccountCreated(user_id=user.id, source="cli"))
@@ -324,6 +357,7 @@ def delete_account(user: User) -> None:
         user.password_hash = None
         user.display_name = ""
         user.locale = None
+        user.pending_email = None
         user.is_active = False
         user.last_login_at = None
         if user.role != "citizen":

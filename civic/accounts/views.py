@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic.accounts import consent, oidc, service, sessions
@@ -19,6 +20,13 @@ from civic.extensions import limiter
 from civic.forms import apply_errors
 
 bp = Blueprint("accounts", __name__)
+
+
+@bp.app_context_processor
+def helpers():
+    from civic.accounts.labels import TEMPLATE_HELPERS
+
+    return TEMPLATE_HELPERS
 
 
 def _login_limit():
@@ -54,15 +62,16 @@ def register():
         form.consent_version.data = consent.CURRENT_VERSION
     if form.validate_on_submit():
         try:
-            user = service.register_local(
+            # The same page follows whether the address is new or already has an account (its
+            # owner is told by mail): sign-up reveals nothing about other people's accounts.
+            service.register_local(
                 form.email.data, form.password.data, form.display_name.data,
-                privacy_consent=form.consent_version.data if form.privacy_consent.data else None)
+                privacy_consent=form.consent_version.data if form.privacy_consent.data else None,
+                locale=str(get_locale()))
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            login_session(user)
-            flash(_("Welcome! Your account has been created."), "success")
-            return redirect(url_for("site.home"))
+            return render_template("accounts/check_email.html", email=form.email.data, reason="signup")
     status = 422 if form.errors or form.form_errors else 200
     return render_template("accounts/register.html", form=form, consent_items=consent.ITEMS,
                            min_length=current_app.config["PASSWORD_MIN_LENGTH"]), status

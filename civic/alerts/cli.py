@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from civic import jobs
 from civic.accounts.service import find_user_by_email
 from civic.alerts import fanout, service
 from civic.alerts.models import ALERT_TYPES, LEVELS
@@ -39,22 +42,54 @@ def _officer(email: str | None, what: str):
 def send_command(type_, level, districts, headline, body, instruction, expires_in, officer, approver):
     """Send an alert now; prints its id as the last line.
 
-    Without Redis it returns after the fan-out has finished (retries included)."""
+    On the embedded default (the job pool) the fan-out runs here, in the foreground, with a
+    progress line, from the durable job table: interrupted, the web process's pool finishes it.
+    With Redis the RQ workers send it and the command returns at once."""
     data = {"type": type_, "level": level, "districts": list(districts), "headline_ko": headline,
             "body_ko": body, "instruction_ko": instruction,
             "expires_in_min": expires_in if expires_in is not None else current_app.config["ALERTS_DEFAULT_EXPIRY_MIN"]}
     try:
         alert = service.send_as_operator(data, _officer(officer, "--officer") if officer else None,
                                          _officer(approver, "--approver") if approver else None)
-        if current_app.config.get("JOBS_INLINE", True):
+        mode = jobs.backend()
+        if mode == "pool":
+            _follow(alert.id)
+        if mode == "rq":
+            click.echo("fan-out queued on the workers")
+        else:
             counts = fanout.progress(alert)
             click.echo(f"delivered: {counts['sent']} sent, {counts['failed']} failed, {counts['gone']} gone")
-        else:
-            click.echo("fan-out queued on the workers")
     except DomainError as exc:
         details = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
         raise click.ClickException(f"{exc.detail} {details}".strip()) from exc
     click.echo(alert.id)
+
+
+def _follow(alert_id: int) -> None:
+    """Run the job pool in this process until the alert's fan-out is over, printing progress."""
+    from civic.alerts.models import Alert
+    from civic.extensions import db
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as Flask
+    pool = jobs.start_pool(app, threads=max(1, int(app.config["JOBS_POOL_THREADS"])))
+    try:
+        while True:
+            db.session.expire_all()
+            alert = db.session.get(Alert, alert_id)
+            if alert is None:
+                return
+            counts = fanout.progress(alert)
+            done = counts["sent"] + counts["failed"] + counts["gone"]
+            click.echo(f"\rsending: {done}/{alert.audience or counts['total']} "
+                       f"({counts['sent']} sent, {counts['failed']} failed, {counts['gone']} gone)", nl=False, err=True)
+            db.session.rollback()
+            if alert.status != "sending":
+                click.echo("", err=True)
+                return
+            time.sleep(0.5)
+    finally:
+        jobs.stop_pool(app)
+        del pool
 
 
 @alerts_cli.command("resume")

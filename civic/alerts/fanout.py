@@ -34,6 +34,7 @@ URGENCY = {"emergency": "high", "urgent": "high", "safety": "normal"}
 OPEN_STATES = ("pending", "sending")
 MAX_TTL_S = 28 * 24 * 3600
 INSERT_CHUNK = 5000
+PLAN_CHUNK = 10_000  # subscription ids planned per statement, their batches enqueued at once
 
 
 def payload_for(alert: Alert, lang: str) -> bytes:
@@ -65,7 +66,12 @@ def start(alert_id: int) -> None:
 
 
 def plan_fanout(alert_id: int) -> int:
-    """Create the delivery rows for the alert's audience and enqueue its batches. Idempotent."""
+    """Create the delivery rows for the alert's audience and enqueue its batches. Idempotent.
+
+    The audience is planned ``PLAN_CHUNK`` subscription ids at a time and each chunk's batches
+    are enqueued as soon as its rows exist, so the first phones are reached while the rest of a
+    large audience is still being planned. The alert can only become ``sent`` once planning is
+    over (``planned_at``)."""
     alert = db.session.get(Alert, alert_id)
     if alert is None or alert.status != "sending":
         return 0
@@ -74,12 +80,23 @@ def plan_fanout(alert_id: int) -> int:
     table = Delivery.__table__
     columns = ["alert_id", "subscription_id", "state", "attempts", "error", "updated_at"]
     now = literal(utcnow(), type_=table.c.updated_at.type)
+    lowest, highest = db.session.execute(select(func.min(PushSubscription.id), func.max(PushSubscription.id))).one()
+    batches, enqueued_up_to = 0, 0
+    for low in range(lowest or 0, (highest or -1) + 1, PLAN_CHUNK):
+        with unit_of_work():
+            by_district = district_matches(alert).where(
+                SubscriptionDistrict.subscription_id.between(low, low + PLAN_CHUNK - 1),
+                ~exists().where(Delivery.alert_id == alert_id,
+                                Delivery.subscription_id == SubscriptionDistrict.subscription_id),
+            ).distinct().subquery()
+            db.session.execute(insert(table).from_select(columns, select(
+                literal(alert_id), by_district.c.subscription_id, literal("pending"), literal(0), literal(""), now)))
+        count, enqueued_up_to = _enqueue_batches(alert_id, enqueued_up_to)
+        batches += count
+        alert = db.session.get(Alert, alert_id)  # the session was ended for the jobs
+        if alert is None:
+            return batches
     with unit_of_work():
-        by_district = district_matches(alert).where(~exists().where(
-            Delivery.alert_id == alert_id, Delivery.subscription_id == SubscriptionDistrict.subscription_id,
-        )).distinct().subquery()
-        db.session.execute(insert(table).from_select(columns, select(
-            literal(alert_id), by_district.c.subscription_id, literal("pending"), literal(0), literal(""), now)))
         by_location = location_matches(alert)
         for i in range(0, len(by_location), INSERT_CHUNK):
             chunk = by_location[i:i + INSERT_CHUNK]
@@ -89,29 +106,47 @@ def plan_fanout(alert_id: int) -> int:
                       "error": "", "updated_at": utcnow()} for sid in chunk if sid not in present]
             if fresh:
                 db.session.execute(insert(table), fresh)
+    count, enqueued_up_to = _enqueue_batches(alert_id, enqueued_up_to)
+    batches += count
+    # Planning is over: count the audience and let the alert finish.
+    with unit_of_work():
+        alert = db.session.get(Alert, alert_id)
+        if alert is None:
+            return batches
         alert.audience = db.session.execute(
             select(func.count()).select_from(Delivery).where(Delivery.alert_id == alert_id)).scalar_one()
-    return enqueue_open_batches(alert_id)
-
-
-def enqueue_open_batches(alert_id: int) -> int:
-    """Enqueue one job per ``PUSH_BATCH_SIZE`` open deliveries (id ranges); returns how many."""
-    size = int(current_app.config["PUSH_BATCH_SIZE"])
-    is_open = (Delivery.alert_id == alert_id, Delivery.state.in_(OPEN_STATES))
-    batches, last = [], 0
-    while True:  # walk the ids in index order, one boundary query per batch, nothing held in memory
-        first = db.session.scalar(select(func.min(Delivery.id)).where(*is_open, Delivery.id > last))
-        if first is None:
-            break
-        last = db.session.scalar(select(Delivery.id).where(*is_open, Delivery.id >= first)
-                                 .order_by(Delivery.id).offset(size - 1).limit(1)) \
-            or db.session.execute(select(func.max(Delivery.id)).where(*is_open)).scalar_one()
-        batches.append((first, last))
-    db.session.rollback()  # end the read before jobs run (inline, they run right here)
-    for first, last in batches:
-        jobs.enqueue(send_batch, alert_id, first, last, queue=current_app.config["PUSH_QUEUE"], retries=2)
+        alert.planned_at = alert.planned_at or utcnow()
     finish_if_done(alert_id)
-    return len(batches)
+    return batches
+
+
+def _batch_bounds(alert_id: int, after_id: int = 0) -> list[tuple[int, int]]:
+    """(first id, last id) of each ``PUSH_BATCH_SIZE`` open deliveries with ids above ``after_id``:
+    one query (a window over the index), whatever the audience."""
+    size = int(current_app.config["PUSH_BATCH_SIZE"])
+    numbered = (select(Delivery.id, func.row_number().over(order_by=Delivery.id).label("n"),
+                       func.count().over().label("total"))
+                .where(Delivery.alert_id == alert_id, Delivery.state.in_(OPEN_STATES), Delivery.id > after_id)
+                .subquery())
+    edges = db.session.execute(select(numbered.c.id, numbered.c.n, numbered.c.total).where(
+        or_((numbered.c.n - 1) % size == 0, numbered.c.n % size == 0, numbered.c.n == numbered.c.total))
+        .order_by(numbered.c.id)).all()
+    bounds, first = [], 0
+    for row_id, n, total in edges:
+        if (n - 1) % size == 0:
+            first = row_id
+        if n % size == 0 or n == total:
+            bounds.append((first, row_id))
+    return bounds
+
+
+def _enqueue_batches(alert_id: int, after_id: int) -> tuple[int, int]:
+    """Enqueue the batches of open deliveries above ``after_id``; returns (how many, the last id)."""
+    bounds = _batch_bounds(alert_id, after_id)
+    db.session.rollback()  # end the read before jobs run (inline, they run right here)
+    for first, last in bounds:
+        jobs.enqueue(send_batch, alert_id, first, last, queue=current_app.config["PUSH_QUEUE"], retries=2)
+    return len(bounds), (bounds[-1][1] if bounds else after_id)
 
 
 def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
@@ -192,7 +227,7 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
 def finish_if_done(alert_id: int) -> None:
     with unit_of_work():
         alert = db.session.get(Alert, alert_id)
-        if alert is None or alert.status != "sending":
+        if alert is None or alert.status != "sending" or alert.planned_at is None:
             return
         open_count = db.session.scalar(select(func.count()).select_from(Delivery)
                                        .where(Delivery.alert_id == alert_id, Delivery.state.in_(OPEN_STATES)))

@@ -16,18 +16,24 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import re
 import ssl
 import urllib.request
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 MAX_HEADER_BYTES = 64 * 1024
+_TARGET = re.compile(r"/[\x21-\x7e]*\Z")  # a path (and query) of visible ASCII: nothing to break the request line
 MAX_BODY_BYTES = 1024 * 1024
 MAX_INTERIM_ANSWERS = 16
 
 
 class ProtocolError(Exception):
     """The server's answer was not valid HTTP/1.1 (or too large)."""
+
+
+class InvalidTarget(ValueError):
+    """The request target (an endpoint's path) cannot be sent as it is."""
 
 
 class ProxyError(ConnectionError):
@@ -144,7 +150,12 @@ class Connection:
         self.reader = self.writer = None
 
     async def post(self, target: str, headers: str, body: bytes) -> Response:
-        """POST and read the whole answer. ``headers`` is the pre-rendered ``Name: value\\r\\n`` block."""
+        """POST and read the whole answer. ``headers`` is the pre-rendered ``Name: value\\r\\n`` block.
+
+        Raises InvalidTarget, before anything is written, for a target that is not visible ASCII
+        (a space, CR/LF or non-ASCII character would break or smuggle into the request line)."""
+        if not _TARGET.match(target):
+            raise InvalidTarget("the endpoint path is not RFC 3986 characters")
         head = (f"POST {target} HTTP/1.1\r\nHost: {self.origin.host_header}\r\n"
                 f"Content-Length: {len(body)}\r\n{headers}\r\n").encode("latin-1")
         for reuse_attempt in (True, False):
@@ -176,6 +187,8 @@ class Connection:
                 length = int(headers["content-length"])
             except ValueError as exc:
                 raise ProtocolError("bad Content-Length") from exc
+            if length < 0:
+                raise ProtocolError("bad Content-Length")
             if length > MAX_BODY_BYTES:
                 raise ProtocolError("response body too large")
             if length:
@@ -227,19 +240,30 @@ async def _read_final_head(reader: asyncio.StreamReader) -> tuple[int, str, dict
 async def _drain_chunked(reader: asyncio.StreamReader) -> None:
     total = 0
     while True:
-        size_line = await reader.readuntil(b"\r\n")
+        size_line = await _read_line(reader)
         try:
             size = int(size_line.split(b";", 1)[0].strip(), 16)
         except ValueError as exc:
             raise ProtocolError("bad chunk size") from exc
+        if size < 0:
+            raise ProtocolError("bad chunk size")
         if size == 0:
-            while (await reader.readuntil(b"\r\n")) != b"\r\n":  # trailers
-                pass
-            return
+            for _ in range(MAX_INTERIM_ANSWERS * 8):  # trailers, bounded
+                if await _read_line(reader) == b"\r\n":
+                    return
+            raise ProtocolError("too many trailers")
         total += size
         if total > MAX_BODY_BYTES:
             raise ProtocolError("response body too large")
         await reader.readexactly(size + 2)
+
+
+async def _read_line(reader: asyncio.StreamReader) -> bytes:
+    """One CRLF-terminated line of at most ``MAX_HEADER_BYTES`` (a longer one is a protocol error)."""
+    try:
+        return await reader.readuntil(b"\r\n")
+    except asyncio.LimitOverrunError as exc:
+        raise ProtocolError("line too long") from exc
 
 
 def default_ssl_context() -> ssl.SSLContext:

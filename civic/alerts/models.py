@@ -98,6 +98,8 @@ class Alert(IdMixin, TimestampMixin, Model):
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     finished_at: Mapped[datetime | None]
+    # When the fan-out's delivery rows were all written: the alert is ``sent`` only after it.
+    planned_at: Mapped[datetime | None]
     audience: Mapped[int] = mapped_column(default=0)
 
     # Where a relayed alert came from (``civic.alerts.ingest``): "safetydata", "disastermsg" or

@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from civic.alerts.http1 import Connection, Origin, ProtocolError, Proxy, default_ssl_context, proxy_for
 from civic.alerts.webpush import VapidSigner, encrypt, origin_of
@@ -81,21 +81,41 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - (now or time.time()))
 
 
+def describe(exc: BaseException) -> str:
+    """A failed message's reason: the exception's type and text, within the column's 200 characters."""
+    text = str(exc)
+    return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:200]
+
+
+def _target(endpoint: str, origin_url: str) -> str:
+    """The request target of an endpoint: its path and query (``/`` when it has no path)."""
+    rest = endpoint[len(origin_url):]
+    return rest if rest.startswith("/") else "/" + rest
+
+
 @dataclass
 class _OriginState:
     """The work of one push-service origin: its queue of encrypted messages, how many are still
-    undecided, and where finished results go."""
+    undecided, and where finished results go.
+
+    Every message is decided exactly once, through ``done``: a result is never lost (the
+    periodic and final flushes hand it over) and a message is never decided twice."""
 
     queue: asyncio.Queue
     open: int
     workers: int
     finished: list[PushResult]
-    flush: Callable[[], None]
+    full: asyncio.Event
+    decided: set[int] = field(default_factory=set)
 
     def done(self, result: PushResult) -> None:
+        if result.key in self.decided:  # defensive: one result per message, whatever happened
+            log.error("push message %s decided twice; keeping the first result", result.key)
+            return
+        self.decided.add(result.key)
         self.finished.append(result)
         if len(self.finished) >= PushSender.FLUSH_SIZE:
-            self.flush()
+            self.full.set()  # the flusher hands them over; a worker never runs the callback itself
         self.open -= 1
         if self.open == 0:  # everything decided: release the workers
             for _ in range(self.workers):
@@ -103,7 +123,13 @@ class _OriginState:
 
 
 class PushSender:
-    """Sends with ``concurrency`` persistent connections per push-service origin."""
+    """Sends with ``concurrency`` persistent connections per push-service origin.
+
+    One message never stops the others: whatever goes wrong while encrypting, signing or sending
+    it (a bad endpoint, a broken answer, an exception nobody foresaw) becomes that message's
+    ``failed`` result with the reason. Only the caller's ``on_results`` failing (the database is
+    gone) stops a run, and results already gathered are handed over on every way out: success,
+    that failure, or cancellation (a job timeout, a shutdown)."""
 
     FLUSH_SIZE = 256  # hand results over once this many have finished…
     FLUSH_INTERVAL_S = 0.05  # …and at least this often while any are waiting
@@ -132,22 +158,40 @@ class PushSender:
     async def _send_all(self, messages: list[PushMessage], on_results) -> None:
         if not messages:
             return
-        by_origin: dict[str, list[PushMessage]] = defaultdict(list)
-        for message in messages:
-            by_origin[origin_of(message.endpoint)].append(message)
         finished: list[PushResult] = []
+        full = asyncio.Event()
 
         def flush() -> None:
+            full.clear()
             if finished:
                 group = finished[:]
                 finished.clear()
                 on_results(group)
 
-        failure: list[Exception] = []
+        by_origin: dict[str, list[PushMessage]] = defaultdict(list)
+        refused: list[PushResult] = []
+        for message in messages:
+            try:
+                origin = origin_of(message.endpoint)
+                parsed = Origin.of(origin)  # a port out of range: refused here, alone
+                if parsed.scheme not in ("http", "https") or not parsed.host:
+                    raise ValueError("not an http(s) URL with a host")
+            except Exception as exc:  # noqa: BLE001 - a bad endpoint is that message's failure
+                refused.append(PushResult(message.key, "failed", None, 0, f"endpoint: {describe(exc)}"[:200]))
+                continue
+            by_origin[origin].append(message)
+        finished.extend(refused)
+
+        failure: list[BaseException] = []
+        workers: list[asyncio.Future] = []
 
         async def flush_periodically() -> None:
             while True:
-                await asyncio.sleep(self.FLUSH_INTERVAL_S)
+                try:
+                    async with asyncio.timeout(self.FLUSH_INTERVAL_S):
+                        await full.wait()
+                except TimeoutError:
+                    pass
                 try:
                     flush()
                 except Exception as exc:  # noqa: BLE001 - re-raised below, after the workers stop
@@ -156,15 +200,17 @@ class PushSender:
                         worker.cancel()
                     return
 
-        # The proxy of each origin, from the standard environment (a bad HTTPS_PROXY fails here,
-        # before anything is sent).
-        proxies = {origin: proxy_for(Origin.of(origin)) for origin in by_origin}
-        workers = []
         for origin, group in by_origin.items():
+            try:
+                # The proxy of each origin, from the standard environment.
+                proxy = proxy_for(Origin.of(origin))
+            except Exception as exc:  # noqa: BLE001 - every message of this origin fails, the others go
+                finished.extend(PushResult(m.key, "failed", None, 0, f"proxy: {describe(exc)}"[:200]) for m in group)
+                continue
             count = min(self.settings.concurrency, len(group))
-            state = _OriginState(asyncio.Queue(), len(group), count, finished, flush)
+            state = _OriginState(asyncio.Queue(), len(group), count, finished, full)
             workers.append(asyncio.ensure_future(self._encrypt(group, state)))
-            workers += [asyncio.ensure_future(self._worker(origin, proxies[origin], state)) for _ in range(count)]
+            workers += [asyncio.ensure_future(self._worker(origin, proxy, state)) for _ in range(count)]
         flusher = asyncio.ensure_future(flush_periodically())
         try:
             await asyncio.gather(*workers)
@@ -176,9 +222,12 @@ class PushSender:
             for worker in workers:
                 worker.cancel()
             await asyncio.gather(flusher, *workers, return_exceptions=True)
+            if not failure:
+                # What was gathered is handed over on every way out (cancelled included); when
+                # the callback itself failed, the caller's own error path takes over.
+                flush()
         if failure:
             raise failure[0]
-        flush()
 
     async def _encrypt(self, group: list[PushMessage], state: _OriginState) -> None:
         """Encrypt an origin's messages ``ENCRYPT_CHUNK`` at a time and hand them to its workers.
@@ -189,31 +238,45 @@ class PushSender:
             for message in group[start:start + self.ENCRYPT_CHUNK]:
                 try:
                     body = encrypt(message.payload, message.p256dh, message.auth)
-                except ValueError as exc:
-                    state.done(PushResult(message.key, "failed", None, 0, f"encryption: {exc}"[:200]))
+                except Exception as exc:  # noqa: BLE001 - this message fails, the others go on
+                    state.done(PushResult(message.key, "failed", None, 0, f"encryption: {describe(exc)}"[:200]))
                     continue
                 state.queue.put_nowait((message, 1, body))
             await asyncio.sleep(0)  # let the workers send this chunk
 
     async def _worker(self, origin_url: str, proxy: Proxy | None, state: _OriginState) -> None:
-        origin = Origin.of(origin_url)
-        if origin.scheme == "https" and self._ssl is None:
-            self._ssl = default_ssl_context()
-        connection = Connection(origin, self._ssl, proxy)
         loop = asyncio.get_running_loop()
+        connection: Connection | None = None
+        setup_error = ""
+        try:
+            origin = Origin.of(origin_url)
+            if origin.scheme == "https" and self._ssl is None:
+                self._ssl = default_ssl_context()
+            connection = Connection(origin, self._ssl, proxy)
+        except Exception as exc:  # noqa: BLE001 - the messages this worker takes fail with the reason
+            setup_error = f"connection: {describe(exc)}"
         try:
             while True:
                 item = await state.queue.get()
                 if item is None:
                     return
                 message, attempt, body = item
-                result, delay = await self._attempt(connection, origin_url, message, attempt, body)
+                if connection is None:
+                    state.done(PushResult(message.key, "failed", None, attempt, setup_error[:200]))
+                    continue
+                try:
+                    result, delay = await self._attempt(connection, origin_url, message, attempt, body)
+                except Exception as exc:  # noqa: BLE001 - whatever it was, it is this message's result
+                    connection.close()
+                    log.warning("push message %s failed: %s", message.key, describe(exc))
+                    result, delay = PushResult(message.key, "failed", None, attempt, describe(exc)), None
                 if result is None:  # retry later without holding this connection
                     loop.call_later(delay, state.queue.put_nowait, (message, attempt + 1, body))
                     continue
                 state.done(result)
         finally:
-            connection.close()
+            if connection is not None:
+                connection.close()
 
     def _headers(self, origin_url: str, message: PushMessage) -> str:
         """The header block; the messages of one alert share it (same token, TTL, urgency, topic)."""
@@ -242,7 +305,7 @@ class PushSender:
         status, retry_after, error = None, None, ""
         try:
             async with asyncio.timeout(self.settings.timeout_s):
-                response = await connection.post(message.endpoint[len(origin_url):] or "/", headers, body)
+                response = await connection.post(_target(message.endpoint, origin_url), headers, body)
             status = response.status
             retry_after = retry_after_seconds(response.headers.get("retry-after"))
         except TimeoutError:

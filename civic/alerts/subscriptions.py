@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -18,6 +19,12 @@ from civic.geo import district_at, validate_district_codes, validate_point
 
 LANGS = ("ko", "en")
 LOCATION_DECIMALS = 3
+MAX_ENDPOINT_CHARS = 1024
+# RFC 3986 characters (unreserved, reserved and "%"), without "#": a push endpoint has no
+# fragment. Anything else (spaces, CR/LF, non-ASCII such as ".../send/한국") would have to be
+# percent-encoded; sent as it is, it breaks or smuggles into the request line.
+_URI_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=%]+\Z")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def endpoint_allowed(endpoint: str, allowlist: list[str] | None = None) -> bool:
@@ -44,6 +51,29 @@ def endpoint_allowed(endpoint: str, allowlist: list[str] | None = None) -> bool:
     return False
 
 
+def endpoint_error(endpoint: str) -> str | None:
+    """Why a push endpoint is refused, or None: the one check for alert subscriptions and
+    account devices (``civic.notifications.devices``). A URL of RFC 3986 characters only, at
+    most 1024 of them, whose origin is on ``PUSH_SERVICE_ALLOWLIST``."""
+    if not endpoint or len(endpoint) > MAX_ENDPOINT_CHARS:
+        return N_("An endpoint URL is required (at most 1024 characters).")
+    if not _URI_CHARACTERS.match(endpoint) or _BAD_PERCENT.search(endpoint):
+        return N_("The endpoint may contain only URL characters (RFC 3986): no spaces, no \"#\", "
+                  "and other characters percent-encoded.")
+    if not endpoint_allowed(endpoint):
+        return N_("The endpoint must be an https URL of a known push service.")
+    return None
+
+
+def clean_endpoint(value, errors: dict[str, str], field: str = "endpoint") -> str:
+    """The endpoint of a ``PushSubscription.toJSON()``, stripped; its error goes to ``errors[field]``."""
+    endpoint = value.strip() if isinstance(value, str) else ""
+    error = endpoint_error(endpoint)
+    if error:
+        errors[field] = error
+    return endpoint
+
+
 def _decoded(value, length: int | None):
     try:
         raw = b64url_decode(str(value))
@@ -55,11 +85,7 @@ def _decoded(value, length: int | None):
 def validate_subscription(data: dict) -> dict:
     """Clean a ``PushSubscription.toJSON()`` plus preferences, or raise ValidationFailed."""
     errors: dict[str, str] = {}
-    endpoint = str(data.get("endpoint") or "").strip()
-    if not endpoint or len(endpoint) > 1024:
-        errors["endpoint"] = N_("An endpoint URL is required (at most 1024 characters).")
-    elif any(ch.isspace() or ord(ch) < 33 or ch == "#" for ch in endpoint) or not endpoint_allowed(endpoint):
-        errors["endpoint"] = N_("The endpoint must be an https URL of a known push service.")
+    endpoint = clean_endpoint(data.get("endpoint"), errors)
     keys = data.get("keys") or {}
     p256dh = _decoded(keys.get("p256dh", ""), 65) if isinstance(keys, dict) else None
     if p256dh is None:

@@ -1,7 +1,8 @@
 """Devices linked to an account for personal updates (petition answers, report status, …).
 
 A device is the browser's ``PushSubscription`` (endpoint and keys), checked like an alert
-subscription: the endpoint must be on ``PUSH_SERVICE_ALLOWLIST``, ``p256dh`` a P-256 point and
+subscription: the endpoint by ``civic.alerts.subscriptions.endpoint_error`` (RFC 3986 characters,
+an origin on ``PUSH_SERVICE_ALLOWLIST``), ``p256dh`` a P-256 point and
 ``auth`` 16 bytes. The same endpoint linked again (by this or another account: one browser, one
 endpoint) updates the link.
 """
@@ -45,14 +46,10 @@ def _valid_point(raw: bytes | None) -> bool:
 
 def validate_device(data: dict) -> dict:
     """Clean ``PushSubscription.toJSON()``, or raise ValidationFailed (field → message)."""
-    from civic.alerts.subscriptions import endpoint_allowed
+    from civic.alerts.subscriptions import clean_endpoint
 
     errors: dict[str, str] = {}
-    endpoint = str(data.get("endpoint") or "").strip()
-    if not endpoint or len(endpoint) > 1024:
-        errors["endpoint"] = "An endpoint URL is required (at most 1024 characters)."
-    elif any(ch.isspace() or ord(ch) < 33 or ch == "#" for ch in endpoint) or not endpoint_allowed(endpoint):
-        errors["endpoint"] = "The endpoint must be an https URL of a known push service."
+    endpoint = clean_endpoint(data.get("endpoint"), errors)
     keys = data.get("keys")
     if not isinstance(keys, dict):
         keys = {}

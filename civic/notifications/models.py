@@ -60,3 +60,20 @@ class PersonalDelivery(IdMixin, Model):
     error: Mapped[str] = mapped_column(String(200), default="")
     claim: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime]
+
+
+PETITION_CHANNELS = ("both", "email", "push")
+UPDATE_MODES = ("immediate", "daily", "weekly", "off")
+
+
+class DeliveryPreference(Model):
+    """How an account wants its personal updates. Petition results always reach the account
+    (in the app, and by e-mail, push or both); report and proposal updates by e-mail come as they
+    happen, in a daily or weekly digest, or not at all. No row: the defaults."""
+
+    __tablename__ = "delivery_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    petition_channel: Mapped[str] = mapped_column(String(10), default="both")
+    update_mail: Mapped[str] = mapped_column(String(10), default="immediate")
+    updated_at: Mapped[datetime]

@@ -1,8 +1,8 @@
 """Personal updates by Web Push: the ``civic.notifications`` channel for linked devices.
 
-After the transaction that created a notification commits, ``deliver`` (a job on
-``PUSH_QUEUE``; a short-lived thread in the embedded default, so a slow push service never holds
-up a request) writes one ``PersonalDelivery`` row per linked device — unique per (notification,
+After the transaction that created a notification commits, ``deliver`` (subscribed to
+``civic.events.NotificationCreated`` after commit: a job on ``PUSH_QUEUE`` through ``civic.jobs``)
+writes one ``PersonalDelivery`` row per linked device — unique per (notification,
 device), so a retried job never sends twice — and sends the rows that are due through the same
 sender, encryption and VAPID keys as the alert fan-out. Rows created during quiet hours wait
 until they end: a scheduled job sends them (RQ with Redis), or ``flask notifications push-due``
@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, inspect, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from civic import jobs
 from civic.db import unit_of_work, utcnow
+from civic.events import NotificationCreated
 from civic.extensions import db
 from civic.notifications.models import Device, Notification, PersonalDelivery
+from civic.notifications.preferences import preferences_of
 from civic.notifications.quiet_hours import quiet_until
 
 log = logging.getLogger(__name__)
@@ -35,28 +36,10 @@ TTL_S = 24 * 3600
 BODY_CHARS = 140
 
 
-def push_channel(note: Notification) -> None:
-    """Channel registered with ``civic.notifications.service`` (runs after commit)."""
-    identity = inspect(note).identity
-    if not identity:
-        return
-    notification_id = identity[0]
-    if current_app.config.get("JOBS_INLINE", True):
-        app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as Flask
-        threading.Thread(target=_deliver_in_app_context, args=(app, notification_id), daemon=True,
-                         name=f"personal-push-{notification_id}").start()
-    else:
-        jobs.enqueue(deliver, notification_id, queue=current_app.config["PUSH_QUEUE"], retries=2)
-
-
-def _deliver_in_app_context(app, notification_id: int) -> None:
-    with app.app_context():
-        try:
-            deliver(notification_id)
-        except Exception:  # noqa: BLE001 - the rows stay pending; push-due picks them up
-            app.logger.exception("personal push for notification %s failed", notification_id)
-        finally:
-            db.session.remove()
+def on_notification_created(event: NotificationCreated) -> None:
+    """The Web Push channel: subscribed to ``NotificationCreated`` after commit (a job on
+    ``PUSH_QUEUE`` with Redis, in-process otherwise)."""
+    deliver(event.notification_id)
 
 
 def payload_for(note: Notification) -> bytes:
@@ -76,6 +59,8 @@ def plan(notification_id: int, now: datetime | None = None) -> datetime | None:
     note = db.session.get(Notification, notification_id)
     if note is None:
         return None
+    if note.kind == "petition" and not preferences_of(note.user_id).petitions_by_push:
+        return None  # the account chose e-mail for petition notices
     window = current_app.config.get("PERSONAL_PUSH_QUIET_HOURS")
     due = quiet_until(now, window, current_app.config["BABEL_DEFAULT_TIMEZONE"]) or now
     # A device receives what happens from the time it is linked, never an older update whose job
@@ -112,12 +97,9 @@ def deliver(notification_id: int) -> dict[str, int]:
 
 
 def schedule(when: datetime, notification_id: int) -> None:
-    """Send after quiet hours: an RQ scheduled job with Redis; the cron command otherwise."""
-    if current_app.config.get("JOBS_INLINE", True):
-        return
-    queue = jobs.get_queue(current_app.config["PUSH_QUEUE"])
-    queue.enqueue_at(when, jobs.run_job, f"{__name__}:send_due", (notification_id,), {},
-                     description=f"{__name__}:send_due")
+    """Send after quiet hours: a scheduled job (RQ's scheduler, or the pool's ``run_at``); inline,
+    the cron command ``flask notifications push-due``."""
+    jobs.enqueue_at(when, send_due, notification_id, queue=current_app.config["PUSH_QUEUE"])
 
 
 def _claimable(now: datetime):

@@ -1,28 +1,21 @@
-"""Notify users in-app, and through any delivery channel registered by other features."""
+"""Notify users in-app. Delivery channels (Web Push, e-mail) are subscriptions to
+``civic.events.NotificationCreated`` after commit: a rolled-back use case notifies nobody, and a
+failing channel never undoes the in-app notification."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import contextmanager
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
+from civic import events
 from civic.api.pagination import Page, paginate
 from civic.db import rowcount, unit_of_work, utcnow
 from civic.errors import N_, NotFound
 from civic.extensions import db
 from civic.notifications.models import Notification
-
-# Channels called with the Notification after the transaction that created it commits
-# (e.g. Web Push). A failing channel never undoes the in-app notification.
-_channels: list[Callable[[Notification], None]] = []
-
-
-def register_channel(channel: Callable[[Notification], None]) -> None:
-    if channel not in _channels:
-        _channels.append(channel)
 
 
 @contextmanager
@@ -36,26 +29,9 @@ def notify(user, kind: str, title: str, body: str = "", url: str = "") -> Notifi
     """Queue a notification for ``user`` in the caller's unit of work (no commit here)."""
     note = Notification(user_id=user.id, kind=kind, title=title[:200], body=body, url=url[:500])
     db.session.add(note)
-    if _channels:
-        pending = db.session.info.setdefault("pending_notifications", [])
-        pending.append(note)
+    db.session.flush()
+    events.emit(events.NotificationCreated(note.id, user.id))
     return note
-
-
-@event.listens_for(db.session.__class__, "after_commit")
-def _deliver_after_commit(session):
-    pending = session.info.pop("pending_notifications", [])
-    for note in pending:
-        for channel in list(_channels):
-            try:
-                channel(note)
-            except Exception:  # noqa: BLE001 - a channel failure must not lose the in-app copy
-                current_app.logger.exception("notification channel failed for notification %s", note.id)
-
-
-@event.listens_for(db.session.__class__, "after_rollback")
-def _drop_after_rollback(session):
-    session.info.pop("pending_notifications", None)
 
 
 def list_for(user, page: int = 1, per_page: int = 20) -> Page:

@@ -1,8 +1,10 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from civic.accounts.auth import current_user, login_required
-from civic.notifications import devices, service
+from civic.accounts.auth import current_user, login_required, signed_in_user
+from civic.errors import ValidationFailed
+from civic.forms import refuse
+from civic.notifications import devices, preferences, service
 
 bp = Blueprint("notifications", __name__)
 
@@ -37,7 +39,20 @@ def devices_page():
     window = current_app.config.get("PERSONAL_PUSH_QUIET_HOURS")
     quiet = f"{window[0]:%H:%M}–{window[1]:%H:%M}" if window else ""
     return render_template("notifications/devices.html", devices=devices.list_devices(current_user()),
-                           vapid_key=current_app.config.get("VAPID_PUBLIC_KEY", ""), quiet=quiet)
+                           vapid_key=current_app.config.get("VAPID_PUBLIC_KEY", ""), quiet=quiet,
+                           prefs=preferences.preferences_of(signed_in_user().id))
+
+
+@bp.route("/account/devices/preferences", methods=["POST"])
+@login_required
+def save_preferences():
+    try:
+        preferences.set_preferences(current_user(), petition_channel=request.form.get("petition_channel") or None,
+                                    update_mail=request.form.get("update_mail") or None)
+    except ValidationFailed as exc:
+        return refuse(exc, "notifications.devices")
+    flash(_("Your choices are saved."), "success")
+    return redirect(url_for("notifications.devices", _anchor="email-updates"))
 
 
 @bp.route("/account/devices/<int:device_id>/remove", methods=["POST"])

@@ -17,3 +17,9 @@ def init_app(app: Flask) -> None:
     register_deletion_hook(forget_user)
     register_api(app, api.staff_bp)
     app.cli.add_command(cli.participation_cli)
+
+    from civic import events
+    from civic.participation import facts
+
+    events.provide_snapshot(app, events.ProposalFacts, facts.proposal_snapshot)
+    events.provide_snapshot(app, events.VoteFacts, facts.vote_snapshot)

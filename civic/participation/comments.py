@@ -16,7 +16,10 @@ from civic.participation.proposals import _require_user, get_proposal
 
 
 def add_comment(user, proposal_id: int, body: str) -> ProposalComment:
+    from civic.accounts.recovery import require_confirmed
+
     proposal = get_proposal(_require_user(user), proposal_id)
+    require_confirmed(user)
     if proposal.status not in (PUBLISHED, UNDER_REVIEW, ANSWERED):
         raise Conflict(N_("Comments are closed for this proposal."))
     body = (body or "").strip()

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
@@ -45,8 +45,11 @@ def _validate_fields(title, body, category, district_code) -> dict:
 
 def create_proposal(user, *, title: str, body: str, category: str, district_code: str | None = None,
                     photo=None, submit: bool = True) -> Proposal:
-    """A citizen drafts a proposal (``submit=False``) or sends it straight to moderation."""
-    _require_user(user)
+    """A citizen drafts a proposal (``submit=False``) or sends it straight to moderation. The
+    account's e-mail address must be confirmed."""
+    from civic.accounts.recovery import require_confirmed
+
+    require_confirmed(_require_user(user))
     values = _validate_fields(title, body, category, district_code)
     stored = None
     if photo is not None:
@@ -121,6 +124,8 @@ def publish_proposal(actor, proposal_id: int) -> Proposal:
         raise Conflict(N_("Only submitted or hidden proposals can be published."))
     with unit_of_work():
         now = utcnow()
+        events.emit(events.ProposalStatusChanged(proposal_id=proposal.id, old_status=proposal.status,
+                                                 new_status=PUBLISHED))
         proposal.status = PUBLISHED
         proposal.hidden_reason = None
         proposal.published_at = proposal.published_at or now
@@ -147,6 +152,7 @@ def hide_proposal(actor, proposal_id: int, reason: str) -> Proposal:
     with unit_of_work():
         previous = proposal.status
         proposal.status, proposal.hidden_reason = HIDDEN, reason
+        events.emit(events.ProposalStatusChanged(proposal_id=proposal.id, old_status=previous, new_status=HIDDEN))
         audit.record(actor, "proposal.hide", "proposal", proposal.id, department_id=actor.department_id,
                      reason=reason, previous_status=previous)
         with in_locale_of(proposal.author):

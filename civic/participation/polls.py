@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
@@ -136,6 +136,8 @@ def cast_vote(user, poll_id: int, option_id) -> PollVote:
         with unit_of_work():
             vote = PollVote(poll_id=poll.id, option_id=option_id, user_id=user.id)
             db.session.add(vote)
+            db.session.flush()
+            events.emit(events.VoteCast(poll.id, vote.id, vote.created_at))
         return vote
     except IntegrityError:
         pass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
@@ -13,17 +13,52 @@ from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Conflict, Forbidden, ValidationFailed
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
+from civic.participation.facts import facts
 from civic.participation.models import ANSWERED, OUTCOMES, UNDER_REVIEW, Proposal, ProposalSupport
 from civic.participation.proposals import _proposal_url, get_proposal, may_respond
 
+REVIEW_SORTS = ("due", "-due", "received", "-received", "district", "-district")
 
-def review_queue(actor, page: int = 1, per_page: int = 20) -> Page:
-    """Proposals waiting for the actor's department's response (all of them for admins)."""
+
+def review_query(actor, sort: str = "due", district: str | None = None, category: str | None = None):
+    """Proposals waiting for the actor's department's response (all of them for admins), in the
+    staff desk's order: response due (soonest first), received (when the threshold was reached)
+    or district."""
     require_role(actor, "staff")
+    if sort not in REVIEW_SORTS:
+        raise ValidationFailed({"sort": N_("One of %(values)s.", values=", ".join(REVIEW_SORTS))})
     query = select(Proposal).where(Proposal.status == UNDER_REVIEW)
     if not actor.has_role("admin"):
         query = query.where(Proposal.department_id == actor.department_id)
-    return paginate(query.order_by(Proposal.response_due_at, Proposal.id), page, per_page)
+    if district:
+        query = query.where(Proposal.district_code == district)
+    if category:
+        query = query.where(Proposal.category == category)
+    column = {"due": Proposal.response_due_at, "received": Proposal.threshold_reached_at,
+              "district": Proposal.district_code}[sort.lstrip("-")]
+    first = (column.desc() if sort.startswith("-") else column.asc()).nulls_last()
+    return query.order_by(first, Proposal.id.desc() if sort.startswith("-") else Proposal.id)
+
+
+def review_queue(actor, page: int = 1, per_page: int = 20, sort: str = "due", district: str | None = None,
+                 category: str | None = None) -> Page:
+    return paginate(review_query(actor, sort, district, category), page, per_page)
+
+
+def review_export(actor, sort: str = "due", district: str | None = None, category: str | None = None,
+                  limit: int = 5000) -> list[Proposal]:
+    return list(db.session.scalars(review_query(actor, sort, district, category).limit(limit)))
+
+
+def review_flags(proposal: Proposal, now=None) -> dict[str, bool]:
+    """``overdue`` / ``due_soon`` (within a week) for a proposal waiting for its response."""
+    from datetime import timedelta
+
+    if proposal.status != UNDER_REVIEW or proposal.response_due_at is None:
+        return {"overdue": False, "due_soon": False}
+    now = now or utcnow()
+    due = proposal.response_due_at
+    return {"overdue": due < now, "due_soon": now <= due < now + timedelta(days=7)}
 
 
 def respond(actor, proposal_id: int, outcome: str, body: str) -> Proposal:
@@ -45,9 +80,14 @@ def respond(actor, proposal_id: int, outcome: str, body: str) -> Proposal:
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
+        before = facts(proposal)
+        events.emit(events.ProposalStatusChanged(proposal_id=proposal.id, old_status=proposal.status,
+                                                 new_status=ANSWERED))
         proposal.status = ANSWERED
         proposal.response_outcome, proposal.response_body = outcome, body
         proposal.responded_at, proposal.responded_by_id = utcnow(), actor.id
+        events.emit(events.ProposalResponded(proposal.id, proposal.responded_at, proposal.department_id,
+                                             before=before, after=facts(proposal)))
         audit.record(actor, "proposal.respond", "proposal", proposal.id, department_id=proposal.department_id,
                      outcome=outcome)
         with in_locale_of(proposal.author):

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, role_required
+from civic.csv_export import csv_response
 from civic.errors import DomainError, ValidationFailed
+from civic.formatting import format_when
 from civic.forms import apply_errors, district_choices, refuse
-from civic.participation import service
+from civic.geo import district_name
+from civic.participation import responses, service
 from civic.participation.forms import HideForm, PollForm, RespondForm
+from civic.participation.labels import CATEGORY_LABELS, category_label
+from civic.staff import desk
 from civic.timezone import local_now
 
 bp = Blueprint("participation_staff", __name__)
@@ -26,6 +31,43 @@ def index():
         moderation=service.moderation_queue(user, per_page=50), review=service.review_queue(user, per_page=50),
         reported=service.reported_comments(user, per_page=50),
         polls=[service.view_poll(user, p) for p in service.list_polls(None, per_page=20).items])
+
+
+def _review_args() -> dict:
+    return {"sort": request.args.get("sort") or "due", "district": request.args.get("district") or None,
+            "category": request.args.get("category") or None}
+
+
+@bp.route("/staff/participation/review")
+@role_required("staff")
+def review():
+    """Proposals under review as a staff desk table (sortable, filters in the URL, CSV)."""
+    args = _review_args()
+    try:
+        page = responses.review_queue(current_user(), request.args.get("page", 1, type=int), desk.PAGE_SIZE,
+                                      **args)
+    except ValidationFailed:
+        abort(400)
+    return render_template("participation/staff/review.html", page=page, review_flags=responses.review_flags,
+                           districts=district_choices(_("All districts")), categories=list(CATEGORY_LABELS),
+                           sort_links=desk.sort_links("participation_staff.review", args["sort"],
+                                                      ("due", "received", "district")),
+                           export_url=desk.export_url("participation_staff.review_export"))
+
+
+@bp.route("/staff/participation/review/export.csv")
+@role_required("staff")
+def review_export():
+    try:
+        items = responses.review_export(current_user(), limit=desk.EXPORT_MAX_ROWS, **_review_args())
+    except ValidationFailed:
+        abort(400)
+    header = [_("Number"), _("Title"), _("Category"), _("District"), _("Supports"), _("Received"),
+              _("Response due")]
+    rows = [[p.id, p.title, category_label(p.category), district_name(p.district_code) if p.district_code else "",
+             p.supports_count, format_when(p.threshold_reached_at) if p.threshold_reached_at else "",
+             format_when(p.response_due_at) if p.response_due_at else ""] for p in items]
+    return csv_response(header, rows, "proposals-under-review.csv")
 
 
 @bp.route("/staff/participation/polls/new", methods=["GET", "POST"])

@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import Department, User
 from civic.db import rowcount, unit_of_work, utcnow
 from civic.errors import N_, Conflict, Forbidden
+from civic.events import ProposalFacts
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
 from civic.participation.models import EXPIRED, OPEN_STATUSES, PUBLISHED, UNDER_REVIEW, Proposal, ProposalSupport
@@ -65,11 +66,16 @@ def _reach_threshold(proposal: Proposal) -> None:
     if rowcount(moved) != 1:
         return  # another transaction crossed it first
     department = _route(proposal)
+    department_id = department.id if department else None
+    response_due_at = now + timedelta(days=current_app.config["PROPOSAL_RESPONSE_DAYS"])
     db.session.execute(
         update(Proposal).where(Proposal.id == proposal.id)
-        .values(department_id=department.id if department else None,
-                response_due_at=now + timedelta(days=current_app.config["PROPOSAL_RESPONSE_DAYS"]))
+        .values(department_id=department_id, response_due_at=response_due_at)
         .execution_options(synchronize_session=False))
+    # The guarded UPDATEs above leave no ORM change behind: the event states the fact.
+    events.emit(events.ProposalThresholdReached(
+        proposal.id, now, department_id, before=ProposalFacts(proposal.department_id, None),
+        after=ProposalFacts(department_id, now, None, response_due_at)))
     audit.record(None, "proposal.threshold_reached", "proposal", proposal.id,
                  department_id=department.id if department else None, threshold=threshold())
     with in_locale_of(proposal.author):
@@ -136,6 +142,7 @@ def expire_proposals(now=None) -> int:
                 .values(status=EXPIRED).execution_options(synchronize_session=False))
             if rowcount(moved) == 1:
                 expired += 1
+                events.emit(events.ProposalStatusChanged(proposal.id, PUBLISHED, EXPIRED))
                 audit.record(None, "proposal.expire", "proposal", proposal.id, supports=proposal.supports_count)
                 with in_locale_of(proposal.author):
                     notify(proposal.author, "proposal.expired", _("Your proposal has expired"),

@@ -8,7 +8,7 @@ import json
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from civic.accounts.auth import current_user, login_required
+from civic.accounts.auth import confirmed_required, current_user, login_required
 from civic.errors import DomainError, Forbidden, ValidationFailed, translate
 from civic.forms import apply_errors, district_choices, refuse
 from civic.participation import labels, service
@@ -126,7 +126,7 @@ def _proposal_form(form: ProposalForm) -> ProposalForm:
 
 @bp.route("/proposals/new", methods=["GET", "POST"])
 @limited("PARTICIPATION_SUBMIT_RATE_LIMIT")
-@login_required
+@confirmed_required
 def new_proposal():
     form = _proposal_form(ProposalForm())
     if form.validate_on_submit():

@@ -68,7 +68,7 @@ def _multipart_doc(json_schema, form_schema) -> dict:
 @bp.route("/types")
 @bp.response(200, PetitionTypeSchema(many=True))
 def types():
-    """Petition types a citizen can choose, with their deadline in working days."""
+    """Petition types a citizen can choose, with their legal handling period and how it is counted."""
     return service.list_types()
 
 
@@ -227,7 +227,8 @@ def staff_answer(receipt_no):
     """Answer the petition (JSON, or multipart with images in ``attachments``)."""
     triage.staff_petition(current_user(), receipt_no)      # 401/403/404 before reading uploads
     data, uploads = _body_and_files(PetitionAnswerInSchema)
-    return present.staff_view(triage.answer(current_user(), receipt_no, data["body"], uploads))
+    return present.staff_view(triage.answer(current_user(), receipt_no, data["body"], uploads,
+                                            data.get("template_id")))
 
 
 @staff_bp.route("/<receipt_no>/audit")

@@ -67,6 +67,7 @@ class NoteForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     body = TextAreaField(_l("Answer"), render_kw={"rows": 10})
+    template_id = HiddenField()
     attachments = MultipleFileField(_l("Images (optional, up to 5)"),
                                     render_kw={"accept": "image/jpeg,image/png,image/webp", "multiple": True})
 
@@ -76,7 +77,11 @@ class TypeForm(FlaskForm):
     name_en = StringField(_l("Name (English)"))
     department = SelectField(_l("Default department"), validate_choice=False)
     route_by_district = BooleanField(_l("Route to the district office when a district is given"))
-    deadline_days = IntegerField(_l("Deadline in working days"), validators=[Optional()])
+    deadline_days = IntegerField(_l("Handling period"), validators=[Optional()])
+    deadline_unit = SelectField(_l("Counted in"), default="days", validate_choice=False, choices=[
+        ("days", _l("days (5 or less: working hours from receipt; 6 or more: working days)")),
+        ("immediate", _l("immediately (3 working hours)")), ("weeks", _l("weeks")), ("months", _l("months")),
+        ("years", _l("years"))])
     required_fields = SelectMultipleField(_l("Required fields"), validate_choice=False,
                                           choices=[("location", _l("District or location")),
                                                    ("point", _l("Location on the map")),
@@ -84,3 +89,8 @@ class TypeForm(FlaskForm):
                                                    ("contact_phone", _l("Phone number"))])
     answer_template = TextAreaField(_l("Answer template"), render_kw={"rows": 6})
     is_active = BooleanField(_l("Citizens can choose this type"))
+
+
+class AnswerTemplateForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    body = TextAreaField(_l("Answer text"), render_kw={"rows": 10})

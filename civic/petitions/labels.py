@@ -4,7 +4,7 @@ and the templates (``petition_status_label``, ``petition_audit_label``)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import pgettext
+from flask_babel import ngettext, pgettext
 
 
 def status_label(status: str) -> str:
@@ -22,4 +22,21 @@ def audit_label(action: str) -> str:
     }.get(action, _("Other action"))
 
 
-TEMPLATE_HELPERS = {"petition_status_label": status_label, "petition_audit_label": audit_label}
+def deadline_label(ptype) -> str:
+    """A petition type's legal handling period, saying how the law counts it."""
+    amount, unit = ptype.deadline_days, ptype.deadline_unit
+    if unit == "immediate":
+        return _("Immediately (within 3 working hours)")
+    if unit == "days" and amount <= 5:
+        return _("%(days)d days (%(hours)d working hours from receipt)", days=amount, hours=amount * 8)
+    if unit == "days":
+        return _("%(days)d days, counting the day of receipt, without Saturdays and holidays", days=amount)
+    return {
+        "weeks": ngettext("%(num)d week", "%(num)d weeks", amount),
+        "months": ngettext("%(num)d month", "%(num)d months", amount),
+        "years": ngettext("%(num)d year", "%(num)d years", amount),
+    }.get(unit, str(amount))
+
+
+TEMPLATE_HELPERS = {"petition_status_label": status_label, "petition_audit_label": audit_label,
+                    "petition_deadline_label": deadline_label}

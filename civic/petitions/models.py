@@ -27,7 +27,10 @@ class PetitionType(IdMixin, TimestampMixin, Model):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     # Route to the district office (GU-<code>) when the petition names a district.
     route_by_district: Mapped[bool] = mapped_column(default=False)
+    # The legal period: ``deadline_days`` counts ``deadline_unit`` (civic/petitions/deadlines.py:
+    # immediate, days, weeks, months or years; the amount is ignored for "immediate").
     deadline_days: Mapped[int] = mapped_column(default=7)
+    deadline_unit: Mapped[str] = mapped_column(String(10), default="days", server_default="days")
     required_fields: Mapped[list] = mapped_column(JSON, default=list)
     answer_template: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -37,6 +40,28 @@ class PetitionType(IdMixin, TimestampMixin, Model):
 
     def name(self, locale: str = "ko") -> str:
         return self.name_en if locale == "en" else self.name_ko
+
+    @property
+    def deadline(self) -> dict:
+        """The legal period and how it is counted (the API publishes this)."""
+        from civic.petitions import deadlines
+
+        return {"amount": self.deadline_days, "unit": self.deadline_unit,
+                "counting": deadlines.counting(self.deadline_days, self.deadline_unit),
+                "working_hours": deadlines.period_hours(self.deadline_days, self.deadline_unit)}
+
+
+class AnswerTemplate(IdMixin, TimestampMixin, Model):
+    """A department's canned answer: staff pick one when answering. The text may hold the
+    placeholders ``{receipt_no}`` and ``{name}`` (the petitioner's display name)."""
+
+    __tablename__ = "petition_answer_templates"
+
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+
+    department: Mapped[Department] = relationship()
 
 
 class ReceiptCounter(Model):

@@ -12,6 +12,7 @@ from civic.accounts.service import district_office, require_role
 from civic.db import unit_of_work
 from civic.errors import N_, NotFound, ValidationFailed
 from civic.extensions import db
+from civic.petitions import deadlines
 from civic.petitions.models import REQUIRABLE_FIELDS, PetitionType
 
 
@@ -31,7 +32,7 @@ def get_type(code: str) -> PetitionType:
 
 def update_type(actor: User | None, code: str, *, name_ko: str, name_en: str, department_code: str,
                 deadline_days: int, required_fields: Iterable[str], route_by_district: bool,
-                answer_template: str, is_active: bool) -> PetitionType:
+                answer_template: str, is_active: bool, deadline_unit: str = "days") -> PetitionType:
     """Admins edit a petition type; the change is audited."""
     require_role(actor, "admin")
     ptype = get_type(code)
@@ -43,8 +44,12 @@ def update_type(actor: User | None, code: str, *, name_ko: str, name_en: str, de
     department = db.session.scalar(select(Department).where(Department.code == department_code))
     if department is None:
         errors["department"] = N_("Unknown department.")
-    if not isinstance(deadline_days, int) or not 1 <= deadline_days <= 90:
-        errors["deadline_days"] = N_("Between 1 and 90 working days.")
+    if deadline_unit not in deadlines.UNITS:
+        errors["deadline_unit"] = N_("One of %(names)s.", names=", ".join(deadlines.UNITS))
+    elif deadline_unit == "immediate":
+        deadline_days = 0
+    elif not isinstance(deadline_days, int) or not 1 <= deadline_days <= 90:
+        errors["deadline_days"] = N_("Between 1 and 90.")
     required = list(dict.fromkeys(required_fields or []))
     if any(name not in REQUIRABLE_FIELDS for name in required):
         errors["required_fields"] = N_("Only %(names)s.", names=", ".join(REQUIRABLE_FIELDS))
@@ -54,13 +59,14 @@ def update_type(actor: User | None, code: str, *, name_ko: str, name_en: str, de
         ptype.name_ko, ptype.name_en = name_ko.strip(), name_en.strip()
         ptype.department = department
         ptype.deadline_days = deadline_days
+        ptype.deadline_unit = deadline_unit
         ptype.required_fields = required
         ptype.route_by_district = bool(route_by_district)
         ptype.answer_template = answer_template or ""
         ptype.is_active = bool(is_active)
         audit.record(actor, "petition_type.update", "petition_type", ptype.code,
                      department_id=department.id, deadline_days=deadline_days,
-                     department=department.code, is_active=bool(is_active))
+                     deadline_unit=deadline_unit, department=department.code, is_active=bool(is_active))
     return ptype
 
 

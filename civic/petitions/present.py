@@ -43,7 +43,7 @@ def citizen_view(petition: Petition) -> dict:
         "body": petition.body, "status": petition.status, "department": department_ref(petition.department),
         "district": petition.district_code, "lat": petition.lat, "lon": petition.lon,
         "contact_preference": petition.contact_preference, "created_at": petition.created_at,
-        "due_at": petition.due_at, **flags(petition),
+        "due_at": petition.due_at, "deadline": petition.type.deadline, **flags(petition),
         "attachments": [attachment(petition, a) for a in petition.petition_attachments()],
         "answer": answer, "rating": petition.rating, "rating_comment": petition.rating_comment,
         "timeline": [_event(e) for e in public_events(petition)],
@@ -72,5 +72,7 @@ def queue_item(petition: Petition) -> dict:
 
 def audit_entry(entry) -> dict:
     department = db.session.get(Department, entry.department_id) if entry.department_id else None
+    actor_department = db.session.get(Department, entry.actor_department_id) if entry.actor_department_id else None
     return {"id": entry.id, "at": entry.created_at, "actor_id": entry.actor_id, "action": entry.action,
-            "department": department.code if department else None, "detail": entry.detail}
+            "department": department.code if department else None, "actor_role": entry.actor_role,
+            "actor_department": actor_department.code if actor_department else None, "detail": entry.detail}

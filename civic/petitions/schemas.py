@@ -9,12 +9,26 @@ from civic.api.pagination import PageArgs
 from civic.petitions.models import CONTACT_PREFERENCES, STATUSES
 
 
+class DeadlineSchema(Schema):
+    """The legal handling period and how the law counts it (민원 처리에 관한 법률 제19조)."""
+
+    amount = fields.Integer(metadata={"description": "The period, in unit (0 for immediate)"})
+    unit = fields.String(metadata={"description": "immediate, days, weeks, months or years"})
+    counting = fields.String(metadata={
+        "description": "working_hours (5 days or less, and immediate: from the time of receipt, 8 working "
+                       "hours a day), working_days (6 days or more, counting the first day) or calendar "
+                       "(weeks, months, years; ending on a day off, the next working day)"})
+    working_hours = fields.Integer(allow_none=True, metadata={
+        "description": "The period in working hours, when it is counted in hours"})
+
+
 class PetitionTypeSchema(Schema):
     code = fields.String()
     name_ko = fields.String()
     name_en = fields.String()
     department = fields.Nested(DepartmentSchema)
-    deadline_days = fields.Integer(metadata={"description": "Working days to answer"})
+    deadline_days = fields.Integer(metadata={"description": "The handling period, in deadline.unit"})
+    deadline = fields.Nested(DeadlineSchema)
     required_fields = fields.List(fields.String())
     route_by_district = fields.Boolean()
 
@@ -70,7 +84,8 @@ class PetitionSchema(Schema):
     lon = fields.Float(allow_none=True)
     contact_preference = fields.String()
     created_at = fields.DateTime()
-    due_at = fields.DateTime()
+    due_at = fields.DateTime(metadata={"description": "The legal deadline (see deadline)"})
+    deadline = fields.Nested(DeadlineSchema)
     overdue = fields.Boolean()
     due_soon = fields.Boolean()
     attachments = fields.List(fields.Nested(PetitionAttachmentSchema))
@@ -169,6 +184,8 @@ class PetitionNoteInSchema(Schema):
 
 class PetitionAnswerInSchema(Schema):
     body = fields.String(required=True)
+    template_id = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "The department's answer template the text started from (recorded in the audit log)"})
 
 
 class PetitionAnswerMultipartSchema(PetitionAnswerInSchema):
@@ -180,7 +197,10 @@ class PetitionAuditEntrySchema(Schema):
     at = fields.DateTime()
     actor_id = fields.Integer(allow_none=True)
     action = fields.String()
-    department = fields.String(allow_none=True)
+    department = fields.String(allow_none=True, metadata={"description": "The petition's department then"})
+    actor_role = fields.String(allow_none=True, metadata={"description": "The actor's own role then"})
+    actor_department = fields.String(allow_none=True, metadata={
+        "description": "The actor's own department then (none for an administrator)"})
     detail = fields.Dict()
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import User
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
@@ -25,6 +25,7 @@ from civic.extensions import db
 from civic.geo import district_at, get_district, validate_point
 from civic.notifications.service import in_locale_of, notify
 from civic.petitions import deadlines
+from civic.petitions.facts import facts
 from civic.petitions.models import (
     CONTACT_PREFERENCES,
     OPEN_STATUSES,
@@ -129,13 +130,12 @@ def latest_answer(user: User | None) -> Petition | None:
 
 
 def flags(petition: Petition, now=None) -> dict[str, bool]:
-    """``overdue`` / ``due_soon`` (within ``PETITIONS_DUE_SOON_HOURS``) for open petitions."""
-    from datetime import timedelta
-
+    """``overdue`` / ``due_soon`` (within ``PETITIONS_DUE_SOON_HOURS`` working hours) for open
+    petitions."""
     now = now or utcnow()
     if not petition.is_open:
         return {"overdue": False, "due_soon": False}
-    soon = now + timedelta(hours=current_app.config["PETITIONS_DUE_SOON_HOURS"])
+    soon = deadlines.due_soon_limit(now)
     return {"overdue": petition.due_at < now, "due_soon": now <= petition.due_at < soon}
 
 
@@ -220,9 +220,10 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
     """A signed-in user files a petition. It is routed, numbered and given its legal deadline;
     nothing is stored (no row, no file) unless all of it is. A ``client_token`` this user already
     filed with returns that petition instead of a second one (an offline draft sent twice)."""
+    from civic.accounts.recovery import require_confirmed
     from civic.accounts.service import require_role
 
-    user = require_role(user, "citizen")
+    user = require_confirmed(require_role(user, "citizen"))
     client_token = (client_token or "").strip()[:64] or None
     title, body = (title or "").strip(), (body or "").strip()
     sent = (type_code or "", title, body)
@@ -256,13 +257,15 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
                 lat=point[0] if point else None, lon=point[1] if point else None,
                 contact_preference=contact_preference or "in_app", contact_phone=contact_phone,
                 status="received", department=department, created_at=now,
-                due_at=deadlines.due_at(now, ptype.deadline_days), client_token=client_token,
+                due_at=deadlines.due_at(now, ptype.deadline_days, ptype.deadline_unit), client_token=client_token,
             )
             petition.attachments = attachment_rows(stored, "petition")
             petition.events = [PetitionEvent(kind="received", status="received", actor_id=user.id,
                                              to_department_id=department.id, created_at=now)]
             db.session.add(petition)
             db.session.flush()
+            events.emit(events.PetitionReceived(petition.id, department.id, petition.created_at, petition.due_at,
+                                                after=facts(petition)))
             with in_locale_of(user):
                 notify(user, "petition", _("Petition %(receipt_no)s received", receipt_no=petition.receipt_no),
                        _("We will answer by %(date)s.", date=_format_date(petition.due_at)),
@@ -312,8 +315,11 @@ def withdraw(user: User | None, receipt_no: str, reason: str = "") -> Petition:
     if petition.status not in OPEN_STATUSES:
         raise Conflict(N_("Only a petition without an answer can be withdrawn."))
     with unit_of_work():
+        before = facts(petition)
         petition.status = "withdrawn"
         petition.withdrawn_at = utcnow()
+        events.emit(events.PetitionStatusChanged(petition.id, before.status, petition.status, before=before,
+                                                 after=facts(petition)))
         petition.events.append(PetitionEvent(kind="withdrawn", status="withdrawn", actor_id=petition.petitioner_id,
                                              body=(reason or "").strip()[:1000]))
         assignee = petition.assignee
@@ -354,7 +360,10 @@ def rate(user: User | None, receipt_no: str, score, comment: str = "") -> Petiti
 
 def forget_user(user) -> None:
     """Account deletion hook: petitions are legal records and stay, with the petitioner
-    anonymised (the account row keeps no name or e-mail); the contact phone goes."""
+    anonymised (the account row keeps no name or e-mail); the contact phone goes.
+
+    Bulk update without events (allowed in tests/test_events_rules.py): it changes contact columns
+    only, which no event consumer reads."""
     from sqlalchemy import update
 
     from civic.petitions.models import Petition

@@ -9,13 +9,17 @@ from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, role_required, safe_next, signed_in_user
 from civic.accounts.service import list_departments
-from civic.errors import Conflict, ValidationFailed, translate
+from civic.csv_export import csv_response
+from civic.errors import Conflict, NotFound, ValidationFailed, translate
+from civic.formatting import format_when
 from civic.forms import apply_errors, district_choices
-from civic.petitions import present, service, triage, workload
+from civic.geo import district_name
+from civic.petitions import answer_templates, present, service, triage, workload
 from civic.petitions.forms import AnswerForm, AssignForm, NoteForm, StatusForm, TransferForm, TypeForm
 from civic.petitions.labels import status_label
 from civic.petitions.models import STATUSES
 from civic.petitions.service import Upload
+from civic.staff import desk
 
 bp = Blueprint("petitions_staff", __name__)
 
@@ -46,24 +50,75 @@ def _queue_filter() -> triage.QueueFilter:
     )
 
 
+QUEUE_COLUMNS = ("due", "received", "status", "district", "assignee")
+
+
+def _bulk_assignment(user, items) -> tuple[list[tuple[str, list[tuple[str, str]]]], set[int], list]:
+    """Who can receive the open petitions shown: staff of each department on the page (grouped
+    by department for admins), the departments whose rows can be selected, and the departments
+    with open petitions but nobody to assign them to."""
+    locale = str(get_locale())
+    departments = {p.department_id: p.department for p in items if p.is_open}
+    if not user.has_role("admin"):
+        departments = {k: v for k, v in departments.items() if k == user.department_id}
+    groups, selectable, without_staff = [], set(), []
+    for department_id, department in sorted(departments.items(), key=lambda kv: kv[1].name(locale)):
+        people = triage.assignable_staff(department_id)
+        if not people:
+            without_staff.append(department)
+            continue
+        selectable.add(department_id)
+        groups.append((department.name(locale),
+                       [(str(u.id), u.display_name or u.email or str(u.id)) for u in people]))
+    return groups, selectable, without_staff
+
+
 @bp.route("/staff/petitions")
 @role_required("staff")
 def index():
     user = signed_in_user()
     flt = _queue_filter()
     try:
-        page = triage.queue(user, flt, request.args.get("page", 1, type=int))
+        page = triage.queue(user, flt, request.args.get("page", 1, type=int), desk.PAGE_SIZE)
         counts = triage.status_counts(user, flt.department)
     except ValidationFailed:
         abort(400)
     locale = str(get_locale())
+    staff_groups, selectable, without_staff = _bulk_assignment(user, page.items)
     return render_template(
         "petitions/staff_queue.html", page=page, counts=counts, flt=flt, args=request.args,
         types=service.list_types(include_inactive=True), locale=locale,
         districts=district_choices(_("All districts")),
         departments=_all_departments_choices() if user.has_role("admin") else None,
-        staff=_staff_choices(user.department_id) if user.department_id else None,
+        staff_groups=staff_groups, selectable=selectable, without_staff=without_staff,
+        sort_links=desk.sort_links("petitions_staff.index", flt.sort, QUEUE_COLUMNS),
+        export_url=desk.export_url("petitions_staff.export"),
     )
+
+
+@bp.route("/staff/petitions/export.csv")
+@role_required("staff")
+def export():
+    """The current view of the queue (the same filters and order) as CSV, every page of it."""
+    user = signed_in_user()
+    try:
+        items = triage.queue_export(user, _queue_filter(), desk.EXPORT_MAX_ROWS)
+    except ValidationFailed:
+        abort(400)
+    locale = str(get_locale())
+    header = [_("Receipt number"), _("Title"), _("Status"), _("Type"), _("District"), _("Department"),
+              _("Assignee"), _("Received"), _("Answer due"), _("Deadline")]
+    rows = []
+    for p in items:
+        fl = service.flags(p)
+        rows.append([
+            p.receipt_no, p.title, status_label(p.status), p.type.name(locale),
+            district_name(p.district_code) if p.district_code else "", p.department.name(locale),
+            (p.assignee.display_name or p.assignee.email or "") if p.assignee else "",
+            format_when(p.created_at), format_when(p.due_at),
+            _("Overdue") if fl["overdue"] else _("Due soon") if fl["due_soon"] else "",
+        ])
+    return csv_response(header, rows, "petitions.csv")
 
 
 @bp.route("/staff/petitions/bulk-assign", methods=["POST"])
@@ -92,6 +147,13 @@ def _render_staff_detail(petition, status=200, **forms):
     transfer.department.choices = _department_choices(exclude_id=petition.department_id)
     note = forms.get("note") or NoteForm(prefix="note")
     answer = forms.get("answer") or AnswerForm(prefix="answer")
+    chosen = request.args.get("template") if request.method == "GET" else None
+    if chosen and petition.is_open:
+        try:
+            answer.body.data = answer_templates.for_answer(user, petition, chosen)
+            answer.template_id.data = chosen
+        except NotFound:
+            flash(_("That answer template is not available."), "error")
     if not answer.body.data and petition.is_open:
         answer.body.data = petition.type.answer_template
     entries = [present.audit_entry(e) for e in triage.audit_trail(user, petition.receipt_no)]
@@ -99,6 +161,9 @@ def _render_staff_detail(petition, status=200, **forms):
     return render_template(
         "petitions/staff_detail.html", petition=petition, assign_form=assign, status_form=status_form,
         transfer_form=transfer, note_form=note, answer_form=answer, audit_entries=entries, actors=actors,
+        answer_templates=answer_templates.list_for(petition.department_id) if petition.is_open else [],
+        chosen_template=answer.template_id.data or "",
+        no_staff=len(assign.user.choices) <= 1,
         department_names={d.code: d.name(str(get_locale())) for d in list_departments()},
     ), status
 
@@ -166,7 +231,7 @@ def answer(receipt_no):
     def act(form):
         uploads = [Upload(f.stream, f.filename or "") for f in (form.attachments.data or [])
                    if getattr(f, "filename", None)]
-        triage.answer(current_user(), receipt_no, form.body.data, uploads)
+        triage.answer(current_user(), receipt_no, form.body.data, uploads, form.template_id.data or None)
 
     return _staff_action(receipt_no, "answer", AnswerForm(prefix="answer"), act,
                          _("The answer was sent to the petitioner."))
@@ -207,6 +272,7 @@ def type_edit(code):
             service.update_type(
                 current_user(), code, name_ko=form.name_ko.data or "", name_en=form.name_en.data or "",
                 department_code=form.department.data, deadline_days=form.deadline_days.data,
+                deadline_unit=form.deadline_unit.data,
                 required_fields=form.required_fields.data or [], route_by_district=form.route_by_district.data,
                 answer_template=form.answer_template.data or "", is_active=form.is_active.data,
             )

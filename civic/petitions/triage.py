@@ -8,24 +8,32 @@ without a staff role get 403 on every staff action.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import Department, User
-from civic.accounts.service import require_role
-from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
+from civic.errors import N_, Conflict, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
 from civic.petitions import deadlines
-from civic.petitions.models import OPEN_STATUSES, STATUSES, Petition, PetitionEvent, PetitionType
+from civic.petitions.facts import facts
+from civic.petitions.models import STATUSES, Petition, PetitionEvent
+from civic.petitions.queue import (  # noqa: F401  (the faces and other features use them here)
+    SORTS,
+    QueueFilter,
+    assignable_staff,
+    department_scope,
+    queue,
+    queue_export,
+    queue_query,
+    require_staff,
+    status_counts,
+    users_by_id,
+)
 from civic.petitions.service import (
     Upload,
     attachment_rows,
@@ -47,11 +55,7 @@ TRANSITIONS = {
     "in_progress": {"assigned"},
     "answered": {"closed"},
 }
-SORTS = ("due", "-due", "received", "-received")
-
-
-def require_staff(user: User | None) -> User:
-    return require_role(user, "staff")
+NO_STAFF = N_("There is no staff member in this department to assign to: transfer it or register staff.")
 
 
 def staff_petition(user: User | None, receipt_no: str) -> Petition:
@@ -73,122 +77,11 @@ def view(user: User | None, receipt_no: str) -> Petition:
     return petition
 
 
-# --- the queue ------------------------------------------------------------------------------
-
-@dataclass
-class QueueFilter:
-    status: str | None = None
-    type: str | None = None
-    district: str | None = None
-    overdue: bool = False
-    due_soon: bool = False
-    assignee: str | None = None          # "me", "none" or a user id
-    department: str | None = None        # admins only: a department code
-    sort: str = "due"
-    open_only: bool = field(default=False)
-
-
-def department_scope(user: User, code: str | None) -> Department | None:
-    """Admins choose any department (or all, None); everybody else sees their own."""
-    if user.has_role("admin"):
-        if not code:
-            return None
-        department = db.session.scalar(select(Department).where(Department.code == code))
-        if department is None:
-            raise ValidationFailed({"department": N_("Unknown department.")})
-        return department
-    if user.department_id is None:
-        raise Forbidden(N_("Your account has no department."))
-    return user.department
-
-
-def _filtered(user: User, flt: QueueFilter, now: datetime):
-    department = department_scope(user, flt.department)
-    query = select(Petition)
-    if department is not None:
-        query = query.where(Petition.department_id == department.id)
-    if flt.status:
-        if flt.status not in STATUSES:
-            raise ValidationFailed({"status": N_("One of %(names)s.", names=", ".join(STATUSES))})
-        query = query.where(Petition.status == flt.status)
-    elif flt.open_only:
-        query = query.where(Petition.status.in_(OPEN_STATUSES))
-    if flt.type:
-        query = query.join(PetitionType, Petition.type_id == PetitionType.id).where(PetitionType.code == flt.type)
-    if flt.district:
-        query = query.where(Petition.district_code == flt.district)
-    soon = now + timedelta(hours=current_app.config["PETITIONS_DUE_SOON_HOURS"])
-    if flt.overdue:
-        query = query.where(Petition.status.in_(OPEN_STATUSES), Petition.due_at < now)
-    if flt.due_soon:
-        query = query.where(Petition.status.in_(OPEN_STATUSES), Petition.due_at >= now, Petition.due_at < soon)
-    if flt.assignee == "me":
-        query = query.where(Petition.assignee_id == user.id)
-    elif flt.assignee == "none":
-        query = query.where(Petition.assignee_id.is_(None))
-    elif flt.assignee:
-        try:
-            query = query.where(Petition.assignee_id == int(flt.assignee))
-        except ValueError:
-            raise ValidationFailed({"assignee": N_("Use me, none or a user id.")}) from None
-    return query, department
-
-
-def queue(user: User | None, flt: QueueFilter | None = None, page: int = 1, per_page: int = 20) -> Page:
-    """The caller's department queue (admins: every department, or one chosen)."""
-    user = require_staff(user)
-    flt = flt or QueueFilter()
-    query, _department = _filtered(user, flt, utcnow())
-    order = {
-        "due": (Petition.due_at.asc(), Petition.id.asc()),
-        "-due": (Petition.due_at.desc(), Petition.id.desc()),
-        "received": (Petition.id.asc(),),
-        "-received": (Petition.id.desc(),),
-    }.get(flt.sort)
-    if order is None:
-        raise ValidationFailed({"sort": N_("One of %(names)s.", names=", ".join(SORTS))})
-    query = query.options(selectinload(Petition.type), selectinload(Petition.department),
-                          selectinload(Petition.assignee))
-    return paginate(query.order_by(*order), page, per_page)
-
-
-def status_counts(user: User | None, department_code: str | None = None) -> dict[str, int]:
-    """Petitions per status in the caller's scope, plus ``overdue`` and ``due_soon``."""
-    user = require_staff(user)
-    now = utcnow()
-    department = department_scope(user, department_code)
-    scope = [] if department is None else [Petition.department_id == department.id]
-    counts = dict.fromkeys(STATUSES, 0)
-    for status, count in db.session.execute(
-        select(Petition.status, func.count()).where(*scope).group_by(Petition.status)
-    ):
-        counts[status] = count
-    soon = now + timedelta(hours=current_app.config["PETITIONS_DUE_SOON_HOURS"])
-    open_scope = [*scope, Petition.status.in_(OPEN_STATUSES)]
-    counts["overdue"] = db.session.scalar(
-        select(func.count()).select_from(Petition).where(*open_scope, Petition.due_at < now)) or 0
-    counts["due_soon"] = db.session.scalar(
-        select(func.count()).select_from(Petition)
-        .where(*open_scope, Petition.due_at >= now, Petition.due_at < soon)) or 0
-    return counts
-
-
-def assignable_staff(department_id: int) -> list[User]:
-    users = db.session.scalars(
-        select(User).where(User.department_id == department_id, User.is_active.is_(True))
-        .order_by(User.display_name, User.id))
-    return [u for u in users if u.has_role("staff")]
-
-
-def users_by_id(ids) -> dict[int, User]:
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(ids))))}
-
-
 # --- actions --------------------------------------------------------------------------------
 
 def _staff_member(petition: Petition, user_id) -> User:
+    if not assignable_staff(petition.department_id):
+        raise ValidationFailed({"user": NO_STAFF})
     try:
         member = db.session.get(User, int(user_id))
     except (TypeError, ValueError):
@@ -203,9 +96,11 @@ def _assign_one(actor: User, petition: Petition, member: User) -> None:
     if not petition.is_open:
         raise Conflict(N_("Petition %(receipt_no)s is %(status)s and cannot be assigned.",
                           receipt_no=petition.receipt_no, status=petition.status))
+    before = facts(petition)
     petition.assignee = member
     if petition.status == "received":
         petition.status = "assigned"
+    events.emit(events.PetitionAssigned(petition.id, member.id, actor.id, before=before, after=facts(petition)))
     petition.events.append(PetitionEvent(kind="assigned", status=petition.status, actor_id=actor.id))
     audit.record(actor, "petition.assign", "petition", petition.receipt_no,
                  department_id=petition.department_id, assignee_id=member.id)
@@ -261,9 +156,12 @@ def change_status(actor: User | None, receipt_no: str, status: str) -> Petition:
         raise ValidationFailed({"status": N_("Assign a staff member first.")})
     previous = petition.status
     with unit_of_work():
+        before = facts(petition)
         petition.status = status
         if status == "closed":
             petition.closed_at = utcnow()
+        events.emit(events.PetitionStatusChanged(petition.id, previous, status, before=before,
+                                                 after=facts(petition)))
         petition.events.append(PetitionEvent(kind="status", status=status, actor_id=actor.id))
         audit.record(actor, "petition.status", "petition", petition.receipt_no,
                      department_id=petition.department_id, previous=previous, status=status)
@@ -293,11 +191,15 @@ def transfer(actor: User | None, receipt_no: str, department_code: str, reason: 
     source = petition.department
     with unit_of_work():
         now = utcnow()
+        before = facts(petition)
         petition.department = target
+        petition.department_id = target.id
         petition.assignee = None
         petition.status = "received"
         if current_app.config["PETITIONS_TRANSFER_DEADLINE"] == "restart":
-            petition.due_at = deadlines.due_at(now, petition.type.deadline_days)
+            petition.due_at = deadlines.due_at(now, petition.type.deadline_days, petition.type.deadline_unit)
+        events.emit(events.PetitionTransferred(petition.id, source.id, target.id, reason, actor.id, before=before,
+                                               after=facts(petition)))
         petition.events.append(PetitionEvent(kind="transferred", status="received", actor_id=actor.id,
                                              from_department_id=source.id, to_department_id=target.id,
                                              body=reason))
@@ -334,10 +236,19 @@ def add_note(actor: User | None, receipt_no: str, body: str) -> PetitionEvent:
     return note
 
 
-def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload] | None = None) -> Petition:
-    """Answer the petition (text and optional images); the petitioner is notified."""
+def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload] | None = None,
+           template_id=None) -> Petition:
+    """Answer the petition (text and optional images); the petitioner is notified. The answer
+    template the text started from, if any, is recorded in the audit log."""
+    from civic.petitions import answer_templates
+
     actor = require_staff(actor)
     petition = staff_petition(actor, receipt_no)
+    template = None
+    if template_id not in (None, ""):
+        template = answer_templates.get(actor, template_id)
+        if template.department_id != petition.department_id:
+            raise ValidationFailed({"template": N_("Choose a template of the handling department.")})
     body = (body or "").strip()
     uploads = [u for u in (uploads or []) if u is not None]
     errors = {}
@@ -356,15 +267,18 @@ def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload]
     try:
         with unit_of_work():
             now = utcnow()
+            before = facts(petition)
             petition.status = "answered"
             petition.answer_body = body
             petition.answered_at = now
+            events.emit(events.PetitionAnswered(petition.id, petition.department_id, now, actor.id, before=before,
+                                                after=facts(petition)))
             petition.answered_by_id = actor.id
             petition.attachments.extend(attachment_rows(stored, "answer"))
             petition.events.append(PetitionEvent(kind="answered", status="answered", actor_id=actor.id))
             audit.record(actor, "petition.answer", "petition", petition.receipt_no,
                          department_id=petition.department_id, attachments=len(stored),
-                         late=now > petition.due_at)
+                         late=now > petition.due_at, template_id=template.id if template else None)
             citizen = petition.petitioner
             with in_locale_of(citizen):
                 notify(citizen, "petition",

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from civic.accounts.auth import current_user, login_required
+from civic.accounts.auth import confirmed_required, current_user
 from civic.errors import Conflict, ValidationFailed
 from civic.formatting import format_when
 from civic.forms import apply_errors, district_choices
@@ -42,7 +42,7 @@ def index():
 
 
 @bp.route("/petitions/new", methods=["GET", "POST"])
-@login_required
+@confirmed_required
 def new():
     form = _petition_form()
     if form.validate_on_submit():
@@ -61,10 +61,32 @@ def new():
             flash(_("Your petition was received. Receipt number %(receipt_no)s; we will answer by %(date)s.",
                     receipt_no=petition.receipt_no, date=format_when(petition.due_at)), "success")
             return redirect(url_for("petitions.detail", receipt_no=petition.receipt_no, filed=1))
+    elif request.method == "GET" and request.args.get("type"):
+        form.type.data = request.args["type"]
     status = 422 if form.errors or form.form_errors else 200
     types = {t.code: t for t in service.list_types()}
-    return render_template("petitions/new.html", form=form, types=types,
+    labels_by_need = _mark_required(form, types)
+    return render_template("petitions/new.html", form=form, types=types, labels_by_need=labels_by_need,
+                           requirements={code: list(t.required_fields or []) for code, t in types.items()},
                            max_attachments=current_app.config["PETITIONS_MAX_ATTACHMENTS"]), status
+
+
+def _mark_required(form: PetitionForm, types: dict) -> dict[str, dict[str, str]]:
+    """Label the fields the chosen type requires "(required)" and the others "(optional)"; the
+    labels of both kinds go to the page so that choosing another type relabels them (petitions.js)."""
+    texts = {
+        "district": ("location", _("District (required)"), _("District (optional)")),
+        "attachments": ("attachment", _("Photos (required, up to 5)"), _("Photos (optional, up to 5)")),
+        "contact_phone": ("contact_phone", _("Phone number (required)"), _("Phone number (for contact by phone)")),
+    }
+    chosen = types.get(form.type.data or "")
+    required = set(chosen.required_fields or []) if chosen is not None else set()
+    for name, (need, when_required, when_optional) in texts.items():
+        field = getattr(form, name)
+        field.label.text = when_required if need in required else when_optional
+        if need in required:
+            field.render_kw = {**(field.render_kw or {}), "aria-required": "true"}
+    return {name: {"need": need, "required": r, "optional": o} for name, (need, r, o) in texts.items()}
 
 
 def _render_detail(petition, withdraw_form=None, rating_form=None, status=200):

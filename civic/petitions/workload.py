@@ -6,9 +6,8 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, case, func, select
 
@@ -17,6 +16,7 @@ from civic.accounts.service import require_role
 from civic.db import unit_of_work, utcnow
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
+from civic.petitions import deadlines
 from civic.petitions.models import OPEN_STATUSES, Petition
 from civic.petitions.triage import assignable_staff, department_scope, status_counts
 
@@ -59,7 +59,7 @@ def send_reminders(now: datetime | None = None) -> int:
     ``PETITIONS_DUE_SOON_HOURS``: the assignee, or every staff member of the department when
     nobody is assigned. One notification per person; returns how many were sent."""
     now = now or utcnow()
-    soon = now + timedelta(hours=current_app.config["PETITIONS_DUE_SOON_HOURS"])
+    soon = deadlines.due_soon_limit(now)
     pending = db.session.scalars(
         select(Petition).where(Petition.status.in_(OPEN_STATUSES), Petition.due_at < soon))
     tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])     # user id -> [overdue, due soon]

@@ -7,8 +7,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from civic import events
     from civic.api import register_api
-    from civic.places import api, cli, views
+    from civic.places import api, cli, properties, views
+
+    events.subscribe(app, events.PlaceChanged, properties.on_place_changed)
 
     app.register_blueprint(views.bp)
     register_api(app, api.bp)

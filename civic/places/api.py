@@ -29,10 +29,7 @@ def _detail_url(place_id: int) -> str:
 
 
 def to_feature(place: Place, distance_m: float | None = None, open_now: bool | None = None):
-    properties_json = place.properties_json
-    if properties_json is None:
-        properties_json = place.refresh_properties()
-    properties = json.loads(properties_json)
+    properties = json.loads(place.properties_json or place.current_properties())
     properties.update(id=place.id, open_now=open_now, url=_detail_url(place.id))
     if distance_m is not None:
         properties["distance_m"] = round(distance_m, 1)

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from civic.places.readers import ImportFailed
 
-places_cli = click.Group("places", help="Public facilities: import open data.")
+places_cli = click.Group("places", help="Public facilities: import open data, refresh stored properties.")
 
 
 def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -68,3 +68,13 @@ def kinds_command():
     for kind in known_kinds():
         formats = formats_for(kind)
         click.echo(f"{kind}: " + "; ".join([f.description for f in formats] + ["GeoJSON points (--map)"]))
+
+
+@places_cli.command("refresh-properties")
+@with_appcontext
+def refresh_properties_command():
+    """Rewrite the stored GeoJSON properties of every place written by an older version of the code
+    (run in the release phase; does nothing when all rows are current)."""
+    from civic.places.properties import refresh_stale
+
+    click.echo(f"refreshed {refresh_stale()} place(s)")

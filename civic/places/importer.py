@@ -18,6 +18,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import insert, select
 
+from civic import events
 from civic.db import unit_of_work, utcnow
 from civic.extensions import db
 from civic.geo import district_at, get_district, haversine_m
@@ -321,7 +322,7 @@ def _write(rows: dict[str, dict], source: str, kind: str, summary: ImportSummary
                     _borrow_hours(borrowed, values["hours"], source, values["details"].get("data_date"))
                     for name, value_ in borrowed.items():
                         setattr(twin, name, value_)
-                    twin.refresh_properties()
+                    events.emit(events.PlaceChanged(twin.id))
                 summary.skip(SKIP_EXACT_KNOWN, number)
                 continue
         if place is None:
@@ -335,7 +336,7 @@ def _write(rows: dict[str, dict], source: str, kind: str, summary: ImportSummary
         for name in COMPARED:
             setattr(place, name, values[name])
         place.updated_at = now
-        place.refresh_properties()
+        events.emit(events.PlaceChanged(place.id))
         summary.updated += 1
     db.session.flush()
     for start in range(0, len(new_rows), 2000):

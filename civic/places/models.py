@@ -30,6 +30,11 @@ def lat_band(lat: float) -> int:
     return math.floor(lat * BAND_PER_DEGREE)
 
 
+# The version of ``serialise_properties``: bump it whenever what it writes changes, and
+# ``flask places refresh-properties`` (run in the release phase) rewrites every older row.
+PROPERTIES_VERSION = 1
+
+
 def serialise_properties(values: dict, updated_at: datetime) -> str:
     """The stored JSON of a row's static feature properties (see ``STATIC_PROPERTIES``)."""
     properties = {name: values.get(name) for name in STATIC_PROPERTIES}
@@ -75,16 +80,24 @@ class Place(IdMixin, Model):
     source: Mapped[str] = mapped_column(String(60))
     source_id: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # serialise_properties() of this row; NULL only for rows written before it existed.
+    # serialise_properties() of this row, kept by the PlaceChanged handler (``properties.py``);
+    # NULL only for rows written before it existed.
     properties_json: Mapped[str | None] = mapped_column(Text)
+    # PROPERTIES_VERSION that wrote properties_json (0: before versions; refresh-properties rewrites it).
+    properties_version: Mapped[int] = mapped_column(Integer, default=PROPERTIES_VERSION, server_default="0")
 
     @property
     def is_approximate(self) -> bool:
         return self.location_precision != "exact"
 
+    def current_properties(self) -> str:
+        """``serialise_properties`` of the row as it is now (writes nothing)."""
+        return serialise_properties({name: getattr(self, name) for name in STATIC_PROPERTIES}, self.updated_at)
+
     def refresh_properties(self) -> str:
-        self.properties_json = properties = serialise_properties(
-            {name: getattr(self, name) for name in STATIC_PROPERTIES}, self.updated_at)
+        """Only ``civic.places.properties`` calls this (on ``PlaceChanged`` and for new versions)."""
+        self.properties_json = properties = self.current_properties()
+        self.properties_version = PROPERTIES_VERSION
         return properties
 
     @validates("lat")

@@ -20,6 +20,7 @@ from uuid import uuid4
 from flask import current_app
 from sqlalchemy import Text, bindparam, cast, func, select
 
+from civic import events
 from civic.db import utcnow
 from civic.errors import N_, NotFound, ValidationFailed
 from civic.extensions import db
@@ -232,7 +233,7 @@ def nearest_rows(lat, lon, categories: list[str] | str | None = None, limit: int
             place = db.session.get(Place, place_id)
             if place is None:   # deleted since the query above
                 continue
-            properties = place.refresh_properties()
+            properties = place.current_properties()
         found.append(NearbyRow(place_id, row.lat, row.lon, properties, distance, open_at(hours, at, zone, country)))
     return found
 
@@ -325,8 +326,9 @@ def add_place(category: str, name: str, lat, lon, *, address: str = "", phone: s
                       attributes={**derived_attributes(hours), **{k: bool(attributes[k]) for k in attribute_names}},
                       details=details or {}, source=source, source_id=source_id or f"manual-{uuid4().hex}",
                       location_precision="exact", updated_at=utcnow())
-        place.refresh_properties()
         db.session.add(place)
+        db.session.flush()
+        events.emit(events.PlaceChanged(place.id))
     return place
 
 

@@ -24,3 +24,8 @@ def init_app(app: Flask) -> None:
 
     register_deletion_hook(forget_user)
     app.cli.add_command(cli.reports_cli)
+
+    from civic import events
+    from civic.reports import facts
+
+    events.provide_snapshot(app, events.ReportFacts, facts.snapshot)

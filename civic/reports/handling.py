@@ -3,11 +3,13 @@ transfers. Only staff of the department a report is routed to (and admins) chang
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from civic import audit
+from civic import audit, events
 from civic.accounts.models import Department, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
@@ -15,20 +17,49 @@ from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Forbidden, ValidationFailed
 from civic.extensions import db
 from civic.notifications.service import in_locale_of, notify
+from civic.reports.facts import facts
 from civic.reports.labels import close_reason_label, status_label
 from civic.reports.models import CLOSE_REASONS, STATUSES, Report, ReportFollower, ReportUpdate
 from civic.reports.service import MAX_DESCRIPTION, ReportFilters, _filtered
 from civic.reports.text import plain_text
 
+STAFF_SORTS = ("-received", "received", "due", "-due", "status", "-status", "district", "-district")
+DUE_SOON = timedelta(hours=24)
 
-def staff_reports(user: User, filters: ReportFilters, page: int = 1, per_page: int = 20) -> Page:
-    """Reports routed to the staff member's department (admins see all)."""
+
+def staff_report_query(user: User, filters: ReportFilters, sort: str = "-received"):
+    """Reports routed to the staff member's department (admins see all), in the desk's order:
+    received (newest first by default), due (the expected handling date), status or district."""
     require_role(user, "staff")
     if not user.has_role("admin"):
         if user.department_id is None:
             raise Forbidden(N_("Your account has no department."))
         filters.department_id = user.department_id
-    return paginate(_filtered(filters), page, per_page)
+    if sort not in STAFF_SORTS:
+        raise ValidationFailed({"sort": N_("One of %(values)s.", values=", ".join(STAFF_SORTS))})
+    column = {"received": Report.created_at, "due": Report.expected_at, "status": Report.status,
+              "district": Report.district_code}[sort.lstrip("-")]
+    first = column.desc() if sort.startswith("-") else column.asc()
+    if sort.lstrip("-") in ("due", "district"):
+        first = first.nulls_last()
+    return _filtered(filters).order_by(None).order_by(first, Report.id.desc() if sort.startswith("-") else Report.id)
+
+
+def staff_reports(user: User, filters: ReportFilters, page: int = 1, per_page: int = 20,
+                  sort: str = "-received") -> Page:
+    return paginate(staff_report_query(user, filters, sort), page, per_page)
+
+
+def staff_reports_export(user: User, filters: ReportFilters, sort: str = "-received", limit: int = 5000) -> list:
+    return list(db.session.scalars(staff_report_query(user, filters, sort).limit(limit)))
+
+
+def report_flags(report: Report, now=None) -> dict[str, bool]:
+    """``overdue`` (past its expected handling date) / ``due_soon`` (within a day) while not closed."""
+    if report.status == "closed" or report.expected_at is None:
+        return {"overdue": False, "due_soon": False}
+    now = now or utcnow()
+    return {"overdue": report.expected_at < now, "due_soon": now <= report.expected_at < now + DUE_SOON}
 
 
 def can_manage(user: User | None, report: Report) -> bool:
@@ -67,13 +98,19 @@ def post_update(actor: User, report: Report, text: str = "", status: str | None 
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
+        now = utcnow()
+        before = facts(report) if status is not None else None
         update = ReportUpdate(report=report, author_id=actor.id, text=text, old_status=report.status,
-                              new_status=status, close_reason=close_reason if status == "closed" else None)
+                              new_status=status, close_reason=close_reason if status == "closed" else None,
+                              created_at=now)
         db.session.add(update)
         if status is not None:
+            old_status = report.status
             report.status = status
             report.close_reason = update.close_reason
-        report.updated_at = utcnow()
+            events.emit(events.ReportStatusChanged(report.id, old_status, status, update.close_reason, now,
+                                                   before=before, after=facts(report, fixed=now)))
+        report.updated_at = now
         audit.record(actor, "report.update", "report", report.id, department_id=report.department_id,
                      status=status, close_reason=update.close_reason, has_text=bool(text))
         _notify_watchers(actor, report, update)
@@ -96,6 +133,51 @@ def transfer_report(actor: User, report: Report, department_code: str, reason: s
         audit.record(actor, "report.transfer", "report", report.id, department_id=department.id,
                      from_department=old, to_department=department.code, reason=reason)
     return report
+
+
+def reclassify(actor: User, report: Report, service_code: str | None = None,
+               district_code: str | None = None) -> Report:
+    """Correct the service or the district of a report (filed under the wrong one). The report
+    keeps its department; its counters move to the new service or district."""
+    from civic import geo
+    from civic.reports.catalogue import get_service
+
+    _require_manager(actor, report)
+    service = get_service(service_code, active_only=False) if service_code else report.service
+    district = report.district_code
+    if district_code:
+        district = geo.validate_district_codes([district_code], field="district_code")[0]
+    if service.id == report.service_id and district == report.district_code:
+        raise ValidationFailed({"service_code": N_("Choose another service or district.")})
+    with unit_of_work():
+        before = facts(report)
+        old_service, old_district = report.service.code, report.district_code
+        report.service, report.service_id, report.district_code = service, service.id, district
+        report.updated_at = utcnow()
+        events.emit(events.ReportReclassified(report.id, before.service_id, before.district_code, before=before,
+                                              after=facts(report)))
+        audit.record(actor, "report.reclassify", "report", report.id, department_id=report.department_id,
+                     from_service=old_service, to_service=service.code, from_district=old_district,
+                     to_district=district)
+    return report
+
+
+def remove_report(actor: User, report: Report, reason: str) -> None:
+    """An admin removes a report for good (unlawful content, personal data posted by mistake):
+    the row, its photos and updates go; the audit log keeps who did it and why."""
+    from civic import uploads
+
+    require_role(actor, "admin")
+    reason = plain_text(reason)
+    if not reason:
+        raise ValidationFailed({"reason": N_("Give a reason for the removal.")})
+    photos = [(photo.name, photo.thumb_name) for photo in report.photos]
+    with unit_of_work():
+        events.emit(events.ReportDeleted(report.id, before=facts(report)))
+        audit.record(actor, "report.remove", "report", report.id, department_id=report.department_id, reason=reason)
+        db.session.delete(report)
+    for name, thumb in photos:
+        uploads.delete_image(name, thumb)
 
 
 def _notify_watchers(actor: User, report: Report, update: ReportUpdate) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from civic import geo, uploads
+from civic import events, geo, uploads
 from civic.accounts.models import ApiClient, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
@@ -33,6 +33,7 @@ from civic.reports.catalogue import (  # noqa: F401  (the faces use them through
     upsert_service,
     validate_attribute_definitions,
 )
+from civic.reports.facts import facts
 from civic.reports.models import (
     STATUSES,
     Report,
@@ -107,6 +108,10 @@ def create_report(*, service_code: str, location: Location, description: str = "
     ``Idempotency-Key`` resent); the same token with a different report is a Conflict."""
     if reporter is None and client is None:
         raise Forbidden(N_("Sign in to report a problem."))
+    if reporter is not None:
+        from civic.accounts.recovery import require_confirmed
+
+        require_confirmed(reporter)
     client_token = (client_token or "").strip()[:64] or None
     description = plain_text(description)
     sent = (service_code, description, location.lat, location.lon)
@@ -151,6 +156,8 @@ def create_report(*, service_code: str, location: Location, description: str = "
                 report.photos.append(ReportPhoto(name=image.name, thumb_name=image.thumb_name,
                                                  content_type=image.content_type, position=position))
             db.session.add(report)
+            db.session.flush()
+            events.emit(events.ReportFiled(report.id, after=facts(report)))
     except BaseException as exc:
         for image in stored:
             uploads.delete_image(image.name, image.thumb_name)
@@ -307,7 +314,8 @@ def photo_by_name(name: str) -> tuple[ReportPhoto, bool]:
 
 def forget_user(user) -> None:
     """Account deletion hook: the reports stay public (anonymous); the name shown on them, the
-    Open311 contact data, follows and map memberships go."""
+    Open311 contact data, follows and map memberships go. (The bulk update of reports emits no
+    event: it changes no column an event consumer reads; allowed in tests/test_events_rules.py.)"""
     from sqlalchemy import delete, update
 
     from civic.reports.models import MapContributor, Report, ReportFollower

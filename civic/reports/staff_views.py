@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, role_required, signed_in_user
 from civic.accounts.service import list_departments
+from civic.csv_export import csv_response
 from civic.errors import Forbidden, ValidationFailed
+from civic.formatting import format_when
 from civic.forms import apply_errors, district_choices
+from civic.geo import district_name
 from civic.reports import handling, service
 from civic.reports.forms import RoutingForm, TransferForm
+from civic.reports.labels import status_label
 from civic.reports.models import STATUSES
+from civic.staff import desk
 
 bp = Blueprint("reports_staff", __name__)
 
@@ -24,10 +29,42 @@ def index():
     if status not in ("open_any", "all", *STATUSES):
         status = "open_any"
     filters = service.ReportFilters(status=None if status == "all" else status,
-                                    service_code=request.args.get("service") or None)
-    page = handling.staff_reports(signed_in_user(), filters, request.args.get("page", 1, type=int))
+                                    service_code=request.args.get("service") or None,
+                                    district_code=request.args.get("district") or None)
+    sort = request.args.get("sort") or "-received"
+    try:
+        page = handling.staff_reports(signed_in_user(), filters, request.args.get("page", 1, type=int),
+                                      desk.PAGE_SIZE, sort)
+    except ValidationFailed:
+        abort(400)
     return render_template("reports/staff_index.html", page=page, status=status, statuses=STATUSES,
-                           services=service.list_services())
+                           services=service.list_services(), districts=district_choices(_("All districts")),
+                           report_flags=handling.report_flags,
+                           sort_links=desk.sort_links("reports_staff.index", sort, ("due", "received", "status",
+                                                                                    "district")),
+                           export_url=desk.export_url("reports_staff.export"))
+
+
+@bp.route("/staff/reports/export.csv")
+@role_required("staff")
+def export():
+    """The current view of the report queue as CSV (same filters and order)."""
+    status = request.args.get("status") or "open_any"
+    filters = service.ReportFilters(status=None if status == "all" else status,
+                                    service_code=request.args.get("service") or None,
+                                    district_code=request.args.get("district") or None)
+    try:
+        items = handling.staff_reports_export(signed_in_user(), filters, request.args.get("sort") or "-received",
+                                              desk.EXPORT_MAX_ROWS)
+    except ValidationFailed:
+        abort(400)
+    locale = str(get_locale())
+    header = [_("Number"), _("Problem"), _("Status"), _("Address"), _("District"), _("Department"),
+              _("Received"), _("Expected by")]
+    rows = [[r.id, r.service.name(locale), status_label(r.status), r.address,
+             district_name(r.district_code) if r.district_code else "", r.department.name(locale),
+             format_when(r.created_at), format_when(r.expected_at) if r.expected_at else ""] for r in items]
+    return csv_response(header, rows, "reports.csv")
 
 
 @bp.route("/staff/reports/<int:report_id>/transfer", methods=["GET", "POST"])

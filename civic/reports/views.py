@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic import geo, uploads
-from civic.accounts.auth import current_user, login_required, signed_in_user
+from civic.accounts.auth import confirmed_required, current_user, login_required, signed_in_user
 from civic.errors import ValidationFailed, translate_errors
 from civic.forms import apply_errors
 from civic.reports import handling, labels, service
@@ -54,7 +54,7 @@ def _where_args() -> dict:
 
 
 @bp.route("/reports/new", methods=["GET", "POST"])
-@login_required
+@confirmed_required
 def new():
     """Step 1 where, step 2 what, step 3 details and photos. Steps 1-2 are plain GET forms, so
     the flow works without JavaScript; only the final step writes."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civic.extensions import Model
@@ -50,7 +50,8 @@ class StatCount(Model):
 class OpenPetition(Model):
     __tablename__ = "stat_open_petitions"
 
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), primary_key=True)
+    # No foreign key: statistics work without the petitions feature; PetitionDeleted removes the row.
+    petition_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     department_id: Mapped[int] = mapped_column(index=True)
     due_at: Mapped[datetime] = mapped_column(index=True)
 

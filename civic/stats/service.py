@@ -332,10 +332,14 @@ def compute_figures(days: int, department_id: int | None, now: datetime, rollups
     until = local_day(now)
     fig = Figures(days=days, since=until - timedelta(days=days - 1), until=until, as_of=now, rollups=rollups)
     _read(fig, department_id)
+    from civic import installed_features
+
+    features = installed_features()  # a feature that is not installed has no figures (and no names)
     _petitions(fig, department_id, now)
-    if department_id is None:
+    if department_id is None and "reports" in features:
         _reports(fig)
-    _participation(fig, department_id)
+    if "participation" in features:
+        _participation(fig, department_id)
     return fig
 
 

@@ -1,167 +1,130 @@
-"""Keep the statistics aggregates up to date as events happen.
+"""Keep the statistics aggregates up to date from the domain events, in the same transaction.
 
-One ``after_flush`` listener turns what the flush wrote — a petition filed, transferred or
-answered, a report's status changed, a proposal's threshold reached or response given, a poll
-vote — into counter deltas, written in the same transaction (an upsert per counter, in key
-order so concurrent transactions never deadlock). Features need not know about statistics.
-What bypasses the ORM (bulk loads) is covered by ``flask stats rebuild``.
+Each feature states its facts (``civic.events``); the statistics subscribe here (in
+``civic.stats.init_app``) and never import another feature's models. An event of a petition,
+report or proposal carries the row's facts before and after the use case; the counters move by
+``keys.*_counts(after) - keys.*_counts(before)``, so filing, answering, transfer, re-classification
+and deletion are one rule, and the same rule as ``flask stats rebuild`` / ``check``.
+
+The deltas of one unit of work are summed and written once, at the end of its events (an upsert
+per counter, in key order, so concurrent transactions never deadlock), together with the mirror
+of open petitions. A bulk statement that bypasses the events states ``CountsBypassed``; the
+counters are then recounted after the commit.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from datetime import datetime
 
-from flask import current_app
-from sqlalchemy import delete, event, inspect, update
+from flask import Flask
+from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
+from civic import events
+from civic.extensions import db
+from civic.stats import keys
 from civic.stats import models as m
+from civic.stats.keys import local_day, working_days  # noqa: F401  (the figures and tests use them here)
 
-Key = tuple[str, date, str, str, str]
-
-
-@lru_cache(maxsize=4)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
+PENDING = "civic_stats_pending"
 
 
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(_zone(current_app.config["BABEL_DEFAULT_TIMEZONE"] or "Asia/Seoul")).date()
+@dataclass(frozen=True)
+class _WriteCounters(events.Event):
+    """Internal: write the deltas summed over this unit of work's events (emitted once)."""
 
 
-@lru_cache(maxsize=4096)
-def _working_days_between(start: date, end: date, country: str) -> int:
-    from civic.petitions.deadlines import is_working_day
-
-    days, current = 0, start
-    while current < end:
-        current = date.fromordinal(current.toordinal() + 1)
-        if is_working_day(current, country):
-            days += 1
-    return days
+@dataclass
+class _Pending:
+    deltas: Counter
+    # petition id -> (department id, due at) to keep in the open mirror, or None to drop it
+    open_rows: dict[int, tuple[int, datetime] | None]
 
 
-def working_days(received_at: datetime, answered_at: datetime) -> int:
-    """Working days after the day of receipt up to the day of the answer (same day: 0)."""
-    country = current_app.config.get("PETITIONS_HOLIDAY_COUNTRY", "KR")
-    return _working_days_between(local_day(received_at), local_day(answered_at), country)
+def _pending() -> _Pending:
+    """This transaction's deltas (a rolled-back transaction's are dropped with it)."""
+    info, transaction = db.session.info, db.session().get_transaction()
+    found = info.get(PENDING)
+    if found is None or found[0] is not transaction:
+        found = info[PENDING] = (transaction, _Pending(Counter(), {}))
+        events.emit(_WriteCounters())
+    return found[1]
 
 
-def _history(obj, name):
-    """(old value, changed) of an attribute in the flush being processed."""
-    hist = inspect(obj).attrs[name].history
-    if not hist.has_changes():
-        return None, False
-    return (hist.deleted[0] if hist.deleted else None), True
+def _add(delta: Counter) -> None:
+    if delta:
+        _pending().deltas.update(delta)
 
 
-def _old_department_id(petition) -> int | None:
-    old, changed = _history(petition, "department")
-    if changed and old is not None:
-        return old.id
-    old, changed = _history(petition, "department_id")
-    return old if changed else None
+def _sides(event) -> tuple:
+    """The facts before and after (a deletion has no after, a creation no before)."""
+    return getattr(event, "before", None), getattr(event, "after", None)
 
 
-def petition_answer_deltas(petition, department_id) -> Counter:
-    deltas: Counter = Counter()
-    day, dept = local_day(petition.answered_at), str(department_id)
-    deltas[(m.PETITION_ANSWERED, day, dept, "", "")] += 1
-    if petition.answered_at <= petition.due_at:
-        deltas[(m.PETITION_ON_TIME, day, dept, "", "")] += 1
-    wd = working_days(petition.created_at, petition.answered_at)
-    deltas[(m.PETITION_ANSWER_DAYS, day, dept, str(wd), "")] += 1
-    return deltas
-
-
-def report_fix_deltas(report, fixed_at: datetime) -> Counter:
-    days = max(0, (fixed_at - report.created_at).days)
-    return Counter({(m.REPORT_FIX_DAYS, local_day(fixed_at), str(report.service_id), str(days), ""): 1})
-
-
-def report_count_deltas(report, status: str, sign: int = 1) -> Counter:
-    day = local_day(report.created_at)
-    return Counter({(m.REPORT_SERVICE, day, str(report.service_id), status, ""): sign,
-                    (m.REPORT_DISTRICT, day, report.district_code or "", status, ""): sign})
-
-
-def _petition(obj, new: bool, deltas: Counter, open_rows: list) -> None:
-    from civic.petitions.models import OPEN_STATUSES
-
-    created = local_day(obj.created_at)
-    if new:
-        deltas[(m.PETITION_RECEIVED, created, str(obj.department_id), "", "")] += 1
-        if obj.status in OPEN_STATUSES:
-            open_rows.append(("insert", obj.id, obj.department_id, obj.due_at))
-        if obj.answered_at is not None:
-            deltas.update(petition_answer_deltas(obj, obj.department_id))
+def on_petition(event) -> None:
+    before, after = _sides(event)
+    if before is None and after is None:
         return
-    old_department = _old_department_id(obj)
-    if old_department is not None and old_department != obj.department_id:
-        deltas[(m.PETITION_RECEIVED, created, str(old_department), "", "")] -= 1
-        deltas[(m.PETITION_RECEIVED, created, str(obj.department_id), "", "")] += 1
-    old_answered, answered_changed = _history(obj, "answered_at")
-    if answered_changed and old_answered is None and obj.answered_at is not None:
-        deltas.update(petition_answer_deltas(obj, obj.department_id))
-    if not (_history(obj, "status")[1] or _history(obj, "due_at")[1] or old_department is not None):
+    _add(keys.difference(keys.petition_counts(before), keys.petition_counts(after)))
+    was_open, is_open = bool(before and before.is_open), bool(after and after.is_open)
+    if is_open:
+        if not was_open or (before.department_id, before.due_at) != (after.department_id, after.due_at):
+            _pending().open_rows[event.petition_id] = (after.department_id, after.due_at)
+    elif was_open:
+        _pending().open_rows[event.petition_id] = None
+
+
+def on_report(event) -> None:
+    before, after = _sides(event)
+    _add(keys.difference(keys.report_counts(before), keys.report_counts(after)))
+
+
+def on_proposal(event) -> None:
+    before, after = _sides(event)
+    _add(keys.difference(keys.proposal_counts(before), keys.proposal_counts(after)))
+
+
+def on_vote(event: events.VoteCast) -> None:
+    _add(keys.vote_counts(events.VoteFacts(event.poll_id, event.cast_at)))
+
+
+def _write(event: _WriteCounters) -> None:
+    found = db.session.info.pop(PENDING, None)
+    if found is None:
         return
-    if obj.status in OPEN_STATUSES:
-        open_rows.append(("upsert", obj.id, obj.department_id, obj.due_at))
-    else:
-        open_rows.append(("delete", obj.id, None, None))
+    pending = found[1]
+    connection = db.session.connection()
+    apply_deltas(connection, pending.deltas)
+    _apply_open(connection, pending.open_rows)
 
 
-def _report(obj, new: bool, deltas: Counter) -> None:
-    if new:
-        deltas.update(report_count_deltas(obj, obj.status))
-        return
-    old_status, changed = _history(obj, "status")
-    if changed and old_status is not None and old_status != obj.status:
-        deltas.update(report_count_deltas(obj, old_status, -1))
-        deltas.update(report_count_deltas(obj, obj.status))
-    if obj.status == "closed" and obj.close_reason == "fixed" and (changed or _history(obj, "close_reason")[1]):
-        deltas.update(report_fix_deltas(obj, obj.updated_at))
+def recount_after_bypass(event: events.CountsBypassed) -> None:
+    """After-commit job: a bulk statement changed counted rows without events; recount them."""
+    from civic.stats.rebuild import rebuild
+
+    rebuild()
 
 
-def _proposal(obj, deltas: Counter) -> None:
-    old, changed = _history(obj, "responded_at")
-    if changed and old is None and obj.responded_at is not None:
-        day, dept = local_day(obj.responded_at), str(obj.department_id or "")
-        deltas[(m.PROPOSAL_RESPONDED, day, dept, "", "")] += 1
-        if obj.response_due_at is not None and obj.responded_at <= obj.response_due_at:
-            deltas[(m.PROPOSAL_ON_TIME, day, dept, "", "")] += 1
+EventTypes = tuple[type[events.Event], ...]
+PETITION_EVENTS: EventTypes = (
+    events.PetitionReceived, events.PetitionAssigned, events.PetitionTransferred, events.PetitionExtended,
+    events.PetitionStatusChanged, events.PetitionAnswered, events.PetitionDeleted)
+REPORT_EVENTS: EventTypes = (
+    events.ReportFiled, events.ReportStatusChanged, events.ReportReclassified, events.ReportDeleted)
+PROPOSAL_EVENTS: EventTypes = (
+    events.ProposalThresholdReached, events.ProposalResponded, events.ProposalStatusChanged)
 
 
-def _collect(session: Session) -> tuple[Counter, list]:
-    from civic.audit import AuditEntry
-    from civic.participation.models import PollVote, Proposal
-    from civic.petitions.models import Petition
-    from civic.reports.models import Report
-
-    deltas: Counter = Counter()
-    open_rows: list = []
-    for obj in session.new:
-        if isinstance(obj, Petition):
-            _petition(obj, True, deltas, open_rows)
-        elif isinstance(obj, Report):
-            _report(obj, True, deltas)
-        elif isinstance(obj, PollVote):
-            deltas[(m.POLL_VOTES, local_day(obj.created_at), str(obj.poll_id), "", "")] += 1
-        elif isinstance(obj, AuditEntry) and obj.action == "proposal.threshold_reached":
-            # The threshold is crossed by a guarded UPDATE (no ORM object); its audit entry is.
-            deltas[(m.PROPOSAL_THRESHOLD, local_day(obj.created_at), str(obj.department_id or ""), "", "")] += 1
-    for obj in session.dirty:
-        if isinstance(obj, Petition):
-            _petition(obj, False, deltas, open_rows)
-        elif isinstance(obj, Report):
-            _report(obj, False, deltas)
-        elif isinstance(obj, Proposal):
-            _proposal(obj, deltas)
-    return deltas, open_rows
+def subscribe(app: Flask) -> None:
+    for kinds, handler in ((PETITION_EVENTS, on_petition), (REPORT_EVENTS, on_report),
+                           (PROPOSAL_EVENTS, on_proposal)):
+        for kind in kinds:
+            events.subscribe(app, kind, handler)
+    events.subscribe(app, events.VoteCast, on_vote)
+    events.subscribe(app, _WriteCounters, _write)
+    events.subscribe(app, events.CountsBypassed, recount_after_bypass, after_commit=True)
 
 
 def apply_deltas(connection, deltas: Counter) -> None:
@@ -183,32 +146,15 @@ def apply_deltas(connection, deltas: Counter) -> None:
     windows.apply(connection, deltas)
 
 
-def _apply_open(connection, open_rows: list) -> None:
+def _apply_open(connection, open_rows: dict[int, tuple[int, datetime] | None]) -> None:
     table = m.OpenPetition.__table__
-    for action, petition_id, department_id, due_at in open_rows:
-        if action == "delete":
+    for petition_id, row in sorted(open_rows.items()):
+        if row is None:
             connection.execute(delete(table).where(table.c.petition_id == petition_id))
-        elif action == "insert":
+            continue
+        department_id, due_at = row
+        moved = connection.execute(update(table).where(table.c.petition_id == petition_id)
+                                   .values(department_id=department_id, due_at=due_at))
+        if moved.rowcount == 0:
             connection.execute(table.insert().values(petition_id=petition_id, department_id=department_id,
                                                      due_at=due_at))
-        else:
-            moved = connection.execute(update(table).where(table.c.petition_id == petition_id)
-                                       .values(department_id=department_id, due_at=due_at))
-            if moved.rowcount == 0:
-                connection.execute(table.insert().values(petition_id=petition_id, department_id=department_id,
-                                                         due_at=due_at))
-
-
-def _after_flush(session: Session, flush_context) -> None:
-    if not session.info.get("stats_tracking", True):
-        return
-    deltas, open_rows = _collect(session)
-    if deltas or open_rows:
-        connection = session.connection()
-        apply_deltas(connection, deltas)
-        _apply_open(connection, open_rows)
-
-
-def install(session_class) -> None:
-    if not event.contains(session_class, "after_flush", _after_flush):
-        event.listen(session_class, "after_flush", _after_flush)

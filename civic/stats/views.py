@@ -35,6 +35,10 @@ def petition_charts(figures, locale: str) -> dict:
 
 
 def _status_labels() -> dict[str, str]:
+    from civic import installed_features
+
+    if "reports" not in installed_features():
+        return {}
     from civic.reports.labels import status_label
     from civic.reports.models import STATUSES
 

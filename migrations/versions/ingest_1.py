@@ -1,7 +1,7 @@
 """Relayed alerts (issue 23): where an alert came from, and the polled sources
 
 Revision ID: ingest_1
-Revises: statperf_1
+Revises: staff_1
 Create Date: 2026-12-07 17:43:53.396378
 
 """
@@ -13,7 +13,7 @@ import civic.db
 
 # revision identifiers, used by Alembic.
 revision = 'ingest_1'
-down_revision = 'statperf_1'
+down_revision = 'staff_1'
 branch_labels = None
 depends_on = None
 

@@ -4,14 +4,17 @@ from tests.conftest import csrf_token_from, login, make_config
 from tests.factories import PASSWORD, make_user
 
 
-def test_register_signs_in_and_shows_account(client, db):
+def test_register_then_sign_in_shows_an_unconfirmed_account(client, db):
     response = client.post("/register", data={"email": "new@example.org", "password": PASSWORD,
                                               "display_name": "Lee", "privacy_consent": "y",
-                                              "consent_version": CURRENT_VERSION}, follow_redirects=True)
-    assert response.status_code == 200
+                                              "consent_version": CURRENT_VERSION}, headers={"Accept-Language": "en"})
+    assert response.status_code == 200 and "Check your e-mail" in response.get_data(as_text=True)
     assert db.session.query(User).filter_by(email="new@example.org").count() == 1
+    assert client.get("/account").status_code == 302  # not signed in by sign-up itself
+    login(client, "new@example.org")
     page = client.get("/account", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "new@example.org" in page and "Lee" in page
+    assert "not confirmed yet" in page and "Send a new link" in page
 
 
 def test_register_form_rerenders_with_field_errors(client, db):

@@ -54,3 +54,23 @@ def test_resume_stalled_requeues_alerts_still_sending(app, db, runner, officers,
     assert len(device.received) == 1
     db.session.refresh(alert)
     assert alert.status == "sent"
+
+
+def test_alerts_send_on_the_embedded_pool_follows_the_fanout_in_the_foreground(app, db, runner, departments,
+                                                                             push_service):
+    from civic import jobs
+    from civic.jobs import Job
+
+    app.config.update(JOBS_INLINE=False, JOBS_BACKEND="pool", JOBS_POOL_THREADS=2)
+    devices = [subscribe(push_service, districts=[GANGNAM])[0] for _ in range(6)]
+    result = runner.invoke(args=["alerts", "send", "--type", "fire", "--level", "urgent", "--district", GANGNAM,
+                                 "--headline", "대형 화재", "--body", "연기 주의"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    alert_id = int(lines[-1])
+    assert "sending: " in result.output and lines[-2] == "delivered: 6 sent, 0 failed, 0 gone"
+    db.session.expire_all()
+    assert db.session.get(Alert, alert_id).status == "sent"
+    assert [len(d.received) for d in devices] == [1] * 6
+    assert {j.state for j in db.session.query(Job)} == {"done"}  # it ran from the durable table
+    assert id(app) not in jobs._pools  # noqa: SLF001 - the foreground pool stopped with the command

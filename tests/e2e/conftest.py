@@ -20,11 +20,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @pytest.fixture
-def live_app(tmp_path):
+def live_app(tmp_path, mailbox):
     # Its own SQLite file even in the PostgreSQL pass: the server thread must not share the
-    # per-test PostgreSQL tables with the test process.
+    # per-test PostgreSQL tables with the test process. Mail goes to a loopback SMTP server.
     app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e2e.db'}",
-                                 WTF_CSRF_ENABLED=True))
+                                 WTF_CSRF_ENABLED=True, MAIL_URL=mailbox.url))
     with app.app_context():
         db.create_all()
         from civic.accounts.seed import seed
@@ -97,3 +97,31 @@ def axe_violations(page) -> list[dict]:
             nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
     }""")
     return result
+
+
+def follow_mail_link(page, base: str, mailbox, to: str, fragment: str, count: int = 1) -> str:
+    """Open the link containing ``fragment`` of the ``count``-th mail to ``to`` (links are on
+    ``PUBLIC_URL``; the page goes to the same path on the live server). Returns the path."""
+    from tests.smtp import link_with, path_of
+
+    mail = mailbox.wait_for(to, count=count)[count - 1]
+    path = path_of(link_with(mail, fragment))
+    page.goto(base + path)
+    return path
+
+
+def sign_up_confirmed(page, base: str, mailbox, email: str, password: str = "a long enough password") -> None:
+    """Sign up in the browser, follow the confirmation link from the mail, and sign in: what a
+    new citizen does before filing anything."""
+    page.goto(base + "/register")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.check("#privacy_consent")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    follow_mail_link(page, base, mailbox, email, "/account/confirm/")
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")

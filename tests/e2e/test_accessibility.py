@@ -3,24 +3,21 @@ Feature pages add themselves to PAGES as they land."""
 
 import pytest
 
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, sign_up_confirmed
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["/", "/login", "/register", "/offline", "/no-such-page", "/api/v1/docs",
+PAGES = ["/", "/login", "/register", "/password-reset", "/password-reset/expired-or-altered", "/offline",
+         "/no-such-page", "/api/v1/docs",
          "/participate", "/polls", "/proposals", "/reports", "/reports/new", "/maps",
          "/places", "/places?lat=37.5665&lon=126.9780&category=toilet", "/alerts",
          "/alerts/guides", "/alerts/guides/earthquake", "/petitions"]
-SIGNED_IN_PAGES = ["/", "/account", "/notifications", "/proposals/new", "/proposals/mine",
-                   "/petitions", "/petitions/new", "/reports/mine"]
+SIGNED_IN_PAGES = ["/", "/account", "/account/email", "/account/devices", "/notifications", "/proposals/new",
+                   "/proposals/mine", "/petitions", "/petitions/new", "/reports/mine"]
 
 
-def sign_up(page, base):
-    page.goto(base + "/register")
-    page.fill("#email", "axe@example.org")
-    page.fill("#password", "a long enough password")
-    page.check("#privacy_consent")
-    page.click("button[type=submit]")
+def sign_up(page, base, mailbox):
+    sign_up_confirmed(page, base, mailbox, "axe@example.org")
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -32,8 +29,8 @@ def test_no_axe_violations_signed_out(live_server, a11y_phone, lang):
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_no_axe_violations_signed_in(live_server, a11y_phone, lang):
-    sign_up(a11y_phone, live_server)
+def test_no_axe_violations_signed_in(live_server, a11y_phone, lang, mailbox):
+    sign_up(a11y_phone, live_server, mailbox)
     a11y_phone.goto(f"{live_server}/lang/{lang}")
     for path in SIGNED_IN_PAGES:
         a11y_phone.goto(live_server + path)
@@ -63,13 +60,13 @@ ZOOM_PAGES = ["/", "/places", "/places?lat=37.5665&lon=126.9780&category=toilet"
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_text_zoom_200_percent_without_sideways_scrolling(live_server, phone, lang):
+def test_text_zoom_200_percent_without_sideways_scrolling(live_server, phone, lang, mailbox):
     """WCAG 1.4.4: text at 200 % on a 360 px screen; nothing may need horizontal scrolling."""
     phone.goto(f"{live_server}/lang/{lang}")
     wide = {}
     for path in ZOOM_PAGES + ["/reports/new", "/petitions/new", "/proposals/new"]:
         if path == "/reports/new":
-            sign_up(phone, live_server)
+            sign_up(phone, live_server, mailbox)
             phone.goto(f"{live_server}/lang/{lang}")
         phone.goto(live_server + path)
         phone.evaluate("document.documentElement.style.fontSize = '200%'")

@@ -3,6 +3,7 @@
 import pytest
 
 from civic.extensions import db
+from tests.e2e.conftest import sign_up_confirmed
 from tests.factories import make_user
 from tests.participation.builders import make_poll, make_proposal
 
@@ -20,12 +21,8 @@ def content(live_app):
     return ids
 
 
-def test_vote_and_support_on_a_phone(live_server, phone, content):
-    phone.goto(live_server + "/register")
-    phone.get_by_label("이메일").fill("voter@example.org")
-    phone.get_by_label("비밀번호").fill("a long enough password")
-    phone.get_by_label("개인정보 수집·이용에 동의합니다 (필수)").check()
-    phone.get_by_role("button", name="회원가입").click()
+def test_vote_and_support_on_a_phone(live_server, phone, content, mailbox):
+    sign_up_confirmed(phone, live_server, mailbox, "voter@example.org")
 
     phone.goto(live_server + "/participate")
     phone.get_by_role("link", name="정책 투표").click()

@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from civic.alerts.settings import DEFAULT_PUSH_SERVICES
@@ -29,14 +27,6 @@ def fast_password_hashing(monkeypatch):
 
     monkeypatch.setattr(accounts_service, "generate_password_hash",
                         lambda password, method=None: generate_password_hash(password, "pbkdf2:sha256:1"))
-
-
-def wait_for(condition, timeout_s: float = 20.0) -> None:
-    """Personal pushes leave the request on a thread of their own (the embedded default)."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def link(push_service, user, behaviour="ok", failures=0, label=""):

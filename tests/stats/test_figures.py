@@ -25,6 +25,18 @@ def counters():
     return sorted((r.metric, r.day, r.k1, r.k2, r.k3, r.n) for r in db.session.scalars(select(StatCount)) if r.n)
 
 
+def move_deadline(petition, due_at):
+    """What a deadline change does (no face offers it yet): the row and its event."""
+    from civic import events
+    from civic.petitions.facts import facts
+
+    with unit_of_work():
+        before = facts(petition)
+        petition.due_at = due_at
+        events.emit(events.PetitionExtended(petition.id, before.due_at, due_at, before=before,
+                                            after=facts(petition)))
+
+
 def make_petitions(world):
     from civic.petitions import service as petitions
     from civic.petitions import triage
@@ -35,15 +47,13 @@ def make_petitions(world):
     filed = [petitions.file_petition(citizens[i % 3], type_code="parks", title=f"Bench {i}", body="Broken.")
              for i in range(11)]
     # Late answers: the deadline already passed when the answer came.
-    with unit_of_work():
-        for petition in filed[:2]:
-            petition.due_at = utcnow() - timedelta(hours=1)
+    for petition in filed[:2]:
+        move_deadline(petition, utcnow() - timedelta(hours=1))
     for petition in filed[:8]:
         triage.answer(parks, petition.receipt_no, "Repaired.")
     triage.transfer(parks, filed[8].receipt_no, "ROADS", "A road matter.")
     triage.assign(roads, filed[8].receipt_no, roads.id)
-    with unit_of_work():
-        filed[9].due_at = utcnow() - timedelta(minutes=5)  # overdue now
+    move_deadline(filed[9], utcnow() - timedelta(minutes=5))  # overdue now
     petitions.withdraw(filed[10].petitioner, filed[10].receipt_no, "Solved myself.")
     return filed
 

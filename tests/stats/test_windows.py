@@ -108,7 +108,6 @@ def test_rebuild_waits_for_transactions_applying_deltas(app, world):
     import threading
     import time
 
-    import pytest
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("advisory locks are PostgreSQL's; SQLite has one writer at a time")
@@ -137,32 +136,3 @@ def test_rebuild_waits_for_transactions_applying_deltas(app, world):
     assert all(key[2] != "999999" for key in counters())
     assert {(k[0], k[1], k[2], k[3], k[4], n) for k, n in expected_counts().items() if n} == set(counters())
     assert windows.check(db.session.connection()) == []
-
-
-@pytest.mark.parametrize("zone", ["Asia/Seoul", "Europe/Berlin", "America/St_Johns"])
-def test_rebuild_gives_each_moment_the_local_day_tracking_gives(app, zone):
-    """The recount's SQL local day (PostgreSQL's time zones; on SQLite a fixed offset or the
-    calendar lookup for zones with daylight saving) is ``tracking.local_day`` at midnights and
-    across daylight-saving changes."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import literal
-
-    from civic.db import UTCDateTime
-    from civic.stats import rebuild as recount
-
-    app.config["BABEL_DEFAULT_TIMEZONE"] = zone
-    moments = [datetime(2026, 3, 28, 22, 59, 59, 900000, UTC), datetime(2026, 3, 28, 23, 0, tzinfo=UTC),
-               datetime(2026, 3, 29, 0, 30, tzinfo=UTC), datetime(2026, 3, 29, 22, 0, tzinfo=UTC),
-               datetime(2026, 3, 29, 21, 59, 59, tzinfo=UTC), datetime(2026, 10, 24, 22, 0, tzinfo=UTC),
-               datetime(2026, 10, 25, 22, 59, tzinfo=UTC), datetime(2026, 10, 25, 23, 0, tzinfo=UTC),
-               datetime(2026, 11, 8, 3, 29, tzinfo=UTC), datetime(2026, 11, 8, 3, 31, tzinfo=UTC),
-               datetime(2026, 12, 31, 14, 59, 59, tzinfo=UTC), datetime(2026, 12, 31, 15, 0, tzinfo=UTC)]
-    connection = db.session.connection()
-    with connection.begin_nested() as savepoint:
-        day_of = recount._prepare(connection, extra=moments)
-        for moment in moments:
-            got = connection.execute(select(day_of(literal(moment, UTCDateTime())))).scalar_one()
-            got = got if isinstance(got, date) else date.fromisoformat(str(got))
-            assert got == local_day(moment), (zone, moment)
-        savepoint.rollback()

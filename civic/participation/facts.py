@@ -1,0 +1,33 @@
+"""What the domain events of participation say about a proposal or a vote
+(``civic.events.ProposalFacts``, ``VoteFacts``). A proposal reached its threshold at
+``threshold_reached_at``, set once by the support that crossed it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+
+from civic.events import ProposalFacts, VoteFacts
+from civic.extensions import db
+from civic.participation.models import PollVote, Proposal
+
+
+def facts(proposal: Proposal) -> ProposalFacts:
+    return ProposalFacts(department_id=proposal.department_id, threshold_reached_at=proposal.threshold_reached_at,
+                         responded_at=proposal.responded_at, response_due_at=proposal.response_due_at)
+
+
+def proposal_snapshot() -> Iterator[tuple[int, ProposalFacts]]:
+    query = (select(Proposal.id, Proposal.department_id, Proposal.threshold_reached_at, Proposal.responded_at,
+                    Proposal.response_due_at).where(Proposal.threshold_reached_at.is_not(None))
+             .execution_options(yield_per=5000))
+    for row in db.session.execute(query):
+        yield row.id, ProposalFacts(row.department_id, row.threshold_reached_at, row.responded_at,
+                                    row.response_due_at)
+
+
+def vote_snapshot() -> Iterator[tuple[int, VoteFacts]]:
+    query = select(PollVote.id, PollVote.poll_id, PollVote.created_at).execution_options(yield_per=5000)
+    for row in db.session.execute(query):
+        yield row.id, VoteFacts(row.poll_id, row.created_at)
