@@ -1,16 +1,7 @@
-import time
-
 import pytest
 
 from civic.alerts.settings import DEFAULT_PUSH_SERVICES
-from tests.alerts.pushservice import LoopbackPushService
 from tests.conftest import make_config
-
-
-@pytest.fixture
-def push_service():
-    with LoopbackPushService(slow_seconds=2.0) as service:
-        yield service
 
 
 @pytest.fixture
@@ -19,24 +10,6 @@ def app_config(tmp_path, push_service):
     return make_config(tmp_path, PUSH_SERVICE_ALLOWLIST=[*DEFAULT_PUSH_SERVICES, push_service.origin],
                        PUSH_RETRY_BASE_S="0.05", PUSH_TIMEOUT_S="1", PUSH_MAX_ATTEMPTS="3",
                        PERSONAL_PUSH_QUIET_HOURS="")
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    from werkzeug.security import generate_password_hash
-
-    from civic.accounts import service as accounts_service
-
-    monkeypatch.setattr(accounts_service, "generate_password_hash",
-                        lambda password, method=None: generate_password_hash(password, "pbkdf2:sha256:1"))
-
-
-def wait_for(condition, timeout_s: float = 20.0) -> None:
-    """Personal pushes leave the request on a thread of their own (the embedded default)."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def link(push_service, user, behaviour="ok", failures=0, label=""):

@@ -12,9 +12,9 @@ from civic.notifications import push
 from civic.notifications.models import Device, PersonalDelivery
 from civic.notifications.quiet_hours import parse_quiet_hours, quiet_until
 from civic.notifications.service import notify
-from tests.conftest import login
+from tests.conftest import login, wait_for
 from tests.factories import make_user
-from tests.notifications.conftest import link, wait_for
+from tests.notifications.conftest import link
 
 
 def settle(seconds: float = 0.5) -> None:
