@@ -61,7 +61,7 @@ def enqueue(func: Callable, *args, queue: str = "default", retries: int = 0,
     propagate so that nothing fails silently.
     """
     name = _dotted_name(func)
-    if current_app.config.get("JOBS_INLINE", True):
+    if current_app.config["JOBS_INLINE"]:
         return JobHandle(id=None, inline=True, result=func(*args, **kwargs))
     from rq import Retry
 

@@ -46,7 +46,7 @@ def send_command(type_, level, districts, headline, body, instruction, expires_i
     try:
         alert = service.send_as_operator(data, _officer(officer, "--officer") if officer else None,
                                          _officer(approver, "--approver") if approver else None)
-        if current_app.config.get("JOBS_INLINE", True):
+        if current_app.config["JOBS_INLINE"]:
             counts = fanout.progress(alert)
             click.echo(f"delivered: {counts['sent']} sent, {counts['failed']} failed, {counts['gone']} gone")
         else:

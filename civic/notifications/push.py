@@ -41,7 +41,7 @@ def push_channel(note: Notification) -> None:
     if not identity:
         return
     notification_id = identity[0]
-    if current_app.config.get("JOBS_INLINE", True):
+    if current_app.config["JOBS_INLINE"]:
         app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as Flask
         threading.Thread(target=_deliver_in_app_context, args=(app, notification_id), daemon=True,
                          name=f"personal-push-{notification_id}").start()
@@ -76,7 +76,7 @@ def plan(notification_id: int, now: datetime | None = None) -> datetime | None:
     note = db.session.get(Notification, notification_id)
     if note is None:
         return None
-    window = current_app.config.get("PERSONAL_PUSH_QUIET_HOURS")
+    window = current_app.config["PERSONAL_PUSH_QUIET_HOURS"]
     due = quiet_until(now, window, current_app.config["BABEL_DEFAULT_TIMEZONE"]) or now
     # A device receives what happens from the time it is linked, never an older update whose job
     # happened to run after the link (threads and queues give no order).
@@ -113,7 +113,7 @@ def deliver(notification_id: int) -> dict[str, int]:
 
 def schedule(when: datetime, notification_id: int) -> None:
     """Send after quiet hours: an RQ scheduled job with Redis; the cron command otherwise."""
-    if current_app.config.get("JOBS_INLINE", True):
+    if current_app.config["JOBS_INLINE"]:
         return
     queue = jobs.get_queue(current_app.config["PUSH_QUEUE"])
     queue.enqueue_at(when, jobs.run_job, f"{__name__}:send_due", (notification_id,), {},

@@ -40,7 +40,7 @@ def check_days(days) -> int:
 
 
 def min_cell() -> int:
-    return int(current_app.config.get("STATS_MIN_CELL", 5))
+    return int(current_app.config["STATS_MIN_CELL"])
 
 
 def cell(count: int):
@@ -262,7 +262,7 @@ _cache_lock = threading.Lock()
 
 def remember(key: tuple, compute):
     """``compute()``, kept per process for ``STATS_CACHE_SECONDS`` (0: always computed)."""
-    ttl = float(current_app.config.get("STATS_CACHE_SECONDS", 60))
+    ttl = float(current_app.config["STATS_CACHE_SECONDS"])
     if ttl <= 0:
         return compute()
     key = (current_app.config["SQLALCHEMY_DATABASE_URI"], *key)

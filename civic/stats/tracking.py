@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from civic.stats import models as m
+from civic.timezone import holiday_country
 
 Key = tuple[str, date, str, str, str]
 
@@ -47,7 +48,7 @@ def _working_days_between(start: date, end: date, country: str) -> int:
 
 def working_days(received_at: datetime, answered_at: datetime) -> int:
     """Working days after the day of receipt up to the day of the answer (same day: 0)."""
-    country = current_app.config.get("PETITIONS_HOLIDAY_COUNTRY", "KR")
+    country = holiday_country()
     return _working_days_between(local_day(received_at), local_day(answered_at), country)
 
 
