@@ -304,6 +304,16 @@ def app(request, app_config, tmp_path, session_dir):
             yield app
         finally:
             _db.session.remove()
+            end_test(app)
+
+
+def end_test(app: Flask) -> None:
+    """PostgreSQL: leave the tables empty for tests that build an app of their own on the run's
+    database (SQLite tests use their own files)."""
+    if TEST_DATABASE_URL:
+        with app.app_context():
+            _db.session.remove()
+            _empty_tables()
 
 
 def _fresh_app(config: dict):

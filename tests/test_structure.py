@@ -183,6 +183,7 @@ def test_cycle_finder_sees_function_local_imports():
     assert not function_local_imports("civic.alerts") & {m for m in MODULES if m.startswith("civic.alerts.")}
 
 
+@pytest.mark.timeout(600)  # one interpreter importing every module, one by one
 def test_every_module_imports_on_its_own():
     """Each module imported first, in a fresh interpreter, so an order-dependent import fails."""
     script = (

@@ -11,7 +11,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from civic.extensions import db
-from tests.conftest import TEST_DATABASE_URL, app_for_test, make_config, wait_for
+from tests.conftest import TEST_DATABASE_URL, app_for_test, end_test, make_config, wait_for
 from tests.factories import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -32,7 +32,9 @@ def live_app(tmp_path, session_dir):
     PostgreSQL's concurrency too."""
     config = make_config(tmp_path, WTF_CSRF_ENABLED=True,
                          SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'e2e.db'}")
-    return app_for_test(config, tmp_path, session_dir, kind="live", prepare=_seed_accounts)
+    app = app_for_test(config, tmp_path, session_dir, kind="live", prepare=_seed_accounts)
+    yield app
+    end_test(app)
 
 
 @pytest.fixture
