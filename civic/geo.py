@@ -10,6 +10,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal, NamedTuple, overload
 
 import geojson
@@ -200,3 +201,77 @@ def point_feature(lon: float, lat: float, properties: dict, id=None) -> geojson.
 
 def feature_collection(features: list) -> geojson.FeatureCollection:
     return geojson.FeatureCollection(features)
+
+
+# --- Named places --------------------------------------------------------------------------------
+
+LEGAL_DONGS_FILE = str(Path(__file__).resolve().parent / "data" / "seoul_legal_dongs.geojson")
+
+
+@dataclass(frozen=True)
+class LegalDong:
+    code: str
+    name_ko: str
+    name_en: str
+
+    @property
+    def district_code(self) -> str:
+        return self.code[:5]
+
+
+class DongIndex:
+    """The 467 legal dongs (법정동) of the city; their ``EMD_CD`` starts with the district's code."""
+
+    def __init__(self, path: str):
+        with open(path, encoding="utf-8") as fh:
+            collection = json.load(fh)
+        self._dongs: list[LegalDong] = []
+        geoms = []
+        for feature in collection["features"]:
+            props = feature["properties"]
+            self._dongs.append(LegalDong(str(props["EMD_CD"]), props["EMD_KOR_NM"], props["EMD_ENG_NM"]))
+            geom = shape(feature["geometry"])
+            prepare(geom)
+            geoms.append(geom)
+        self._geoms = geoms
+        self._tree = STRtree(geoms)
+
+    def dong_at(self, lat: float, lon: float) -> LegalDong | None:
+        point = Point(lon, lat)
+        for i in self._tree.query(point, predicate="intersects"):
+            return self._dongs[int(i)]
+        # Simplified boundaries leave slivers between neighbours: take the nearest within ~150 m.
+        nearest = self._tree.query_nearest(point, max_distance=0.0015)
+        return self._dongs[int(nearest[0])] if len(nearest) else None
+
+
+@lru_cache(maxsize=2)
+def _dong_index(path: str) -> DongIndex:
+    return DongIndex(path)
+
+
+def dong_at(lat: float, lon: float) -> LegalDong | None:
+    return _dong_index(LEGAL_DONGS_FILE).dong_at(lat, lon)
+
+
+def place_name(lat: float | None, lon: float | None, locale: str | None = None) -> str:
+    """Where a point is, in words a citizen reads ("강서구 화곡동 부근", "near Hwagok-dong,
+    Gangseo-gu"), from the bundled boundaries (no outside geocoder). Empty when there is no point;
+    "서울 밖" / "outside Seoul" when it is not in the city."""
+    from flask_babel import gettext
+
+    if lat is None or lon is None:
+        return ""
+    if locale is None:
+        from flask_babel import get_locale
+
+        locale = str(get_locale())
+    district = district_at(lat, lon)
+    if district is None:
+        return gettext("outside Seoul")
+    dong = dong_at(lat, lon)
+    if dong is None or dong.district_code != district.code:
+        return gettext("near %(district)s", district=district.name(locale))
+    if locale == "ko":
+        return gettext("near %(dong)s, %(district)s", dong=dong.name_ko, district=district.name_ko)
+    return gettext("near %(dong)s, %(district)s", dong=dong.name_en, district=district.name_en)

@@ -77,13 +77,18 @@ class DatabaseIdConverter(IntegerConverter):
 PRIVATE_BLUEPRINTS = {"accounts", "accounts_api", "petitions", "petitions_api", "notifications", "staff"}
 
 
-def _is_private() -> bool:
+JSON_MIMETYPES = {"application/json", "application/problem+json", "application/geo+json"}
+
+
+def _is_private(response: Response) -> bool:
     """An answer about one account: any page or API answer behind sign-in (the decorators mark
-    it), every petition, account, notification and staff face, and anything asked with a
-    personal access token."""
+    it), every petition, account, notification and staff face, anything asked with a personal
+    access token, and every JSON answer read by a signed-in person (a JSON answer may say what
+    this account did, e.g. ``supported_by_me``; one rule is safer than a list of such views)."""
     blueprint = request.blueprint or ""
     return bool(g.get("private_response") or blueprint in PRIVATE_BLUEPRINTS or "staff" in blueprint
-                or g.get("auth_method") == "token")
+                or g.get("auth_method") == "token"
+                or (g.get("user") is not None and response.mimetype in JSON_MIMETYPES))
 
 
 def trust_proxies(app: Flask) -> None:
@@ -164,7 +169,7 @@ def init_http_policy(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        if _is_private():
+        if _is_private(response):
             # About one account: never kept by the browser, the service worker or a shared cache.
             headers["Cache-Control"] = "no-store"
             response.vary.add("Cookie")

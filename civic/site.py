@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from civic.accounts.auth import safe_next
 from civic.extensions import db
-from civic.geo import district_name
+from civic.geo import district_name, place_name
 
 bp = Blueprint("site", __name__)
 
@@ -19,7 +19,7 @@ MOBILE_WEB = Path(__file__).resolve().parent.parent / "mobile_web"
 
 @bp.app_context_processor
 def _site_helpers():
-    return {"district_name": district_name}
+    return {"district_name": district_name, "place_name": place_name}
 
 
 @bp.route("/")
@@ -65,7 +65,17 @@ def open_data():
         from civic.reports.maps import list_maps
 
         maps = list_maps(1, 100).items
-    return render_template("open_data.html", sources=sources, maps=maps)
+    polls = []
+    if "participation" in installed_features():
+        from civic.participation.polls import list_polls
+
+        polls = list_polls("closed", page=1, per_page=50).items
+    stats_tables: list[str] = []
+    if "stats" in installed_features():
+        from civic.stats.tables import TABLES
+
+        stats_tables = list(TABLES)
+    return render_template("open_data.html", sources=sources, maps=maps, polls=polls, stats_tables=stats_tables)
 
 
 @bp.route("/manifest.webmanifest")

@@ -8,7 +8,7 @@ pages are Flask-Babel's ``format_datetime``/``format_date``, which use the same 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -63,3 +63,18 @@ def is_public_holiday(day: date, country: str | None = None) -> bool:
 def is_working_day(day: date, country: str | None = None) -> bool:
     """Monday to Friday and not a public holiday."""
     return day.weekday() < 5 and not is_public_holiday(day, country)
+
+
+def end_of_working_days(moment: datetime, days: int, country: str | None = None) -> datetime:
+    """The end (23:59:59, local) of the ``days``-th working day after the local day of ``moment``:
+    "handled within 3 days" filed on a Tuesday night is due by the end of Friday, never at the
+    filing minute three days later, and never on a weekend or holiday."""
+    day = to_local(moment).date()
+    counted = 0
+    while counted < max(days, 0):
+        day = day + timedelta(days=1)
+        if is_working_day(day, country):
+            counted += 1
+    while not is_working_day(day, country):
+        day = day + timedelta(days=1)
+    return to_utc(datetime.combine(day, time(23, 59, 59), tzinfo=local_zone()))

@@ -84,3 +84,66 @@ def test_departments_list(runner, departments):
     assert result.exit_code == 0
     assert "ROADS\t도로관리과\tRoad Management Division" in result.output.splitlines()
     assert "GU-11680\t강남구청\tGangnam-gu Office" in result.output.splitlines()
+
+
+def _signs_in(client, email: str, password: str) -> bool:
+    response = client.post("/login", data={"email": email, "password": password})
+    return response.status_code in (302, 303)
+
+
+def test_first_real_sign_up_disables_every_demo_account(runner, db, app, caplog):
+    """The demo password is published: once a real person has an account, no demo account can
+    sign in, keep a session or use a token."""
+    from civic.accounts import consent, service
+
+    assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
+    demo_client, other = app.test_client(), app.test_client()
+    citizen_email = DEMO_ACCOUNTS[0][1]
+    assert _signs_in(demo_client, citizen_email, DEMO_PASSWORD)
+    token = service.issue_token(service.find_user_by_email(citizen_email))
+    assert demo_client.get("/account").status_code == 200
+    assert other.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+    response = other.post("/register", data={"email": "real.person@example.org", "password": "correct horse battery",
+                                             "display_name": "홍길동", "privacy_consent": "y",
+                                             "consent_version": consent.CURRENT_VERSION})
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+
+    db.session.expire_all()
+    demo = db.session.scalars(select(User).where(User.email.like("%demo.civic.example"))).all()
+    assert demo and not any(user.is_active for user in demo)
+    assert demo_client.get("/account").status_code in (302, 303, 401)   # the old session is gone
+    assert other.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert not _signs_in(app.test_client(), citizen_email, DEMO_PASSWORD)
+    assert "demo accounts can no longer sign in" in caplog.text
+    assert db.session.scalar(select(User).where(User.email == "real.person@example.org")).is_active
+
+
+def test_an_account_made_on_the_command_line_disables_demo_accounts_too(runner, db, departments):
+    assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
+    result = runner.invoke(args=["users", "create", "admin@seoul.example", "--role", "admin"],
+                           input="correct horse battery\ncorrect horse battery\n")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert not any(user.is_active for user in db.session.scalars(
+        select(User).where(User.email.like("%@demo.civic.example"))))
+
+
+def test_demo_alerts_fit_the_season_and_are_not_all_sent_at_the_same_minute():
+    from datetime import date
+
+    from civic.alerts.demo import seasonal_alerts
+
+    november = {row[4] for row in seasonal_alerts(date(2026, 11, 20))}
+    assert "heat_wave" not in november and "heavy_rain" not in november
+    assert {"heavy_snow", "fine_dust", "fire"} <= november
+    august = {row[4] for row in seasonal_alerts(date(2026, 8, 10))}
+    assert {"heat_wave", "heavy_rain"} <= august and "heavy_snow" not in august
+
+
+def test_seeded_demo_alerts_carry_varied_local_times(runner, db):
+    from civic.timezone import to_local
+
+    assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
+    sent = [to_local(a.sent_at) for a in db.session.scalars(select(Alert)) if a.sent_at]
+    assert len(sent) >= 2 and len({(t.hour, t.minute) for t in sent}) == len(sent)

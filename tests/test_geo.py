@@ -62,3 +62,34 @@ def test_unknown_district_codes_are_rejected(app):
     with pytest.raises(ValidationFailed) as exc:
         geo.validate_district_codes(["11680", "99999"])
     assert "99999" in exc.value.errors["districts"]
+
+
+def test_place_names_come_from_the_bundled_legal_dongs(app):
+    from flask_babel import force_locale
+
+    from civic.geo import place_name
+
+    with app.test_request_context():
+        with force_locale("ko"):
+            assert place_name(37.541, 126.84) == "강서구 화곡동 부근"
+            assert place_name(37.6551, 127.0613) == "노원구 상계동 부근"
+            assert place_name(35.1796, 129.0756) == "서울 밖"      # Busan
+            assert place_name(None, None) == ""
+        with force_locale("en"):
+            assert place_name(37.541, 126.84) == "near Hwagok-dong, Gangseo-gu"
+
+
+def test_report_pages_name_the_place_instead_of_coordinates(client, app, db):
+    from civic.accounts.seed import seed as seed_departments
+    from civic.reports import service as reports
+    from civic.reports.seed import seed
+    from tests.factories import make_user
+
+    seed_departments()
+    seed()
+    location = reports.resolve_location(37.541, 126.84)
+    report = reports.create_report(service_code="pothole", location=location, reporter=make_user(),
+                                   description="Hole", attributes={"SIZE": "large"})
+    html = client.get(f"/reports/{report.id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert "강서구 화곡동 부근" in html
+    assert "37.54100" not in html and "126.84000" not in html

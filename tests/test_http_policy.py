@@ -97,3 +97,41 @@ def test_every_api_route_is_in_the_openapi_document(app, client):
 def test_api_docs_page_lists_operations(client):
     html = client.get("/api/v1/docs").get_data(as_text=True)
     assert "GET /api/v1/me" in html and "openapi.json" in html
+
+
+def _sample_path(rule) -> str:
+    from werkzeug.routing.converters import AnyConverter, NumberConverter
+
+    def sample(converter):
+        if isinstance(converter, NumberConverter):
+            return 1
+        if isinstance(converter, AnyConverter):
+            return sorted(converter.items)[0]
+        return "x"
+
+    values = {name: sample(converter) for name, converter in rule._converters.items()}
+    return rule.build(values, append_unknown=False)[1]
+
+
+def test_every_json_answer_to_a_signed_in_person_is_no_store(app, client):
+    """Generated from the URL map, so a new private JSON route is covered without a list: every
+    JSON answer read with a session cookie is never stored by the browser or a shared cache."""
+    make_user(email="reader@example.org")
+    assert client.post("/login", data={"email": "reader@example.org",
+                                       "password": "correct horse battery"}).status_code in (302, 303)
+    checked = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+            continue
+        path = _sample_path(rule)
+        response = client.get(path)
+        if response.mimetype in {"application/json", "application/problem+json", "application/geo+json"}:
+            assert response.headers.get("Cache-Control") == "no-store", (path, response.headers.get("Cache-Control"))
+            checked.append(path)
+    assert "/api/v1/me/devices" in checked
+    assert len(checked) > 20
+
+
+def test_public_json_read_anonymously_may_be_cached(client):
+    response = client.get("/api/v1/alerts")
+    assert response.status_code == 200 and response.headers.get("Cache-Control") != "no-store"

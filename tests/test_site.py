@@ -108,3 +108,20 @@ def test_openapi_document_describes_the_api(client):
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/me" in spec["paths"]
     assert "bearerAuth" in spec["components"]["securitySchemes"]
+
+
+def test_citizen_pages_name_no_developer_format_and_open_data_lists_them(client, app, departments):
+    """"CAP 1.2 XML", "Atom", "CSV · JSON" belong on the open data page, not on citizen pages."""
+    from tests.participation.builders import close_now, make_poll
+
+    poll = make_poll(options=("찬성", "반대"))
+    close_now(poll)
+    for path in ("/alerts", f"/polls/{poll.id}", "/stats"):
+        html = client.get(path, headers={"Accept-Language": "ko"}).get_data(as_text=True)
+        main = html.split('<main', 1)[1].split("</main>", 1)[0]
+        for word in ("CAP 1.2", "Atom", ">CSV<", ">JSON<", ".csv"):
+            assert word not in main, (path, word)
+        assert "/open-data#" in main, path
+    open_data = client.get("/open-data").get_data(as_text=True)
+    assert f"/polls/{poll.id}/results.csv" in open_data and "/api/v1/stats/petitions.csv" in open_data
+    assert "/api/v1/alerts/feed" in open_data or "CAP" in open_data

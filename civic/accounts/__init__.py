@@ -4,11 +4,14 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from civic import events
     from civic.accounts import api, cli, consent, oidc, views  # noqa: F401  (consent: its model)
     from civic.accounts.auth import sync_drafts_owner_cookie
+    from civic.accounts.demo import retire_demo_accounts
     from civic.accounts.sessions import drafts_owner
     from civic.api import register_api
 
+    events.subscribe(app, events.AccountCreated, retire_demo_accounts)
     oidc.register_providers(app)
     app.register_blueprint(views.bp)
     register_api(app, api.bp)

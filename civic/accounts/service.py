@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from civic import events
 from civic.accounts.models import ROLES, ApiClient, ApiToken, Department, OidcIdentity, User
 from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Conflict, DomainError, NotFound, ValidationFailed
@@ -101,6 +102,7 @@ def register_local(email: str, password: str, display_name: str = "", *,
         db.session.add(user)
         db.session.flush()
         consent.record(user, consent.CURRENT_VERSION)
+        events.emit(events.AccountCreated(user_id=user.id, source="local"))
     return user
 
 
@@ -186,6 +188,7 @@ def sign_in_oidc(provider: str, claims: dict) -> User:
             user = User(email=None, display_name="", role="citizen")
             db.session.add(user)
             db.session.flush()
+            events.emit(events.AccountCreated(user_id=user.id, source="oidc"))
             identity = OidcIdentity(provider=provider, subject=subject, user=user)
             db.session.add(identity)
         user = identity.user
@@ -218,6 +221,8 @@ def create_user(email: str, password: str, role: str = "citizen", department_cod
         user = User(email=email, password_hash=generate_password_hash(password, method="scrypt"),
                     role=role, department=department, display_name=display_name)
         db.session.add(user)
+        db.session.flush()
+        events.emit(events.AccountCreated(user_id=user.id, source="cli"))
     return user
 
 

@@ -5,6 +5,7 @@ are re-exported here, so every face calls one module."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -87,8 +88,24 @@ def _validate_polygon(value, errors: dict) -> dict | None:
     return {"type": "Polygon", "coordinates": value["coordinates"]}
 
 
-def validate_alert(data: dict) -> dict:
+ENGLISH_REQUIRED_LEVELS = ("urgent", "emergency")
+
+
+def _english_when_urgent(data: dict, errors: dict) -> None:
+    """The officer form asks for English on urgent and emergency alerts: visitors and residents
+    who read English must understand the alerts that matter most (relayed national messages,
+    written by others, may still be Korean only)."""
+    if data.get("level") not in ENGLISH_REQUIRED_LEVELS:
+        return
+    for name in ("headline_en", "body_en"):
+        if not str(data.get(name) or "").strip():
+            errors.setdefault(name, N_("Required for urgent and emergency alerts."))
+
+
+def validate_alert(data: dict, *, require_english: bool = False) -> dict:
     errors: dict[str, str] = {}
+    if require_english:
+        _english_when_urgent(data, errors)
     clean: dict = {}
     if data.get("type") not in ALERT_TYPES:
         errors["type"] = N_("Choose one of: %(values)s.", values=", ".join(ALERT_TYPES))
@@ -139,10 +156,11 @@ def validate_alert(data: dict) -> dict:
     return clean
 
 
-def create_draft(officer, data: dict, *, references: Alert | None = None, msg_type: str = "Alert") -> Alert:
+def create_draft(officer, data: dict, *, references: Alert | None = None, msg_type: str = "Alert",
+                 require_english: bool = False) -> Alert:
     """A new draft alert (or an Update/Cancel of a sent one), written by an alert officer."""
     require_role(officer, "alert_officer")
-    clean = validate_alert(data)
+    clean = validate_alert(data, require_english=require_english)
     with unit_of_work():
         alert = Alert(identifier=f"urn:uuid:{uuid.uuid4()}", msg_type=msg_type, status="draft",
                       created_by_id=officer.id, references_id=references.id if references else None, **clean)
@@ -168,11 +186,11 @@ def create_followup(officer, original: Alert, msg_type: str, data: dict) -> Aler
     return create_draft(officer, merged, references=original, msg_type=msg_type)
 
 
-def update_draft(officer, alert: Alert, data: dict) -> Alert:
+def update_draft(officer, alert: Alert, data: dict, *, require_english: bool = False) -> Alert:
     require_role(officer, "alert_officer")
     if alert.status != "draft":
         raise Conflict(N_("A sent alert cannot be edited; send an update instead."))
-    clean = validate_alert(data)
+    clean = validate_alert(data, require_english=require_english)
     with unit_of_work():
         for name, value in clean.items():
             setattr(alert, name, value)
@@ -285,15 +303,21 @@ def public_query(type_: str | None = None, level: str | None = None, district: s
     return query.order_by(Alert.sent_at.desc(), Alert.id.desc())
 
 
-def history(type_=None, level=None, district=None, page: int = 1, per_page: int = 20) -> Page:
-    """Sent alerts, newest first, optionally filtered."""
+def history(type_=None, level=None, district=None, page: int = 1, per_page: int = 20,
+            exclude: Iterable[int] = ()) -> Page:
+    """Sent alerts, newest first, optionally filtered; ``exclude``: ids listed elsewhere (the
+    alerts in force, on the alerts page)."""
     if type_ and type_ not in ALERT_TYPES:
         raise ValidationFailed({"type": N_("Unknown alert type.")})
     if level and level not in LEVELS:
         raise ValidationFailed({"level": N_("Unknown level.")})
     if district:
         validate_district_codes([district], field="district")
-    return paginate(public_query(type_, level, district), page, per_page)
+    query = public_query(type_, level, district)
+    excluded = list(exclude)
+    if excluded:
+        query = query.where(Alert.id.not_in(excluded))
+    return paginate(query, page, per_page)
 
 
 def get_public(alert_id: int) -> Alert:

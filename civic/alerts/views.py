@@ -15,6 +15,7 @@ from civic.alerts.forms import AlertForm
 from civic.alerts.labels import LEVEL_LABELS, MSG_TYPE_LABELS, STATE_LABELS, STATUS_LABELS, TYPE_LABELS
 from civic.alerts.models import ALERT_TYPES, LEVELS
 from civic.alerts.targeting import effective_districts
+from civic.alerts.wording import alert_text, has_own_text
 from civic.errors import Conflict, Forbidden, ValidationFailed
 from civic.forms import apply_errors, district_choices
 from civic.geo import district_index, validate_point
@@ -29,7 +30,9 @@ def labels():
     return {"alert_type_labels": TYPE_LABELS, "alert_level_labels": LEVEL_LABELS,
             "alert_msg_type_labels": MSG_TYPE_LABELS, "alert_status_labels": STATUS_LABELS,
             "alert_state_labels": STATE_LABELS, "active_alert_banner": banner.for_page,
-            "alerts_for_device": _alerts_for_device, "alert_area_label": _area_label}
+            "alerts_for_device": _alerts_for_device, "alert_area_label": _area_label,
+            "alert_text": lambda alert, field: alert_text(alert, field, str(get_locale())),
+            "alert_has_own_text": lambda alert: has_own_text(alert, str(get_locale()))}
 
 
 def _area_label(codes: list[str]) -> str:
@@ -61,13 +64,15 @@ def _alerts_for_device() -> dict:
 @bp.route("/alerts")
 def index():
     args = {k: (request.args.get(k) or None) for k in ("type", "level", "district")}
+    active = service.active_alerts()
+    in_force = [alert.id for alert in active]       # listed under 발령 중 only, never also as past
     try:
         page = service.history(args["type"], args["level"], args["district"], request.args.get("page", 1, type=int),
-                               per_page=HISTORY_PER_PAGE)
+                               per_page=HISTORY_PER_PAGE, exclude=in_force)
     except ValidationFailed:
         args = dict.fromkeys(args)
-        page = service.history(page=1, per_page=HISTORY_PER_PAGE)
-    return render_template("alerts/index.html", page=page, active=service.active_alerts(), filters=args,
+        page = service.history(page=1, per_page=HISTORY_PER_PAGE, exclude=in_force)
+    return render_template("alerts/index.html", page=page, active=active, filters=args,
                            districts=district_choices(), types=ALERT_TYPES, levels=LEVELS,
                            vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
 
@@ -163,7 +168,7 @@ def staff_new():
     form = _form()
     if form.validate_on_submit():
         try:
-            alert = service.create_draft(current_user(), form.to_data())
+            alert = service.create_draft(current_user(), form.to_data(), require_english=True)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -180,7 +185,7 @@ def staff_edit(alert_id: int):
     form = _form(alert)
     if form.validate_on_submit():
         try:
-            service.update_draft(current_user(), alert, form.to_data())
+            service.update_draft(current_user(), alert, form.to_data(), require_english=True)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:

@@ -7,6 +7,15 @@ from civic.notifications import devices, service
 bp = Blueprint("notifications", __name__)
 
 
+@bp.app_context_processor
+def _unread_notifications():
+    """The header's "알림 3" on every page for a signed-in person (one indexed count)."""
+    from flask import g
+
+    user = g.get("user")
+    return {"unread_notifications": service.unread_count(user) if user is not None else 0}
+
+
 @bp.route("/notifications")
 @login_required
 def index():

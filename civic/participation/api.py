@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response
 
 from civic.accounts.auth import current_user, login_required, role_required
 from civic.api import make_blueprint
 from civic.api.pagination import page_headers
+from civic.csv_export import rows_to_csv
 from civic.participation import schemas, service
 from civic.participation.ratelimits import limited
 
@@ -77,13 +75,9 @@ def results_csv(poll_id):
 
 
 def results_csv_response(data: dict) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["option_id", "label", "votes", "percent"])
-    for option in data["options"]:
-        writer.writerow([option["id"], option["label"], option["votes"], option["percent"]])
-    writer.writerow(["", "total", data["total_votes"], 100.0 if data["total_votes"] else 0.0])
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+    rows = [[option["id"], option["label"], option["votes"], option["percent"]] for option in data["options"]]
+    rows.append(["", "total", data["total_votes"], 100.0 if data["total_votes"] else 0.0])
+    response = Response(rows_to_csv(["option_id", "label", "votes", "percent"], rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="poll-{data["poll_id"]}-results.csv"'
     return response
 

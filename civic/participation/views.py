@@ -212,6 +212,9 @@ def submit_proposal(proposal_id):
 @login_required
 def support(proposal_id):
     withdraw = request.form.get("action") == "withdraw"
+    if withdraw and request.form.get("confirm") != "yes":
+        # Taking a support back is asked once more, on a page that works without JavaScript.
+        return redirect(url_for("participation.withdraw_support_confirm", proposal_id=proposal_id))
     try:
         if withdraw:
             service.withdraw_support(current_user(), proposal_id)
@@ -221,6 +224,16 @@ def support(proposal_id):
         return refuse(exc, "participation.proposal_detail", proposal_id=proposal_id)
     flash(_("Your support has been withdrawn.") if withdraw else _("Thank you for your support."), "success")
     return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id) + "#support")
+
+
+@bp.route("/proposals/<int:proposal_id>/support/withdraw")
+@login_required
+def withdraw_support_confirm(proposal_id):
+    proposal = service.get_proposal(current_user(), proposal_id)
+    if not service.has_supported(current_user(), proposal):
+        return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id))
+    return render_template("participation/withdraw_support.html", proposal=proposal,
+                           reached=proposal.threshold_reached_at is not None)
 
 
 @bp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])

@@ -119,6 +119,15 @@ def list_mine(user: User, page: int = 1, per_page: int = 20, status: str | None 
     return paginate(query.order_by(Petition.id.desc()), page, per_page)
 
 
+def latest_answer(user: User | None) -> Petition | None:
+    """The petitioner's most recently answered petition (the home page shows it)."""
+    if user is None:
+        return None
+    return db.session.scalar(select(Petition).where(Petition.petitioner_id == user.id,
+                                                    Petition.answered_at.is_not(None))
+                             .order_by(Petition.answered_at.desc(), Petition.id.desc()).limit(1))
+
+
 def flags(petition: Petition, now=None) -> dict[str, bool]:
     """``overdue`` / ``due_soon`` (within ``PETITIONS_DUE_SOON_HOURS``) for open petitions."""
     from datetime import timedelta

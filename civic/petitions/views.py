@@ -21,7 +21,8 @@ bp = Blueprint("petitions", __name__)
 
 @bp.app_context_processor
 def helpers():
-    return {**labels.TEMPLATE_HELPERS, "petition_flags": service.flags, "petition_statuses": STATUSES}
+    return {**labels.TEMPLATE_HELPERS, "petition_flags": service.flags, "petition_statuses": STATUSES,
+            "latest_petition_answer": lambda: service.latest_answer(current_user())}
 
 
 def _petition_form() -> PetitionForm:

@@ -10,7 +10,6 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
@@ -42,6 +41,7 @@ from civic.reports.models import (
     Service,
 )
 from civic.reports.text import plain_text
+from civic.timezone import end_of_working_days
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 3
@@ -86,6 +86,14 @@ def district_from_text(text: str) -> str | None:
              if d.name_ko in text or d.name_en.lower() in lowered
              or d.name_en.lower().removesuffix("-gu") + "-gu" in lowered}
     return found.pop() if len(found) == 1 else None
+
+
+def expected_by(filed_at, expected_hours: int | None):
+    """When a report of a service that takes ``expected_hours`` should be handled: the end of a
+    working day (72 hours = 3 working days after the day it was filed)."""
+    if not expected_hours:
+        return None
+    return end_of_working_days(filed_at, -(-expected_hours // 24))
 
 
 def create_report(*, service_code: str, location: Location, description: str = "",
@@ -136,7 +144,7 @@ def create_report(*, service_code: str, location: Location, description: str = "
                                            if k in CONTACT_FIELDS and v},
                 media_url=(media_url or None) and media_url[:500], token=secrets.token_urlsafe(12),
                 client_token=client_token,
-                expected_at=now + timedelta(hours=service.expected_hours) if service.expected_hours else None,
+                expected_at=expected_by(now, service.expected_hours),
                 created_at=now, updated_at=now,
             )
             for position, image in enumerate(stored):

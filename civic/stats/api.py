@@ -9,10 +9,14 @@ from civic.api import make_blueprint
 from civic.stats import service
 from civic.stats.tables import TABLES, to_csv
 
-bp = make_blueprint("stats_api", __name__, description="Open statistics: counts and durations only, "
-                    "cells under 5 cases shown as \"<5\"")
+bp = make_blueprint("stats_api", __name__, description="Open statistics: counts and durations only; a count "
+                    "of 1 to 4 is shown as \"<5\", 0 as 0; a share or median resting on fewer than 5 cases is "
+                    "null, with the reason in the row's `withheld` map (CSV: an empty cell and a `…_withheld` "
+                    "column). Every row is listed, zeros included, ordered by the published figure.")
 
-CELL = "an integer, or the string \"<5\" when fewer than 5 cases"
+CELL = "an integer (0 when there are none), or the string \"<5\" for 1 to 4 cases"
+WITHHELD = ("why a derived figure of the row is null, by field: \"too_few_cases\" (fewer than 5 cases) or "
+            "\"no_cases\"")
 
 
 class StatsArgs(Schema):
@@ -38,10 +42,11 @@ class PetitionRow(Schema):
     received = fields.Raw(metadata={"description": CELL})
     answered = fields.Raw(metadata={"description": CELL})
     median_working_days = fields.Raw(allow_none=True, metadata={"description": "median working days from "
-                                     "receipt to answer; \"<5\" when fewer than 5 answers"})
+                                     "receipt to answer; null when fewer than 5 answers (see withheld)"})
     answered_on_time_share = fields.Raw(allow_none=True, metadata={"description": "share (0–1) of answers "
-                                        "within the legal deadline; \"<5\" when fewer than 5 answers"})
+                                        "within the legal deadline; null when fewer than 5 answers"})
     overdue = fields.Raw(metadata={"description": "open petitions past their deadline now; " + CELL})
+    withheld = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": WITHHELD})
 
 
 class PetitionStatsOut(StatsTableOut):

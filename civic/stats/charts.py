@@ -1,9 +1,10 @@
 """Server-rendered SVG charts: plain markup, no chart library on the phone.
 
 Each chart is an ``<svg role="img">`` with a title; the page puts the same figures in a table
-beside it. Suppressed figures ("<5") are drawn as nothing (no bar, a gap in the line) so a
-picture never reveals what the table hides. Presentation attributes only (the CSP forbids
-inline styles).
+beside it, and the picture shows what the table says: 0 is drawn at 0; a hidden figure ("<5",
+1 to 4 cases) gets no bar (its label says "<5"), and on the weekly line a light band over 1–4
+with a gap in the line, so it is drawn neither as 0 nor as a number the table hides.
+Presentation attributes only (the CSP forbids inline styles).
 """
 
 from __future__ import annotations
@@ -45,10 +46,16 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, object]], limit: 
     return _svg(max(row_h, row_h * len(rows)), title, body, chart_id)
 
 
+def _band_top(value: str) -> int:
+    """The largest count a hidden cell ``"<N"`` can be."""
+    return int(value.lstrip("<")) - 1
+
+
 def line_chart(chart_id: str, title: str, points: list[tuple[str, object]]) -> Markup:
-    """A weekly trend; suppressed weeks break the line."""
+    """A weekly trend; a hidden week breaks the line and shows as a band over 1–4."""
     height, left, bottom, top_pad = 160, 34, 22, 10
     numbers = [v for _, v in points if isinstance(v, int | float)]
+    numbers += [_band_top(v) for _, v in points if isinstance(v, str)]
     top = max(numbers, default=0) or 1
     span = max(1, len(points) - 1)
 
@@ -66,9 +73,15 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, object]]) -> M
         if isinstance(value, int | float):
             x, y = xy(i, value)
             segment.append(f"{x},{y}")
-        elif segment:
-            segments.append(segment)
-            segment = []
+        else:
+            x, high = xy(i, _band_top(str(value)))
+            _, low = xy(i, 1)
+            body.append(f'<rect class="hidden-week" x="{round(x - 2.5, 1)}" y="{high}" width="5" '
+                        f'height="{round(low - high, 1)}" fill="{SHADES[1]}"><title>{escape(points[i][0])}: '
+                        f'{escape(str(value))}</title></rect>')
+            if segment:
+                segments.append(segment)
+                segment = []
     if segment:
         segments.append(segment)
     for seg in segments:

@@ -6,8 +6,8 @@ stats_cli = AppGroup("stats", help="Open statistics.")
 
 @stats_cli.command("rebuild")
 def rebuild_command():
-    """Recount every statistics aggregate from the tables (after a bulk import or the first upgrade; run it
-    while nothing else writes, since events during the recount may be counted twice)."""
+    """Recount every statistics aggregate from the tables (after a bulk import or the first upgrade). Set-based
+    and in one transaction; on PostgreSQL it holds the statistics lock, so it can run while the site is live."""
     from civic.stats.rebuild import rebuild
 
     counts = rebuild()

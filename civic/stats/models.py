@@ -4,6 +4,12 @@
 transaction as the event (``tracking.py``), so a page over 30, 90 or 365 days sums at most a few
 thousand small rows whatever the number of petitions and reports. ``OpenPetition`` mirrors the
 open petitions (department, deadline) so "overdue now" counts a small table, not every petition.
+
+``StatWindow`` rolls the day counters up per published window (30, 90, 365 days): for each
+window, one row per (metric, keys) holding the sum of the day counters from the window's
+``StatWindowStart.start`` on. The same delta path that writes a day counter adds to the window
+rows it falls in (``windows.py``), so an uncached dashboard reads a few thousand window rows
+instead of a year of day counters.
 """
 
 from __future__ import annotations
@@ -47,3 +53,23 @@ class OpenPetition(Model):
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), primary_key=True)
     department_id: Mapped[int] = mapped_column(index=True)
     due_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class StatWindow(Model):
+    __tablename__ = "stat_windows"
+
+    days: Mapped[int] = mapped_column(primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    k1: Mapped[str] = mapped_column(String(40), primary_key=True, default="")
+    k2: Mapped[str] = mapped_column(String(40), primary_key=True, default="")
+    k3: Mapped[str] = mapped_column(String(40), primary_key=True, default="")
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class StatWindowStart(Model):
+    """The first local day each window's rows count (its rows sum the day counters from then on)."""
+
+    __tablename__ = "stat_window_starts"
+
+    days: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    start: Mapped[date]

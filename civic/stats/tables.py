@@ -1,17 +1,24 @@
-"""The dashboard's tables, one definition each for the page, JSON and CSV."""
+"""The dashboard's tables, one definition each for the page, JSON and CSV.
+
+The same published values everywhere: counts as 0, ``"<5"`` or the number; a share or median
+not given is ``null`` in JSON (with the reason in the row's ``withheld`` map) and empty in CSV
+(with the reason in the column ``<name>_withheld``)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from civic.csv_export import dicts_to_csv
 from civic.stats.service import Figures
 
 
 def _public(row: dict) -> dict:
-    return {k: v for k, v in row.items() if k != "raw"}
+    return dict(row)
+
+
+def _withheld(row: dict) -> dict:
+    return {f"{name}_withheld": reason for name, reason in row.get("withheld", {}).items()}
 
 
 def _named(prefix: str, value: dict | None) -> dict:
@@ -29,16 +36,19 @@ class Table:
 
 TABLES = {t.name: t for t in (
     Table("petitions", ("department_code", "department_name_ko", "department_name_en", "received", "answered",
-                        "median_working_days", "answered_on_time_share", "overdue"),
+                        "median_working_days", "answered_on_time_share", "overdue", "median_working_days_withheld",
+                        "answered_on_time_share_withheld"),
           lambda f: [_public(r) for r in f.petitions],
-          lambda r: {**_named("department", r["department"]), **{k: v for k, v in r.items() if k != "department"}}),
+          lambda r: {**_named("department", r["department"]), **_withheld(r),
+                     **{k: v for k, v in r.items() if k not in ("department", "withheld")}}),
     Table("petitions-weekly", ("week_starting", "received"),
-          lambda f: [{"week_starting": week.isoformat(), "received": _cell(n)} for week, n in f.weekly],
+          lambda f: [{"week_starting": week.isoformat(), "received": n} for week, n in f.weekly],
           lambda r: r),
     Table("reports-by-type", ("service_code", "service_name_ko", "service_name_en", "reports", "fixed",
-                              "median_days_to_fix"),
+                              "median_days_to_fix", "median_days_to_fix_withheld"),
           lambda f: [_public(r) for r in f.reports_by_service],
-          lambda r: {**_named("service", r["service"]), **{k: v for k, v in r.items() if k != "service"}}),
+          lambda r: {**_named("service", r["service"]), **_withheld(r),
+                     **{k: v for k, v in r.items() if k not in ("service", "withheld")}}),
     Table("reports-by-district", ("district_code", "district_name_ko", "district_name_en", "reports"),
           lambda f: [_public(r) for r in f.reports_by_district],
           lambda r: {**_named("district", r["district"]), "reports": r["reports"]}),
@@ -55,16 +65,5 @@ TABLES = {t.name: t for t in (
 )}
 
 
-def _cell(n: int):
-    from civic.stats.service import cell
-
-    return cell(n)
-
-
 def to_csv(table: Table, figures: Figures) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(table.columns), extrasaction="ignore")
-    writer.writeheader()
-    for item in table.items(figures):
-        writer.writerow({k: ("" if v is None else v) for k, v in table.flat(item).items()})
-    return "\ufeff" + buffer.getvalue()  # BOM: spreadsheet programs then read Korean correctly
+    return dicts_to_csv(list(table.columns), (table.flat(item) for item in table.items(figures)))

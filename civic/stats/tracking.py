@@ -166,6 +166,11 @@ def _collect(session: Session) -> tuple[Counter, list]:
 
 
 def apply_deltas(connection, deltas: Counter) -> None:
+    """Add counter deltas to the day counters and to the window rollups they fall in
+    (``windows.py``), in the caller's transaction."""
+    from civic.stats import windows
+
+    windows.shared_lock(connection)  # also covers the open-petitions mirror written after it
     rows = [{"metric": k[0], "day": k[1], "k1": k[2], "k2": k[3], "k3": k[4], "n": n}
             for k, n in sorted(deltas.items()) if n]
     if not rows:
@@ -176,6 +181,7 @@ def apply_deltas(connection, deltas: Counter) -> None:
     stmt = stmt.on_conflict_do_update(index_elements=["metric", "day", "k1", "k2", "k3"],
                                       set_={"n": table.c.n + stmt.excluded.n})
     connection.execute(stmt, rows)
+    windows.apply(connection, deltas)
 
 
 def _apply_open(connection, open_rows: list) -> None:

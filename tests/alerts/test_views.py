@@ -1,6 +1,6 @@
 from civic.alerts import service
 from civic.alerts.models import Alert
-from tests.alerts.helpers import GANGNAM, JONGNO, alert_data, send_alert, subscribe
+from tests.alerts.helpers import GANGNAM, JONGNO, MAPO, alert_data, send_alert, subscribe
 from tests.conftest import login
 from tests.factories import make_user
 
@@ -9,7 +9,13 @@ EN = {"Accept-Language": "en"}
 
 def test_index_shows_active_alerts_history_and_the_subscribe_panel(client, app, officers):
     send_alert(officers[0], headline_ko="호우 경보", headline_en="Heavy rain warning")
-    send_alert(officers[0], type="fire", districts=[JONGNO], headline_en="Fire in Jongno")
+    fire = send_alert(officers[0], type="fire", districts=[JONGNO], headline_en="Fire in Jongno")
+    from datetime import timedelta
+
+    from civic.db import unit_of_work, utcnow
+
+    with unit_of_work():
+        fire.expires = utcnow() - timedelta(minutes=1)     # past: listed in the history
     html = client.get("/alerts", headers=EN).get_data(as_text=True)
     assert "Heavy rain warning" in html and "Fire in Jongno" in html
     assert 'id="push-panel"' in html and app.config["VAPID_PUBLIC_KEY"] in html
@@ -37,7 +43,7 @@ def test_alert_page(client, officers):
                                                                {"headline_en": "Rain warning extended"}))
     html = client.get(f"/alerts/{original.id}", headers=EN).get_data(as_text=True)
     assert "Heavy rain warning" in html and "Move to higher ground." in html and "Gangnam-gu" in html
-    assert f"/alerts/{update.id}" in html and f"/api/v1/alerts/{original.id}.cap" in html
+    assert f"/alerts/{update.id}" in html and ".cap" not in html   # developer formats live on /open-data
     html = client.get(f"/alerts/{update.id}", headers=EN).get_data(as_text=True)
     assert "Rain warning extended" in html and f'href="/alerts/{original.id}"' in html
 
@@ -87,11 +93,18 @@ def test_officer_drafts_previews_and_sends(client, db, officers, push_service):
     response = client.post("/staff/alerts/new", data={"type": "heavy_rain", "level": "urgent", "headline_ko": "",
                                                       "body_ko": "", "districts": []}, headers=EN)
     assert response.status_code == 422 and "This field is required." in response.get_data(as_text=True)
+    korean_only = {"type": "heavy_rain", "level": "urgent", "headline_ko": "호우 경보", "body_ko": "침수 우려",
+                   "districts": [GANGNAM, JONGNO], "expires_in_min": "60"}
+    response = client.post("/staff/alerts/new", data=korean_only, headers=EN)
+    assert response.status_code == 422       # urgent: the English text is asked for
+    assert "Required for urgent and emergency alerts." in response.get_data(as_text=True)
+    assert db.session.query(Alert).count() == 0
+    response = client.post("/staff/alerts/new", data={**korean_only, "level": "safety"})
+    assert response.status_code == 302        # a safety notice may be Korean only
     response = client.post("/staff/alerts/new", data={
-        "type": "heavy_rain", "level": "urgent", "headline_ko": "호우 경보", "body_ko": "침수 우려",
-        "districts": [GANGNAM, JONGNO], "expires_in_min": "60"})
+        **korean_only, "headline_en": "Heavy rain warning", "body_en": "Flooding is likely."})
     assert response.status_code == 302
-    alert = db.session.query(Alert).one()
+    alert = db.session.query(Alert).filter_by(level="urgent").one()
     html = client.get(f"/staff/alerts/{alert.id}", headers=EN).get_data(as_text=True)
     assert "1 subscriptions will receive this alert." in html and "Gangnam-gu" in html
     response = client.post(f"/staff/alerts/{alert.id}/send", headers=EN, follow_redirects=True)
@@ -142,3 +155,36 @@ def test_progress_shows_while_the_workers_send(client, app, officers, push_servi
     html = client.get(f"/staff/alerts/{alert.id}", headers=EN).get_data(as_text=True)
     assert '<meta http-equiv="refresh"' in html and "0 of 2 delivered" in html
     assert "Queue the remaining deliveries again" in html
+
+
+def _section(html: str, title_id: str) -> str:
+    return html.split(f'id="{title_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_alerts_page_lists_an_alert_in_force_once_and_names_its_districts(client, db, officers):
+    from datetime import timedelta
+
+    from civic.db import unit_of_work, utcnow
+
+    live = send_alert(officers[0], headline_ko="강남 호우 경보", districts=[GANGNAM, JONGNO])
+    past = send_alert(officers[0], headline_ko="지난 한파 주의보", districts=[MAPO])
+    with unit_of_work():
+        past.expires = utcnow() - timedelta(minutes=1)
+    html = client.get("/alerts", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    active, history = _section(html, "active-title"), _section(html, "history-title")
+    assert f"/alerts/{live.id}" in active and f"/alerts/{live.id}" not in history
+    assert f"/alerts/{past.id}" in history and f"/alerts/{past.id}" not in active
+    assert "종로구, 강남구" in active and "마포구" in history
+
+
+def test_an_alert_without_english_reads_in_english_with_the_korean_original(client, officers):
+    alert = send_alert(officers[0], level="safety", headline_en="", body_en="", instruction_en="")
+    html = client.get(f"/alerts/{alert.id}", headers=EN).get_data(as_text=True)
+    assert "<h1>Heavy rain warning</h1>" in html
+    assert "Stay away from low ground and water" in html          # the guide's advice, in English
+    assert 'lang="ko"' in html and "호우 경보" in html              # and the original, marked Korean
+    listing = client.get("/alerts", headers=EN).get_data(as_text=True)
+    assert "Heavy rain warning" in listing
+    with_english = send_alert(officers[0])
+    assert "<h1>Heavy rain warning</h1>" in client.get(f"/alerts/{with_english.id}", headers=EN).get_data(as_text=True)
+    assert "issued in Korean only" not in client.get(f"/alerts/{with_english.id}", headers=EN).get_data(as_text=True)

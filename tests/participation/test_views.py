@@ -92,9 +92,14 @@ def test_proposal_page_support_withdraw_and_comment(client, departments, app):
     html = client.post(f"/proposals/{proposal.id}/support", data={"action": "support"}, headers=EN,
                        follow_redirects=True).get_data(as_text=True)
     assert "Thank you for your support." in html and "1 of 4 supports" in html and "Withdraw my support" in html
+    # Withdrawing asks once more (without JavaScript): nothing changes until it is confirmed.
     html = client.post(f"/proposals/{proposal.id}/support", data={"action": "withdraw"}, headers=EN,
                        follow_redirects=True).get_data(as_text=True)
-    assert "0 of 4 supports" in html
+    assert "Withdraw your support?" in html and "Yes, withdraw my support" in html
+    assert "1 of 4 supports" in client.get(f"/proposals/{proposal.id}", headers=EN).get_data(as_text=True)
+    html = client.post(f"/proposals/{proposal.id}/support", data={"action": "withdraw", "confirm": "yes"},
+                       headers=EN, follow_redirects=True).get_data(as_text=True)
+    assert "0 of 4 supports" in html and "Your support has been withdrawn." in html
     empty = client.post(f"/proposals/{proposal.id}/comments", data={"body": ""}, headers=EN)
     assert empty.status_code == 422
     html = client.post(f"/proposals/{proposal.id}/comments", data={"body": "꼭 필요합니다"}, headers=EN,
@@ -196,3 +201,13 @@ def test_only_the_author_edits_a_draft_and_districts_are_named(client, departmen
     db.session.refresh(draft)
     assert draft.title == "고친 초안 제목입니다" and draft.status == "submitted" and draft.district_code is None
     assert client.get(f"/proposals/{draft.id}/edit").status_code == 403
+
+
+def test_withdrawing_after_the_threshold_says_the_proposal_stays_sent(client, departments, app):
+    app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 1
+    proposal = make_proposal()
+    signed_in(client)
+    client.post(f"/proposals/{proposal.id}/support", data={"action": "support"})
+    html = client.get(f"/proposals/{proposal.id}/support/withdraw", headers={"Accept-Language": "ko"}
+                      ).get_data(as_text=True)
+    assert "이미 기준 지지 수에 도달해" in html and "취소되지 않습니다" in html

@@ -157,6 +157,8 @@ def test_map_pages(client, catalog):
     assert cmap.owner_id == owner.id and cmap.points[0].photo_name
     page = client.get("/maps/safe-routes").get_data(as_text=True)
     assert "Bell at park" in page
+    owner_page = client.get("/maps/safe-routes", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert "내가 만든 지도 · 관리 도구" in owner_page and "초대한 사람만" in owner_page
     photo = client.get(f"/maps/photos/{cmap.points[0].photo_thumb_name}")
     assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
     geo = client.get("/maps/safe-routes.geojson")
@@ -165,8 +167,32 @@ def test_map_pages(client, catalog):
     client.post("/logout")
     signed_in(client)
     assert client.get("/maps/safe-routes/points/new").status_code == 302      # invite only
+    assert "owner-tools" not in client.get("/maps/safe-routes").get_data(as_text=True)
     forbidden = client.post("/maps/safe-routes/points/new", data={
         "category": "bell", "name": "x", "lat": str(JONGNO[0]), "lon": str(JONGNO[1])})
     assert forbidden.status_code == 403
     assert client.post(f"/maps/safe-routes/points/{cmap.points[0].id}/moderate", data={"state": "hidden"}
                        ).status_code == 403
+
+
+def test_expected_handling_is_the_end_of_a_working_day(client, catalog, db):
+    """72 hours = 3 working days after the day of filing, shown as a day ("12월 11일 (금)까지"),
+    not the filing minute three days later."""
+    from datetime import UTC, datetime
+
+    from civic.reports.service import expected_by
+    from civic.timezone import to_local
+
+    tuesday_night = datetime(2026, 12, 7, 16, 26, tzinfo=UTC)        # Tue 8 Dec 01:26 in Seoul
+    due = to_local(expected_by(tuesday_night, 72))
+    assert (due.date().isoformat(), due.hour, due.minute) == ("2026-12-11", 23, 59)
+    friday = datetime(2026, 12, 11, 1, 0, tzinfo=UTC)                 # Fri 11 Dec 10:00 in Seoul
+    assert to_local(expected_by(friday, 72)).date().isoformat() == "2026-12-16"   # over the weekend
+    before_christmas = datetime(2026, 12, 23, 1, 0, tzinfo=UTC)       # Wed; 25 Dec is a holiday
+    assert to_local(expected_by(before_christmas, 48)).date().isoformat() == "2026-12-28"
+    assert expected_by(tuesday_night, None) is None
+
+    report = file_report(make_user(), service_code="pothole")
+    html = client.get(f"/reports/{report.id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    day_text = html.split("처리 예정")[1].split("</dd>")[0]
+    assert "까지" in day_text and "오전" not in day_text and "오후" not in day_text

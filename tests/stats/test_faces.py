@@ -17,7 +17,8 @@ def test_stats_page_has_charts_tables_and_downloads(client, app, world):
     assert html.count('<svg class="chart"') == 4 and 'role="img"' in html
     assert "열린 민원 통계" in html
     assert "공원녹지정책과" in html
-    assert "/api/v1/stats/petitions.csv?days=90" in html
+    assert "/api/v1/stats/petitions.csv" not in html and "/open-data#stats" in html   # no developer formats here
+    assert "/api/v1/stats/petitions.csv?days=90" in client.get("/open-data").get_data(as_text=True)
     assert client.get("/stats?days=365").status_code == 200
     assert client.get("/stats?days=7").status_code == 200  # falls back to the default window
 
@@ -28,7 +29,7 @@ def test_petitions_api_contract_and_csv(client, app, world):
     assert body["days"] == 90 and set(body) == {"days", "since", "until", "items"}
     parks = next(i for i in body["items"] if i["department"]["code"] == "PARKS")
     assert set(parks) == {"department", "received", "answered", "median_working_days", "answered_on_time_share",
-                          "overdue"}
+                          "overdue", "withheld"}
     assert set(parks["department"]) == {"code", "name_ko", "name_en"}
     assert parks["received"] == 10 and parks["overdue"] == "<5"
 
