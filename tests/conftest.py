@@ -89,6 +89,7 @@ def pytest_sessionstart(session):
 E2E_TIMEOUT_S = 420
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's loadgroup reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("e2e") and not item.get_closest_marker("timeout"):
