@@ -10,6 +10,7 @@ export FLASK_APP := app.py
 # The PostgreSQL + Redis pass (run by `make test` when CI=true, or by `make test-scaleout`).
 TEST_PG_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+STATS_CHECK_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/stats_check
 
 .PHONY: setup prepare run test test-sqlite test-scaleout browser bench lint translations services
 
@@ -30,30 +31,45 @@ run: prepare
 	@$(BIN)/flask seed --demo --quiet
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded) and
-# axe-core from npm for the accessibility checks.
+# Debian's Chromium and Korean fonts for the browser tests (Playwright drives it; no browser is
+# downloaded) and axe-core from npm for the accessibility checks. Another apt run (unattended
+# upgrades) holds the dpkg lock for a while: wait for it rather than skip the browser tests.
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=600
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+
 browser: node_modules/.installed
-	@command -v chromium >/dev/null || { \
-	  echo "installing Debian chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || echo "could not install chromium: browser tests will be skipped"; }
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing for the browser tests"; \
+	  for i in $$(seq 1 60); do $(APT_GET) update && break; echo "apt is busy, waiting"; sleep 10; done; \
+	  $(APT_GET) install -y $$missing >/dev/null \
+	  || { echo "could not install $$missing"; [ "$(CI)" != "true" ] || exit 1; }; \
+	fi
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 
+# In parallel (pytest-xdist, one worker per core); the tests that share Redis go to one worker.
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup
+
 test: $(STAMP) browser
 	@$(BIN)/flask i18n compile >/dev/null
-	$(BIN)/python -m pytest
+	$(PYTEST)
 ifeq ($(CI),true)
 	$(MAKE) test-scaleout
 endif
 
-test-scaleout: $(STAMP) services
-	TEST_DATABASE_URL=$(TEST_PG_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest
-	@# The statistics kept by the events equal a recount: demo content through the services, then `stats check`.
-	DATABASE_URL=$(TEST_PG_URL) REDIS_URL= $(BIN)/flask seed --demo --quiet >/dev/null
-	DATABASE_URL=$(TEST_PG_URL) REDIS_URL= $(BIN)/flask stats check
+# Each xdist worker gets its own database (<database>_gw0, …), created when missing.
+test-scaleout: $(STAMP) browser services
+	@$(BIN)/flask i18n compile >/dev/null
+	TEST_DATABASE_URL=$(TEST_PG_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PYTEST)
+	@# The statistics kept by the events equal a recount: a migrated database, demo content through the
+	@# services, then `stats check` (exits 1 on any difference).
+	psql -q -h 127.0.0.1 -U postgres -d postgres -c 'DROP DATABASE IF EXISTS stats_check WITH (FORCE)' -c 'CREATE DATABASE stats_check'
+	DATABASE_URL=$(STATS_CHECK_URL) REDIS_URL= $(BIN)/flask db upgrade >/dev/null
+	DATABASE_URL=$(STATS_CHECK_URL) REDIS_URL= $(BIN)/flask seed --demo --quiet >/dev/null 2>&1
+	DATABASE_URL=$(STATS_CHECK_URL) REDIS_URL= $(BIN)/flask stats check
 
 # Start the local PostgreSQL and Redis when they are down (this machine's own services).
 services:

@@ -29,7 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
     instance_path = Path(os.environ.get("INSTANCE_PATH") or (ROOT / "instance")).resolve()
     if config and config.get("INSTANCE_PATH"):
         instance_path = Path(config["INSTANCE_PATH"]).resolve()
-    app = Flask(
+    from civic.settings import CivicFlask
+
+    app = CivicFlask(
         __name__,
         instance_path=str(instance_path),
         template_folder=str(ROOT / "mobile_web" / "templates"),
@@ -51,13 +53,16 @@ def configure(app: Flask, instance_path: Path, overrides: dict) -> None:
     """Every declared setting, typed and checked (a bad value stops here), then what follows
     from them, then overrides of Flask's own keys (tests)."""
     from civic.config import derived_config
-    from civic.settings import declared_settings, load_settings
+    from civic.settings import StrictConfig, declared_settings, load_settings
 
     instance_path.mkdir(parents=True, exist_ok=True)
     settings = declared_settings(installed_features())
     values = load_settings(settings, os.environ, overrides, instance_path)
+    derived = derived_config(values)
     app.config.update(values)
-    app.config.update(derived_config(values))
+    app.config.update(derived)
+    if isinstance(app.config, StrictConfig):
+        app.config.declare([*values, *derived])
     app.config.update({key: value for key, value in overrides.items() if key not in values})
     app.extensions["civic_settings"] = settings
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,12 @@ from them. Features declare theirs in ``civic/<feature>/settings.py``."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -34,18 +38,39 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
-def instance_secret(instance_path: Path, filename: str) -> str:
+def instance_secret(instance_path: Path, filename: str, generate: Callable[[], str] | None = None) -> str:
     """A secret generated once into the instance folder, so a fresh install is never keyless
-    and never shares a key with another install."""
+    and never shares a key with another install.
+
+    Several processes may start at once on a new instance folder (web workers, a job worker on
+    the same volume): each writes its candidate to a private temporary file and links it into
+    place, which succeeds for exactly one of them; every process then reads that one complete
+    file, so they all sign with the same key.
+    """
     path = instance_path / filename
-    if path.exists():
-        return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(value)
-    return value
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd, candidate = tempfile.mkstemp(dir=instance_path, prefix=f".{filename}.")  # mode 600
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(generate() if generate else secrets.token_urlsafe(48))
+                fh.flush()
+                os.fsync(fh.fileno())
+            with contextlib.suppress(FileExistsError):  # another process linked its own first
+                os.link(candidate, path)
+        finally:
+            os.unlink(candidate)
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    # A file left by an older version may still be being written by it: wait a moment.
+    for _ in range(50):
+        value = path.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty; delete it (a new secret is generated) or set the setting")
 
 
 def time_zone(value: str) -> str | None:

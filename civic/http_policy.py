@@ -43,7 +43,7 @@ def static_version(app: Flask, filename: str) -> str | None:
 
 def content_security_policy(app: Flask) -> str:
     tile_origin = ""
-    tile_url = app.config.get("TILE_URL") or ""
+    tile_url = app.config["TILE_URL"] or ""
     if tile_url.startswith("http"):
         parsed = urlparse(tile_url.replace("{s}", "a"))
         tile_origin = f" {parsed.scheme}://{parsed.netloc.split('{')[0] or parsed.netloc}"
@@ -100,7 +100,7 @@ def trust_proxies(app: Flask) -> None:
     comes from ``X-Forwarded-For`` and the scheme (HSTS, secure cookies' meaning, ``https://``
     in external URLs) from ``X-Forwarded-Proto``, each from the value the nearest trusted proxy
     appended. With 0 (the default) both headers are ignored: a client could forge them."""
-    count = app.config.get("TRUSTED_PROXIES") or 0
+    count = app.config["TRUSTED_PROXIES"]
     if count > 0:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0)

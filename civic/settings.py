@@ -15,10 +15,13 @@ import importlib
 import importlib.util
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from flask import Config, Flask
 
 Parser = Callable[[str], Any]
 Check = Callable[[Any], "str | None"]
@@ -60,6 +63,55 @@ class SettingsError(RuntimeError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("invalid configuration:\n  " + "\n  ".join(problems))
+
+
+class UndeclaredSetting(KeyError):
+    """civic code read a setting that no ``Setting(...)`` declares."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"{name} is not a declared setting: declare it as Setting({name!r}, …) in "
+                         "civic/<feature>/settings.py (core ones in civic/config.py)")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+# Keys that belong to Flask and its extensions (civic sets some of them from its settings).
+FOREIGN_PREFIXES = ("SQLALCHEMY_", "RATELIMIT_", "WTF_", "BABEL_", "SESSION_", "COMPRESS_", "OPENAPI_", "API_SPEC",
+                    "OAUTH2_")
+
+
+class StrictConfig(Config):
+    """``app.config`` that fails loudly when civic code reads a name no setting declares,
+    present or not: ``config["NAME"]`` and ``config.get("NAME")`` raise ``UndeclaredSetting``.
+    Flask's and the extensions' own keys, and reads from outside civic, work as usual."""
+
+    known: frozenset[str] = frozenset()  # filled once the settings are loaded (``declare``)
+
+    def declare(self, names: Iterable[str]) -> None:
+        self.known = frozenset(names)
+
+    def _check(self, key: Any) -> None:
+        if not self.known or not isinstance(key, str) or key in self.known:
+            return
+        if key in Flask.default_config or key.startswith(FOREIGN_PREFIXES):
+            return
+        caller = sys._getframe(2).f_globals.get("__name__", "")
+        if caller == "civic" or caller.startswith("civic."):
+            raise UndeclaredSetting(key)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._check(key)
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._check(key)
+        return super().get(key, default)
+
+
+class CivicFlask(Flask):
+    config_class = StrictConfig
 
 
 # -- parsers ------------------------------------------------------------------------------------

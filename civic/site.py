@@ -46,7 +46,7 @@ def set_display(mode: str):
     response = redirect(safe_next(request.values.get("next")))
     if mode in ("large", "normal"):
         response.set_cookie("display", mode, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
-                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 
@@ -127,7 +127,7 @@ def healthz():
         db.session.rollback()
         checks["database"] = f"error: {type(exc).__name__}"
         healthy = False
-    if current_app.config.get("REDIS_URL"):
+    if current_app.config["REDIS_URL"]:
         try:
             from civic.jobs import redis_connection
 

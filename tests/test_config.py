@@ -61,3 +61,25 @@ def test_sqlite_runs_in_wal_mode(app, db):
         pytest.skip("SQLite only")
     assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_secret_key_is_the_same_for_processes_that_start_together(tmp_path):
+    """Web and job workers starting at once on a new instance folder must agree on one key (a
+    second key would sign sessions the others reject)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from civic.config import instance_secret
+
+    def starting_worker(instance, start):
+        start.wait()
+        return instance_secret(instance, "secret_key")
+
+    for attempt in range(40):
+        instance = tmp_path / f"inst{attempt}"
+        start = threading.Barrier(8)
+        with ThreadPoolExecutor(8) as pool:
+            keys = [f.result() for f in [pool.submit(starting_worker, instance, start) for _ in range(8)]]
+        assert len(set(keys)) == 1 and keys[0] == (instance / "secret_key").read_text()
+        assert len(keys[0]) >= 40
+        assert [p.name for p in instance.iterdir()] == ["secret_key"]  # no candidate left behind

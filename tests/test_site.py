@@ -1,3 +1,5 @@
+import pytest
+
 from civic.errors import PROBLEM_JSON
 
 
@@ -82,6 +84,7 @@ def test_api_404_and_405_are_problem_json(client):
     assert "GET" in response.headers["Allow"]
 
 
+@pytest.mark.fresh_app  # adds routes
 def test_unexpected_errors_never_leak_a_stack_trace(app, client):
     @app.route("/api/v1/boom")
     def boom():

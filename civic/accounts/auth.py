@@ -93,7 +93,7 @@ def sync_drafts_owner_cookie(response):
     config = current_app.config
     if want:
         response.set_cookie(DRAFTS_OWNER_COOKIE, want, max_age=config["PERMANENT_SESSION_LIFETIME"],
-                            samesite="Lax", secure=config.get("SESSION_COOKIE_SECURE", False))
+                            samesite="Lax", secure=config["SESSION_COOKIE_SECURE"])
     else:
         response.delete_cookie(DRAFTS_OWNER_COOKIE, samesite="Lax")
     return response

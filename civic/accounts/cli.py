@@ -39,7 +39,7 @@ def create_user(email, password, role, department_code, display_name):
 @click.option("--role", type=click.Choice(ROLES[1:]), default="staff", show_default=True)
 @click.pass_context
 def create_staff(ctx, email, password, department_code, role):
-    """Shortcut for staff accounts (DESIGN.md's name for it)."""
+    """Shortcut for staff accounts."""
     ctx.invoke(create_user, email=email, password=password, role=role,
                department_code=department_code, display_name="")
 

@@ -96,7 +96,7 @@ def feed():
     """Active alerts as an Atom feed; each entry links its CAP document."""
     body = cap.atom_feed(service.active_alerts(), feed_url=url_for("alerts_api.feed", _external=True),
                          cap_url=_cap_url, page_url=_page_url,
-                         title=f"{current_app.config.get('CITY_NAME', 'Seoul')} safety alerts")
+                         title=f"{current_app.config['CITY_NAME']} safety alerts")
     return Response(body, mimetype="application/atom+xml")
 
 

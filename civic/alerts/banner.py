@@ -60,7 +60,7 @@ def _lifetime(items: list[dict], now: datetime) -> float:
 
 
 def _redis():
-    if not current_app.config.get("REDIS_URL"):
+    if not current_app.config["REDIS_URL"]:
         return None
     from civic.jobs import redis_connection
 

@@ -88,7 +88,7 @@ def _info(root, alert: Alert, lang: str, web: str | None) -> None:
     _sub(event_code, "value", alert.type)
     _sub(info, "onset", cap_time(alert.onset))
     _sub(info, "expires", cap_time(alert.expires))
-    _sub(info, "senderName", current_app.config.get("CITY_NAME", "Seoul"))
+    _sub(info, "senderName", current_app.config["CITY_NAME"])
     _sub(info, "headline", alert.text("headline", lang))
     _sub(info, "description", alert.text("body", lang))
     instruction = alert.text("instruction", lang)
@@ -132,7 +132,7 @@ def atom_feed(alerts: list[Alert], *, feed_url: str, cap_url, page_url, title: s
     link.set("rel", "self")
     link.set("href", feed_url)
     author = _sub(feed, "author", ns=ATOM_NS)
-    _sub(author, "name", current_app.config.get("CITY_NAME", "Seoul"), ATOM_NS)
+    _sub(author, "name", current_app.config["CITY_NAME"], ATOM_NS)
     for alert in alerts:
         entry = _sub(feed, "entry", ns=ATOM_NS)
         _sub(entry, "id", alert.identifier, ATOM_NS)

@@ -40,13 +40,13 @@ def _instance_key(instance_path: Path) -> str:
 
 def configure_keys(app: Flask) -> None:
     """Fill ``VAPID_PRIVATE_KEY``/``VAPID_PUBLIC_KEY``; the public key always matches the private."""
-    private = app.config.get("VAPID_PRIVATE_KEY") or _instance_key(Path(app.instance_path))
+    private = app.config["VAPID_PRIVATE_KEY"] or _instance_key(Path(app.instance_path))
     try:
         vapid = vapid_from_text(private)
     except ValueError as exc:
         raise RuntimeError(f"VAPID_PRIVATE_KEY: {exc}") from exc
     public = public_key_b64(vapid)
-    configured_public = app.config.get("VAPID_PUBLIC_KEY")
+    configured_public = app.config["VAPID_PUBLIC_KEY"]
     if configured_public and configured_public.strip() != public:
         raise RuntimeError("VAPID_PUBLIC_KEY does not belong to VAPID_PRIVATE_KEY")
     app.config["VAPID_PRIVATE_KEY"] = private

@@ -30,7 +30,7 @@ def _csrf_for_cookie_auth():
         return
     if request.method in {"GET", "HEAD", "OPTIONS"} or request.headers.get("Authorization"):
         return
-    if session.get("uid") is not None and current_app.config.get("WTF_CSRF_ENABLED", True):
+    if session.get("uid") is not None and current_app.config["WTF_CSRF_ENABLED"]:
         # Pages calling the API with the session cookie send the token as X-CSRFToken.
         csrf.protect()
 

@@ -39,7 +39,7 @@ class Page:
 
 def paginate(query, page: int = 1, per_page: int = 20) -> Page:
     """Run a ``select()`` for one page. ``per_page`` is capped at ``API_PAGE_SIZE_MAX``."""
-    per_page = max(1, min(int(per_page), current_app.config.get("API_PAGE_SIZE_MAX", 100)))
+    per_page = max(1, min(int(per_page), current_app.config["API_PAGE_SIZE_MAX"]))
     page = max(1, int(page))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))

@@ -36,10 +36,10 @@ def mark_all_read():
 @bp.route("/account/devices")
 @login_required
 def devices_page():
-    window = current_app.config.get("PERSONAL_PUSH_QUIET_HOURS")
+    window = current_app.config["PERSONAL_PUSH_QUIET_HOURS"]
     quiet = f"{window[0]:%H:%M}–{window[1]:%H:%M}" if window else ""
     return render_template("notifications/devices.html", devices=devices.list_devices(current_user()),
-                           vapid_key=current_app.config.get("VAPID_PUBLIC_KEY", ""), quiet=quiet,
+                           vapid_key=current_app.config["VAPID_PUBLIC_KEY"], quiet=quiet,
                            prefs=preferences.preferences_of(signed_in_user().id))
 
 

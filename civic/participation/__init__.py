@@ -1,5 +1,5 @@
 """Participation: policy polls and citizen proposals with a support threshold and official
-responses (DESIGN.md §3 Participation)."""
+responses (docs/participation.md)."""
 
 from flask import Flask
 

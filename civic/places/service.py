@@ -361,7 +361,7 @@ def _landmarks(path: str) -> tuple[NamedLocation, ...]:
 def named_locations() -> list[NamedLocation]:
     """Places a person without location services can pick: landmarks, then each district's
     centre (its centroid, or a point inside the boundary when the centroid falls outside)."""
-    found = list(_landmarks(current_app.config.get("PLACES_LANDMARKS_FILE") or str(LANDMARKS_FILE)))
+    found = list(_landmarks(current_app.config["PLACES_LANDMARKS_FILE"] or str(LANDMARKS_FILE)))
     geometries = district_index().geometries
     for district in all_districts():
         geometry = geometries[district.code]

@@ -9,6 +9,7 @@ from civic.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 from tests.factories import PASSWORD, make_user
 
 
+@pytest.mark.real_password_hashing
 def test_register_stores_an_scrypt_hash_and_normalises_email(app, db):
     user = service.register_local("  Citizen@Example.ORG ", PASSWORD, "Kim", privacy_consent=CONSENT)
     assert user.email == "citizen@example.org"

@@ -1,14 +1,7 @@
 import pytest
 
 from civic.alerts.settings import DEFAULT_PUSH_SERVICES
-from tests.alerts.pushservice import LoopbackPushService
 from tests.conftest import make_config
-
-
-@pytest.fixture
-def push_service():
-    with LoopbackPushService(slow_seconds=2.0) as service:
-        yield service
 
 
 @pytest.fixture

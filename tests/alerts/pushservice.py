@@ -116,6 +116,14 @@ class LoopbackPushService:
         self.server.shutdown()
         self.server.server_close()
 
+    def reset(self) -> None:
+        """Forget the devices, errors and expectations of the previous test."""
+        with self.lock:
+            self.devices.clear()
+            self.errors.clear()
+            self.expected_key = None
+            self.release.clear()
+
     def new_device(self, behaviour: str = "ok", failures: int = 0) -> Device:
         device = Device(b64u(os.urandom(12)), ec.generate_private_key(ec.SECP256R1()), os.urandom(16),
                         behaviour, failures)

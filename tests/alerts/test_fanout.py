@@ -15,6 +15,7 @@ from civic.alerts import fanout, service
 from civic.alerts.models import Delivery, PushSubscription
 from civic.db import unit_of_work, utcnow
 from tests.alerts.helpers import GANGNAM, JONGNO, alert_data, send_alert, subscribe
+from tests.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -255,13 +256,8 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db
     worker = subprocess.Popen([rq, "worker", "--burst", "--url", redis_url, "alerts"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            states = [d.state for d in deliveries(db, alert).values()]
-            if states.count("sent") == 4 and states.count("sending") == 4:
-                break
-            time.sleep(0.1)
-        assert sorted(states) == ["sending"] * 4 + ["sent"] * 4
+        wait_for(lambda: sorted(d.state for d in deliveries(db, alert).values()) == ["sending"] * 4 + ["sent"] * 4,
+                 timeout_s=60, interval_s=0.1, message="four sent and four in flight")
     finally:
         # RQ runs each job in a "work horse" child in its own session: kill it and the worker.
         for pid in children_of(worker.pid) + [worker.pid]:

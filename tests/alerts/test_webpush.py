@@ -55,7 +55,7 @@ def test_the_largest_payload_fills_one_4096_byte_body():
     (b64u(os.urandom(33)), b64u(os.urandom(16))),  # compressed / wrong length
     (None, b64u(os.urandom(8))),  # short auth secret
     (None, "not base64 ✗"),
-])
+], ids=["not-on-the-curve", "wrong-length", "short-auth-secret", "not-base64"])
 def test_bad_subscription_keys_are_value_errors(p256dh, auth):
     with pytest.raises(ValueError):
         encrypt(b"{}", p256dh or device()[2], auth)

@@ -10,28 +10,31 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from civic import create_app
 from civic.extensions import db
-from tests.conftest import make_config
+from tests.conftest import TEST_DATABASE_URL, app_for_test, end_test, make_config, wait_for
+from tests.factories import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture
-def live_app(tmp_path, mailbox):
-    # Its own SQLite file even in the PostgreSQL pass: the server thread must not share the
-    # per-test PostgreSQL tables with the test process. Mail goes to a loopback SMTP server.
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e2e.db'}",
-                                 WTF_CSRF_ENABLED=True, MAIL_URL=mailbox.url))
-    with app.app_context():
-        db.create_all()
-        from civic.accounts.seed import seed
+def _seed_accounts():
+    from civic.accounts.seed import seed
 
-        seed()
-        db.session.remove()
-    return app
+    seed()
+
+
+@pytest.fixture
+def live_app(tmp_path, session_dir, mailbox):
+    """The app a live server serves, with the departments seeded. On SQLite its own database file
+    (never the ``app`` fixture's); on PostgreSQL the run's database, so browser tests meet
+    PostgreSQL's concurrency too. Mail goes to a loopback SMTP server (``mailbox``)."""
+    config = make_config(tmp_path, WTF_CSRF_ENABLED=True, MAIL_URL=mailbox.url,
+                         SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'e2e.db'}")
+    app = app_for_test(config, tmp_path, session_dir, kind="live", prepare=_seed_accounts)
+    yield app
+    end_test(app)
 
 
 @pytest.fixture
@@ -41,8 +44,9 @@ def live_server(live_app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()
     with live_app.app_context():
-        db.engine.dispose()
+        db.session.remove()
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +125,38 @@ def sign_up_confirmed(page, base: str, mailbox, email: str, password: str = "a l
     page.wait_for_load_state()
     follow_mail_link(page, base, mailbox, email, "/account/confirm/")
     page.goto(base + "/login")
+
+
+@pytest.fixture
+def push_service(push_service, live_app):
+    """The loopback push service (tests/conftest.py), allowed by the live app, with no quiet hours
+    (a test must not depend on the hour)."""
+    live_app.config["PUSH_SERVICE_ALLOWLIST"] = [*live_app.config["PUSH_SERVICE_ALLOWLIST"], push_service.origin]
+    live_app.config["PERSONAL_PUSH_QUIET_HOURS"] = None
+    return push_service
+
+
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    """Where a test keeps its screenshots: ``$E2E_SCREENSHOTS`` when set, else its own temporary
+    folder (never a tracked file; ``docs/make_screenshots.py`` refreshes the documentation's)."""
+    folder = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def sign_in(page, base: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the form (in any language) and wait for the page it leads to."""
+    page.goto(f"{base}/login")
     page.fill("#email", email)
     page.fill("#password", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+
+
+
+
+def wait_until(page, expression: str, timeout_s: float = 10) -> None:
+    """Poll with ``evaluate`` (CDP, not eval): the site's CSP forbids the eval that
+    ``wait_for_function`` relies on."""
+    wait_for(lambda: page.evaluate(expression), timeout_s=timeout_s, interval_s=0.1, message=expression)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from civic.alerts import service
 from civic.extensions import db
-from tests.alerts.pushservice import LoopbackPushService
+from tests.e2e.conftest import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -32,13 +32,6 @@ FAKE_PUSH_MANAGER = """
 """
 
 
-@pytest.fixture
-def push_service(live_app):
-    with LoopbackPushService() as push:
-        live_app.config["PUSH_SERVICE_ALLOWLIST"] = [*live_app.config["PUSH_SERVICE_ALLOWLIST"], push.origin]
-        yield push
-
-
 def officer_sends(live_app, **data):
     from tests.factories import make_user
 
@@ -49,17 +42,6 @@ def officer_sends(live_app, **data):
         alert_id = service.send(officer, alert).id
         db.session.remove()
     return alert_id
-
-
-def wait_until(page, expression: str, timeout_s: float = 10) -> None:
-    """Poll with ``evaluate`` (CDP, not eval): the site's CSP forbids the eval that
-    ``wait_for_function`` relies on."""
-    import time
-
-    deadline = time.monotonic() + timeout_s
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        time.sleep(0.1)
 
 
 def test_subscribe_test_and_unsubscribe_on_a_phone(live_server, live_app, phone, push_service):

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from civic.extensions import db
-from tests.e2e.conftest import AXE, CHROMIUM_ARGS, axe_violations  # noqa: F401
-from tests.e2e.test_alerts import FAKE_PUSH_MANAGER, push_service  # noqa: F401  (fixture)
+from tests.e2e.conftest import AXE, CHROMIUM_ARGS, axe_violations, sign_in  # noqa: F401
+from tests.e2e.test_alerts import FAKE_PUSH_MANAGER
 from tests.factories import PASSWORD, make_user
 from tests.reports.conftest import jpeg_with_gps, png_bytes
 
@@ -22,13 +22,6 @@ def check(page, width=360):
     """axe-core finds nothing and the page does not scroll sideways."""
     assert axe_violations(page) == [], page.url
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
-
-
-def sign_in(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("이메일").fill(email)
-    page.get_by_label("비밀번호").fill(PASSWORD)
-    page.get_by_role("button", name="로그인").click()
 
 
 @pytest.fixture
@@ -50,7 +43,7 @@ def city(live_app):
         db.session.remove()
 
 
-def test_nearby_search_and_alert_subscription(live_app, live_server, a11y_phone, city, push_service):  # noqa: F811
+def test_nearby_search_and_alert_subscription(live_app, live_server, a11y_phone, city, push_service):
     page = a11y_phone
     page.context.grant_permissions(["geolocation", "notifications"], origin=live_server)
     page.context.set_geolocation(GANGNAM_STATION)

@@ -2,26 +2,16 @@
 A's unsent petition is never filed under B's name; signing out offers to keep or delete A's
 unsent drafts."""
 
-import os
 
 import pytest
 from playwright.sync_api import expect
 
 from civic.extensions import db
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_offline import wait_for_service_worker
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
-
-SHOTS = os.environ.get("E2E_SCREENSHOTS")  # a folder to keep screenshots in, when set
-
-
-def sign_in(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("이메일").fill(email)
-    page.get_by_label("비밀번호").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="로그인").click()
 
 
 def set_type_active(live_app, active: bool):
@@ -71,7 +61,7 @@ def petitions_of(live_app):
     return rows
 
 
-def test_drafts_are_never_sent_by_another_account(live_app, live_server, phone):
+def test_drafts_are_never_sent_by_another_account(live_app, live_server, phone, screenshots):
 
     with live_app.app_context():
         from civic.petitions.seed import seed
@@ -88,8 +78,7 @@ def test_drafts_are_never_sent_by_another_account(live_app, live_server, phone):
     dialog = phone.locator("#signout-drafts")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("1건")
-    if SHOTS:
-        phone.screenshot(path=os.path.join(SHOTS, "signout-drafts.png"))
+    phone.screenshot(path=str(screenshots / "signout-drafts.png"))
     with phone.expect_navigation():
         dialog.get_by_role("button", name="보관하고 로그아웃").click()
     expect(phone.get_by_role("link", name="로그인")).to_be_visible()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from civic.extensions import db
-from tests.e2e.test_alerts import FAKE_PUSH_MANAGER, push_service  # noqa: F401  (fixture)
+from tests.e2e.test_alerts import FAKE_PUSH_MANAGER
 
 pytestmark = pytest.mark.e2e
 
@@ -67,7 +67,7 @@ def test_alert_banner_on_every_citizen_page(live_app, live_server, browser, lang
 
 
 def test_one_step_subscription_by_location_then_home_leads_with_that_district(
-        live_app, live_server, phone, push_service):  # noqa: F811
+        live_app, live_server, phone, push_service):
     device = push_service.new_device()
     phone.context.grant_permissions(["geolocation", "notifications"], origin=live_server)
     phone.context.set_geolocation(GANGNAM_STATION)

@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from civic.extensions import db
-from tests.factories import PASSWORD, make_user
+from tests.e2e.conftest import sign_in
+from tests.factories import make_user
 from tests.reports.conftest import jpeg_with_gps
 
 pytestmark = pytest.mark.e2e
@@ -20,13 +21,6 @@ def wait_for_service_worker(page):
         page.wait_for_timeout(100)
     page.reload()
     assert page.evaluate("!!navigator.serviceWorker.controller")
-
-
-def sign_in(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("이메일").fill(email)
-    page.get_by_label("비밀번호").fill(PASSWORD)
-    page.get_by_role("button", name="로그인").click()
 
 
 def count(live_app, model):

@@ -3,7 +3,8 @@
 import pytest
 
 from civic.extensions import db
-from tests.factories import PASSWORD, make_user
+from tests.e2e.conftest import sign_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
 
@@ -18,13 +19,6 @@ def petition_people(live_app):
         staff = make_user("staff", "PARKS", email="parks@example.org", name="Park Staff")
         db.session.remove()
     return citizen, staff
-
-
-def sign_in(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("이메일").fill(email)
-    page.get_by_label("비밀번호").fill(PASSWORD)
-    page.get_by_role("button", name="로그인").click()
 
 
 def file_petition(page, base) -> str:

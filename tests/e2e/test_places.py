@@ -66,7 +66,7 @@ def test_pages_pass_axe_in_both_languages(live_app, live_server, a11y_phone):
         assert axe_violations(page) == [], (lang, "detail")
 
 
-def test_after_use_my_location_the_first_result_is_on_the_first_screen(live_app, live_server, phone):
+def test_after_use_my_location_the_first_result_is_on_the_first_screen(live_app, live_server, phone, screenshots):
     from civic.places import service
     from civic.places.importer import import_file
     from tests.places.helpers import FIXTURES
@@ -91,14 +91,14 @@ def test_after_use_my_location_the_first_result_is_on_the_first_screen(live_app,
     box = first.locator("h3").bounding_box()
     assert box["y"] + box["height"] <= 740
     assert phone.evaluate("window.scrollY") == 0
-    phone.screenshot(path="/tmp/places_first_screen.png")
+    phone.screenshot(path=str(screenshots / "places_first_screen.png"))
     # "바꾸기" opens the form again, still filled in.
     phone.locator("#search-box > summary").click()
     assert phone.locator("#places-search").is_visible()
     assert phone.get_by_label("무엇을 찾으세요?").input_value() == "pharmacy"
 
 
-def test_few_results_nearby_widen_the_search_and_say_so(live_app, live_server, phone):
+def test_few_results_nearby_widen_the_search_and_say_so(live_app, live_server, phone, screenshots):
     from civic.places import service
 
     with live_app.app_context():
@@ -120,4 +120,4 @@ def test_few_results_nearby_widen_the_search_and_say_so(live_app, live_server, p
         "4 km 대피소", "5 km 대피소", "6.5 km 대피소"]
     assert items.nth(1).get_by_role("link", name="전화").get_attribute("href") == "tel:02-2133-0001"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    phone.screenshot(path="/tmp/places_widened.png")
+    phone.screenshot(path=str(screenshots / "places_widened.png"))

@@ -2,38 +2,18 @@
 loopback push service, which decrypts it), and /stats draws its charts and tables on a phone."""
 
 import json
-import os
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from civic.extensions import db
-from tests.alerts.pushservice import LoopbackPushService
-from tests.e2e.conftest import axe_violations
+from tests.conftest import wait_for
+from tests.e2e.conftest import axe_violations, sign_in
 from tests.e2e.test_alerts import FAKE_PUSH_MANAGER
-from tests.e2e.test_petitions import sign_in
 from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
-
-
-
-def screenshots_dir(tmp_path: Path) -> Path:
-    """Where screenshots go: ``$E2E_SCREENSHOTS`` when set (docs/make_screenshots.py, CI
-    artefacts), else the test's own temporary directory — never a tracked file."""
-    directory = Path(os.environ["E2E_SCREENSHOTS"]) if os.environ.get("E2E_SCREENSHOTS") else tmp_path
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-@pytest.fixture
-def push_service(live_app):
-    with LoopbackPushService() as push:
-        live_app.config["PUSH_SERVICE_ALLOWLIST"] = [*live_app.config["PUSH_SERVICE_ALLOWLIST"], push.origin]
-        live_app.config["PERSONAL_PUSH_QUIET_HOURS"] = None  # the test must not depend on the hour
-        yield push
 
 
 @pytest.fixture
@@ -82,9 +62,7 @@ def test_a_linked_phone_gets_the_answer_as_a_push(live_server, live_app, browser
     assert "민원인에게 답변을 보냈습니다" in staff.locator(".flashes").inner_text()
     context.close()
 
-    deadline = time.monotonic() + 20
-    while not device.received and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: device.received)
     time.sleep(0.5)
     assert push_service.errors == []
     assert len(device.received) == 1 and stranger.received == []
@@ -143,16 +121,15 @@ def city_year(live_app, people):
         db.session.remove()
 
 
-def test_stats_draws_charts_and_tables_on_a_phone(live_server, live_app, a11y_phone, city_year, tmp_path):
+def test_stats_draws_charts_and_tables_on_a_phone(live_server, live_app, a11y_phone, city_year, screenshots):
     page = a11y_phone
     page.goto(live_server + "/stats")
     assert page.locator("h1").inner_text() == "열린 민원 통계"
     assert page.locator("svg.chart").count() == 4
     assert page.locator("table.stats").count() >= 6
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    shots = screenshots_dir(tmp_path)
-    page.screenshot(path=str(shots / "stats.png"))
-    page.screenshot(path=str(shots / "stats-full.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "stats.png"))
+    page.screenshot(path=str(screenshots / "stats-full.png"), full_page=True)
     assert axe_violations(page) == []
     page.goto(live_server + "/stats?days=365")
     assert page.locator(".windows a[aria-current=page]").inner_text() == "최근 365일"

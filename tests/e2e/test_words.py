@@ -5,20 +5,18 @@ the navigation in large-text mode."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import sign_in
 from tests.i18n.pages import build_path, english_runs, html_routes
 from tests.i18n.world import build_world
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct horse battery"
 KOREAN_WHEN = re.compile(r"\d{4}년 \d{1,2}월 \d{1,2}일 \([월화수목금토일]\) (오전|오후) \d{1,2}:\d{2}")
 ENGLISH_WHEN = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}, \d{2}:\d{2}\b")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
-SHOTS = Path(__file__).resolve().parent.parent.parent / "instance" / "screenshots" / "words"
 
 # Visible interface text and the texts of controls, without what is marked as another
 # language, code, or the values people typed.
@@ -52,13 +50,6 @@ def world_server(request, live_app):
         world = build_world()
     world["base"] = request.getfixturevalue("live_server")
     return world
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
 
 
 def page_paths(app, world, role):
@@ -98,7 +89,7 @@ def test_no_untranslated_interface_text_in_either_language(live_app, world_serve
     assert not found, "\n".join(f"{path}: {runs}" for path, runs in sorted(found.items()))
 
 
-def test_dates_in_the_house_style(world_server, phone):
+def test_dates_in_the_house_style(world_server, phone, screenshots):
     base = world_server["base"]
     sign_in(phone, base, world_server["emails"]["citizen"])
     receipt = world_server["values"]["receipt_no"]
@@ -107,11 +98,10 @@ def test_dates_in_the_house_style(world_server, phone):
     text = phone.locator("main").inner_text()
     assert KOREAN_WHEN.search(text), text
     assert not re.search(r"(?<!\d)\d{2}\. \d{1,2}\. \d{1,2}\.", text)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=str(SHOTS / "petition-ko.png"), full_page=True)
+    phone.screenshot(path=str(screenshots / "petition-ko.png"), full_page=True)
     phone.goto(f"{base}/notifications")
     assert re.search(r"(\d+(초|분|시간) 전|방금)", phone.locator("main").inner_text())
-    phone.screenshot(path=str(SHOTS / "notifications-ko.png"))
+    phone.screenshot(path=str(screenshots / "notifications-ko.png"))
     phone.goto(f"{base}/lang/en")
     phone.goto(f"{base}/petitions/{receipt}")
     assert ENGLISH_WHEN.search(phone.locator("main").inner_text())
@@ -119,7 +109,7 @@ def test_dates_in_the_house_style(world_server, phone):
     assert re.search(r"(\d+ (seconds?|minutes?|hours?) ago|just now)", phone.locator("main").inner_text())
 
 
-def test_account_hub(world_server, phone):
+def test_account_hub(world_server, phone, screenshots):
     base = world_server["base"]
     sign_in(phone, base, world_server["emails"]["citizen"])
     phone.goto(f"{base}/lang/ko")
@@ -129,15 +119,14 @@ def test_account_hub(world_server, phone):
         assert main.get_by_role("link", name=name).first.is_visible(), name
     assert main.get_by_role("link", name="계정 삭제").is_visible()
     assert main.locator("form[method=post] button").first.is_visible()  # sign out (everywhere)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=str(SHOTS / "account-ko.png"), full_page=True)
+    phone.screenshot(path=str(screenshots / "account-ko.png"), full_page=True)
     main.get_by_role("link", name="큰 글씨").click()
     assert "large-text" in phone.locator("body").get_attribute("class")
     main.get_by_role("link", name="내 민원").click()
     assert phone.url.endswith("/petitions")
 
 
-def test_sign_up_needs_the_consent(live_server, phone):
+def test_sign_up_needs_the_consent(live_server, phone, screenshots):
     phone.goto(f"{live_server}/lang/ko")
     phone.goto(f"{live_server}/register")
     notice = phone.locator(".consent")
@@ -147,8 +136,7 @@ def test_sign_up_needs_the_consent(live_server, phone):
     phone.get_by_label("비밀번호").fill("a long enough password")
     phone.get_by_role("button", name="회원가입").click()
     assert "개인정보 수집·이용에 동의해 주세요" in phone.locator("#error-summary").inner_text()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=str(SHOTS / "register-refused-ko.png"), full_page=True)
+    phone.screenshot(path=str(screenshots / "register-refused-ko.png"), full_page=True)
     phone.get_by_label("비밀번호").fill("a long enough password")
     phone.get_by_label("개인정보 수집·이용에 동의합니다 (필수)").check()
     phone.get_by_role("button", name="회원가입").click()
@@ -156,7 +144,7 @@ def test_sign_up_needs_the_consent(live_server, phone):
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
-def test_large_text_keeps_the_navigation_to_two_lines(live_server, phone, language):
+def test_large_text_keeps_the_navigation_to_two_lines(live_server, phone, screenshots, language):
     phone.goto(f"{live_server}/lang/{language}")
     phone.goto(f"{live_server}/display/large")
     phone.goto(f"{live_server}/")
@@ -166,5 +154,4 @@ def test_large_text_keeps_the_navigation_to_two_lines(live_server, phone, langua
     brand = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('.brand')).fontSize)")
     assert brand >= 1.4 * 16
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=str(SHOTS / f"large-text-{language}.png"))
+    phone.screenshot(path=str(screenshots / f"large-text-{language}.png"))

@@ -1,14 +1,7 @@
 import pytest
 
 from civic.alerts.settings import DEFAULT_PUSH_SERVICES
-from tests.alerts.pushservice import LoopbackPushService
 from tests.conftest import make_config
-
-
-@pytest.fixture
-def push_service():
-    with LoopbackPushService(slow_seconds=2.0) as service:
-        yield service
 
 
 @pytest.fixture
@@ -17,16 +10,6 @@ def app_config(tmp_path, push_service):
     return make_config(tmp_path, PUSH_SERVICE_ALLOWLIST=[*DEFAULT_PUSH_SERVICES, push_service.origin],
                        PUSH_RETRY_BASE_S="0.05", PUSH_TIMEOUT_S="1", PUSH_MAX_ATTEMPTS="3",
                        PERSONAL_PUSH_QUIET_HOURS="")
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    from werkzeug.security import generate_password_hash
-
-    from civic.accounts import service as accounts_service
-
-    monkeypatch.setattr(accounts_service, "generate_password_hash",
-                        lambda password, method=None: generate_password_hash(password, "pbkdf2:sha256:1"))
 
 
 def link(push_service, user, behaviour="ok", failures=0, label=""):

@@ -22,18 +22,6 @@ def upload(data: bytes | None = None, name: str = "photo.png") -> service.Upload
     return service.Upload(io.BytesIO(data if data is not None else png_bytes()), name)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """scrypt makes each account cost a noticeable moment; these tests create many accounts and
-    do not test hashing, so they use a cheap (still verifiable) hash."""
-    from werkzeug.security import generate_password_hash
-
-    from civic.accounts import service as accounts_service
-
-    monkeypatch.setattr(accounts_service, "generate_password_hash",
-                        lambda password, method=None: generate_password_hash(password, "pbkdf2:sha256:1"))
-
-
 @pytest.fixture
 def petition_types(departments):
     from civic.petitions.seed import seed

@@ -9,16 +9,6 @@ def app_config(tmp_path):
     return make_config(tmp_path, STATS_CACHE_SECONDS=0, PERSONAL_PUSH_QUIET_HOURS="")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    from werkzeug.security import generate_password_hash
-
-    from civic.accounts import service as accounts_service
-
-    monkeypatch.setattr(accounts_service, "generate_password_hash",
-                        lambda password, method=None: generate_password_hash(password, "pbkdf2:sha256:1"))
-
-
 @pytest.fixture
 def world(departments):
     """Seeded petition types, report services and routing (through each feature's seed)."""
