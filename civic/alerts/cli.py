@@ -157,7 +157,7 @@ def ingest_schedule_command():
     (with Redis; run once per release, it is idempotent). On the embedded default use cron."""
     from civic.alerts import ingest
 
-    if current_app.config.get("JOBS_INLINE", True):
+    if current_app.config["JOBS_INLINE"]:
         raise click.ClickException("no Redis (REDIS_URL): schedule `flask alerts ingest` with cron instead")
     job_id = ingest.schedule_next()
     click.echo(f"scheduled {job_id}" if job_id else "ALERTS_INGEST_SOURCES is empty: nothing to poll")

@@ -396,19 +396,16 @@ def poll_configured(*, force: bool = False) -> list[IngestReport]:
     return reports
 
 
-SCHEDULE_QUEUE = "alerts"
-
-
 def schedule_next(now: float | None = None) -> str | None:
     """With Redis: enqueue the next :func:`scheduled_poll` at the next multiple of the interval.
     The job id is that time slot, so two chains (a restart, a second release) merge into one."""
-    if current_app.config.get("JOBS_INLINE", True) or not current_app.config["ALERTS_INGEST_SOURCES"]:
+    if current_app.config["JOBS_INLINE"] or not current_app.config["ALERTS_INGEST_SOURCES"]:
         return None
     interval = float(current_app.config["ALERTS_INGEST_INTERVAL_S"])
     slot = int((now if now is not None else time.time()) // interval) + 1
     when = datetime.fromtimestamp(slot * interval, UTC)
     job_id = f"civic-alerts-ingest-{slot}"
-    queue = jobs.get_queue(current_app.config.get("PUSH_QUEUE", SCHEDULE_QUEUE))
+    queue = jobs.get_queue(current_app.config["PUSH_QUEUE"])
     queue.enqueue_at(when, jobs.run_job, f"{__name__}:scheduled_poll", (), {}, job_id=job_id,
                      description=f"{__name__}:scheduled_poll", job_timeout=600, result_ttl=0, failure_ttl=3600)
     return job_id
