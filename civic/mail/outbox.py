@@ -84,7 +84,7 @@ def dispatch(outbox_id: int | None) -> None:
 
 def _schedule(when: datetime, outbox_id: int) -> None:
     """Later: an RQ scheduled job with Redis; ``flask mail send-due`` (cron) in the embedded default."""
-    if current_app.config.get("JOBS_INLINE", True):
+    if current_app.config["JOBS_INLINE"]:
         return
     queue = jobs.get_queue(current_app.config["MAIL_QUEUE"])
     queue.enqueue_at(when, jobs.run_job, f"{__name__}:send_one", (outbox_id,), {}, description=f"{__name__}:send_one")
