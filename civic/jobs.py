@@ -365,12 +365,11 @@ def init_app(app: Flask) -> None:
     """The web process starts its pool with the first request it serves (a health check is
     enough), so jobs left by a previous process are taken over without anyone asking."""
 
-    checked = threading.Event()
-
     @app.before_request
     def _start_job_pool() -> None:
-        if not checked.is_set():
-            checked.set()
+        # Checked on every request (a dict lookup and a setting), not once per process: the
+        # backend can be chosen after the app is built (tests reuse one app per configuration).
+        if id(app) not in _pools and backend() == "pool":
             start_pool(app)
 
 

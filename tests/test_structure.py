@@ -149,8 +149,8 @@ HIDDEN_CYCLES_ALLOWED = {
     # extensions, which import the model base from civic.db.
     ("civic.db", "civic.events"),
     ("civic.db", "civic.extensions"),
-    ("civic.events", "civic.extensions"),
-    ("civic.events", "civic.jobs"),
+    ("civic.event_bus", "civic.extensions"),
+    ("civic.event_bus", "civic.jobs"),
     ("civic.jobs", "civic.extensions"),
     # The registry collects the core settings, which are declared with the registry's types.
     ("civic.settings", "civic.config"),

@@ -27,34 +27,33 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import requests
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from civic import audit, jobs
 from civic.alerts import banner, fanout
+from civic.alerts.ingest_fetch import (  # noqa: F401  (tests and the CLI use them here)
+    FORMATS,
+    MAX_BODY_BYTES,
+    USER_AGENT,
+    FetchFailed,
+    fetch,
+    read_document,
+    source_url,
+)
 from civic.alerts.models import Alert, IngestSource
-from civic.alerts.readers import Message, Refused, UnreadableDocument, disastermsg, safetydata
-from civic.alerts.readers import cap as cap_reader
+from civic.alerts.readers import Message, Refused, UnreadableDocument
 from civic.db import unit_of_work, utcnow
 from civic.extensions import db
 from civic.geo import district_index
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("safetydata", "disastermsg", "cap")
-MAX_BODY_BYTES = 5 * 1024 * 1024
 SEOUL_NAMES = {"서울특별시", "서울시", "서울"}
 WHOLE_CITY_WORDS = {"전체", "전역", "전지역", "일원"}
 SEOUL_CODE = "11"                # 시도 part of the 행정구역코드 / SIG_CD
-USER_AGENT = "civic-alert-relay/1"
-
-
-class FetchFailed(Exception):
-    """The source could not be read (network, timeout, HTTP status, size)."""
 
 
 @dataclass
@@ -91,75 +90,6 @@ class IngestReport:
         if self.outside_regions:
             line += f"; regions outside the city: {self.outside_regions}"
         return line
-
-
-# --- fetching -----------------------------------------------------------------------------------
-
-def source_url(url: str, fmt: str) -> str:
-    """The URL with ``serviceKey`` added for the national APIs (never logged with it)."""
-    key = current_app.config.get("ALERTS_INGEST_SERVICE_KEY") or ""
-    if not key or fmt == "cap":
-        return url
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    if any(name == "serviceKey" for name, _ in query):
-        return url
-    query.append(("serviceKey", key))
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
-def fetch(url: str, headers: dict | None = None) -> requests.Response:
-    """GET with the configured timeouts and a size cap; 200 and 304 are answers, the rest fail."""
-    timeout = float(current_app.config["ALERTS_INGEST_TIMEOUT_S"])
-    started = time.monotonic()
-    try:
-        response = requests.get(url, headers={"User-Agent": USER_AGENT, **(headers or {})},
-                                timeout=(timeout, timeout), stream=True, allow_redirects=True)
-        if response.status_code not in (200, 304):
-            response.close()
-            raise FetchFailed(f"HTTP {response.status_code}")
-        body = bytearray()
-        for chunk in response.iter_content(65536):
-            body.extend(chunk)
-            if len(body) > MAX_BODY_BYTES:
-                response.close()
-                raise FetchFailed(f"larger than {MAX_BODY_BYTES} bytes")
-            if time.monotonic() - started > 3 * timeout:
-                response.close()
-                raise FetchFailed("too slow (timeout)")
-        response._content = bytes(body)
-        return response
-    except requests.Timeout:
-        raise FetchFailed("timeout") from None
-    except requests.RequestException as exc:
-        raise FetchFailed(f"{type(exc).__name__}: {str(exc)[:150]}") from None
-
-
-def _linked_fetcher(feed_url: str):
-    """Linked CAP documents of a feed: http(s) on the feed's own host only."""
-    host = urlsplit(feed_url).hostname
-
-    def fetch_linked(url: str) -> bytes:
-        url = urljoin(feed_url, url)
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or parts.hostname != host:
-            raise FetchFailed(f"linked document not on the feed's host: {url}")
-        response = fetch(url)
-        if response.status_code != 200:
-            raise FetchFailed(f"HTTP {response.status_code}")
-        return response.content
-
-    return fetch_linked
-
-
-def read_document(fmt: str, data: bytes, url: str) -> list[Message | Refused]:
-    if fmt == "safetydata":
-        return safetydata.read(data)
-    if fmt == "disastermsg":
-        return disastermsg.read(data)
-    if fmt == "cap":
-        return cap_reader.read(data, fetch=_linked_fetcher(url))
-    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 
 # --- the rules ----------------------------------------------------------------------------------

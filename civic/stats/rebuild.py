@@ -31,7 +31,7 @@ def expected_counts() -> Counter:
 
 def rebuild() -> dict[str, int]:
     """Replace the aggregates with a fresh count; returns rows written per table."""
-    from civic.stats.tracking import local_day
+    from civic.stats.keys import local_day
 
     with unit_of_work():
         connection = db.session.connection()

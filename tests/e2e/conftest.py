@@ -124,7 +124,7 @@ def sign_up_confirmed(page, base: str, mailbox, email: str, password: str = "a l
     page.click("button[type=submit]")
     page.wait_for_load_state()
     follow_mail_link(page, base, mailbox, email, "/account/confirm/")
-    page.goto(base + "/login")
+    sign_in(page, base, email, password)
 
 
 @pytest.fixture
