@@ -419,16 +419,25 @@ def wait_for(condition: Callable[[], object], timeout_s: float = 20.0, interval_
         time.sleep(interval_s)
 
 
-@pytest.fixture
-def mailbox():
-    """A real SMTP server on loopback (aiosmtpd); point ``app_config["MAIL_URL"]`` at
-    ``mailbox.url`` (tests/mail does it for every test)."""
+@pytest.fixture(scope="session")
+def _loopback_mailbox():
     from tests.smtp import Mailbox
 
     box = Mailbox()
     box.start()
     yield box
     box.stop()
+
+
+@pytest.fixture
+def mailbox(_loopback_mailbox):
+    """A real SMTP server on loopback (aiosmtpd); point ``app_config["MAIL_URL"]`` at
+    ``mailbox.url`` (tests/mail does it for every test). One server per run, emptied for each
+    test: its address stays the same, so the apps built per configuration are reused instead of
+    one app (and one database connection pool) per test."""
+    _loopback_mailbox.reset()
+    yield _loopback_mailbox
+    _loopback_mailbox.reset()
 
 
 def csrf_token_from(html: str) -> str:

@@ -48,6 +48,12 @@ class Mailbox:
     def start(self):
         self.controller.start()
 
+    def reset(self) -> None:
+        """Empty, for the next test (one server serves a whole run)."""
+        with self._lock:
+            self.received.clear()
+            self.refuse_next = 0
+
     def stop(self):
         self.controller.stop()
 
