@@ -62,7 +62,10 @@ def test_a_bad_endpoint_in_the_database_does_not_stop_an_alert_to_1000_others(ap
     assert "1000 of 1001 delivered" in listing and "1 failed" in listing
 
 
-bad_suffixes = st.one_of(st.text(min_size=1, max_size=8), st.sampled_from(["/한국", " x", "\r\nX: 1", "%zz"]))
+# No NUL: PostgreSQL cannot store it in a text column, so such an endpoint can never be planted
+# (the API refuses it before that).
+bad_suffixes = st.one_of(st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=8),
+                         st.sampled_from(["/한국", " x", "\r\nX: 1", "%zz"]))
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
