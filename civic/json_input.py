@@ -36,12 +36,34 @@ class JsonRejected(ValidationFailed, ValueError):
 def loads_checked(text: str | bytes, field: str = "body"):
     """``json.loads`` that refuses lone surrogates and nesting deeper than ``MAX_DEPTH``.
     Malformed JSON raises ``ValueError`` as ``json.loads`` does."""
+    if _nested_deeper_than(text if isinstance(text, str) else text.decode("utf-8", "replace"), MAX_DEPTH + 1):
+        # Decided before decoding: a RecursionError caught inside json.loads leaves CPython 3.11's
+        # recursion bookkeeping off, and a later compile() in the same thread fails.
+        raise JsonRejected({field: f"The JSON is nested too deeply (at most {MAX_DEPTH} levels)."})
     try:
         value = json.loads(text, parse_int=lambda digits: _parse_int(digits, field))
     except RecursionError:
         raise JsonRejected({field: f"The JSON is nested too deeply (at most {MAX_DEPTH} levels)."}) from None
     check_value(value, field)
     return value
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _nested_deeper_than(text: str, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than ``limit`` (one pass, no recursion)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for char in _STRINGS.sub("", text):
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
 
 
 def _parse_int(digits: str, field: str) -> int:
