@@ -44,6 +44,7 @@ BACKENDS = ("inline", "pool", "rq")
 DEFAULT_RETRY_INTERVALS = [10, 60, 300]
 POLL_S = 0.5  # an idle pool looks for due jobs this often (an enqueue in this process wakes it)
 KEEP_FINISHED = timedelta(days=1)
+MAX_BACKOFF_S = 30.0  # the longest wait between tries while the database is away
 
 
 class Job(IdMixin, TimestampMixin, Model):
@@ -285,14 +286,22 @@ class Pool:
                 log.exception("job pool heartbeat failed")
 
     def _loop(self) -> None:
+        failures = 0
         while not self.stopping.is_set():
             try:
                 ran = self.run_one()
-            except Exception:  # noqa: BLE001 - never let the pool die; the database may come back
-                log.exception("job pool could not take a job")
+                failures = 0
+            except Exception as exc:  # noqa: BLE001 - never let the pool die; the database may come back
+                # One traceback per outage, then one line per try, trying less often (up to
+                # MAX_BACKOFF_S): a database that is away must not flood the log.
+                if failures == 0:
+                    log.exception("job pool could not take a job")
+                else:
+                    log.warning("job pool still cannot take a job (%d tries): %s", failures + 1, exc)
+                failures += 1
                 ran = False
             if not ran:
-                self.wakeup.wait(POLL_S)
+                self.wakeup.wait(min(POLL_S * 2 ** failures, MAX_BACKOFF_S) if failures else POLL_S)
                 self.wakeup.clear()
 
     def run_one(self) -> bool:

@@ -378,6 +378,32 @@ def redis_url():
 
 # --- shared helpers ----------------------------------------------------------------------------
 
+def pytest_collection_finish(session):
+    """Apps built while collecting (to list routes for parametrization) must not start a job pool:
+    nothing would stop it, and it would poll their empty database for the whole run."""
+    from civic import jobs
+
+    if jobs._pools:  # noqa: SLF001
+        raise pytest.UsageError("a job pool started while collecting tests: build such apps with JOBS_INLINE=True")
+
+
+@pytest.fixture(autouse=True)
+def no_job_pool_outlives_its_test():
+    """A job pool is a set of threads started by a request when the backend is ``pool``. One left
+    running polls a database its test has since removed, and formats a traceback each time;
+    on CPython 3.11 formatting a traceback parses source with ``ast`` in that thread, which
+    corrupts the ``ast`` module's recursion counter for other threads (SystemError "AST
+    constructor recursion depth mismatch" in an unrelated test). Stop whatever a test started."""
+    from civic import jobs
+
+    before = set(jobs._pools)  # noqa: SLF001
+    yield
+    for app_id in set(jobs._pools) - before:  # noqa: SLF001
+        pool = jobs._pools.get(app_id)  # noqa: SLF001
+        if pool is not None:
+            jobs.stop_pool(pool.app)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(request, monkeypatch):
     """scrypt makes each account cost a noticeable moment; tests create many accounts and do

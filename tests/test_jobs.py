@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,29 @@ def test_the_pool_runs_in_background_threads_started_by_the_first_request(app, d
         assert db.session.query(AuditEntry).filter_by(action="background").count() == 5
     finally:
         jobs.stop_pool(app)
+
+
+def test_a_pool_whose_database_is_away_logs_one_traceback_and_tries_less_often(app, db, caplog, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    pool_mode(app)
+    monkeypatch.setattr(jobs, "POLL_S", 0.05)
+    tries = []
+
+    def database_away(owner, lease_s):
+        tries.append(time.monotonic())
+        raise OperationalError("SELECT jobs.id FROM jobs", {}, Exception("no such table: jobs"))
+
+    monkeypatch.setattr(jobs, "claim", database_away)
+    pool = jobs.Pool(app, threads=1, lease_s=30)
+    pool.start()
+    try:
+        time.sleep(1.0)
+    finally:
+        pool.stop(timeout=5)
+    tracebacks = [r for r in caplog.records if r.name == "civic.jobs" and r.exc_info]
+    assert len(tracebacks) == 1
+    # 0.05 s doubling after each failure: a handful of tries in a second, not one per poll (20).
+    assert 3 <= len(tries) <= 6
+    gaps = [b - a for a, b in pairwise(tries)]
+    assert gaps == sorted(gaps)

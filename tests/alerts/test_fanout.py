@@ -253,11 +253,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db
     env = worker_env(app, redis_url, PUSH_BATCH_SIZE="8", PUSH_CONCURRENCY="8", PUSH_TIMEOUT_S="60",
                      PUSH_CLAIM_LEASE_S="1")
     rq = str(Path(sys.executable).parent / "rq")
+    # 90 s: a worker starts slowly on a loaded 2-core machine.
     worker = subprocess.Popen([rq, "worker", "--burst", "--url", redis_url, "alerts"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(lambda: sorted(d.state for d in deliveries(db, alert).values()) == ["sending"] * 4 + ["sent"] * 4,
-                 timeout_s=60, interval_s=0.1, message="four sent and four in flight")
+                 timeout_s=90, interval_s=0.1, message="four sent and four in flight")
     finally:
         # RQ runs each job in a "work horse" child in its own session: kill it and the worker.
         for pid in children_of(worker.pid) + [worker.pid]:

@@ -104,7 +104,7 @@ def test_report_with_a_photo_and_a_petition(live_app, live_server, a11y_phone, c
     page.goto(live_server + "/petitions/new")
     check(page)
     page.get_by_role("button", name="민원 신청").click()                  # empty: the error summary
-    assert page.locator("#error-summary").is_visible()
+    expect(page.locator("#error-summary")).to_be_visible()  # the re-rendered form, once it has loaded
     check(page)
     page.get_by_label("민원 종류").select_option("parks")
     page.get_by_label("제목").fill("놀이터 그네 고장")

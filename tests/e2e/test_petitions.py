@@ -1,6 +1,7 @@
 """Browser: a citizen files a petition on a phone; a staff member answers it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from civic.extensions import db
 from tests.e2e.conftest import sign_in
@@ -25,7 +26,7 @@ def file_petition(page, base) -> str:
     page.goto(base + "/petitions/new")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_role("button", name="민원 신청").click()              # empty: errors, nothing saved
-    assert page.locator("#error-summary").is_visible()
+    expect(page.locator("#error-summary")).to_be_visible()  # the re-rendered form, once it has loaded
     page.get_by_label("민원 종류").select_option("parks")
     page.get_by_label("제목").fill("놀이터 그네 고장")
     page.get_by_label("어떤 문제나 요청이 있나요?").fill("그네 줄이 끊어져 있습니다.")

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import follow_mail_link
 
@@ -25,7 +26,7 @@ def test_sign_up_and_sign_in_with_csrf_in_the_browser(live_server, phone, mailbo
     phone.get_by_label("이메일").fill("phone@example.org")
     phone.get_by_label("비밀번호").fill("short")
     phone.get_by_role("button", name="회원가입").click()
-    assert phone.locator("#error-summary").is_visible()
+    expect(phone.locator("#error-summary")).to_be_visible()  # the re-rendered form, once it has loaded
     phone.get_by_label("비밀번호").fill("a long enough password")
     phone.get_by_label("개인정보 수집·이용에 동의합니다 (필수)").check()
     phone.get_by_role("button", name="회원가입").click()

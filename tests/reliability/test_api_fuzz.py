@@ -41,7 +41,7 @@ UNICODE_DIGITS = ("\u00b9", "\u00b2\u00b3", "\u0661\u0662", "\u0967", "\uff11\uf
 
 def _operations() -> list[tuple[str, str]]:
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "INSTANCE_PATH": tempfile.mkdtemp(prefix="civic-fuzz-")})
+                      "JOBS_INLINE": True, "INSTANCE_PATH": tempfile.mkdtemp(prefix="civic-fuzz-")})
     document = app.test_client().get("/api/v1/openapi.json").get_json()
     return [(method.upper(), path) for path, item in document["paths"].items()
             for method in item if method in METHODS]

@@ -18,7 +18,7 @@ PREFIXES = ("/staff", "/api/v1/staff/")
 
 def _staff_routes() -> list[tuple[str, str, str]]:
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "INSTANCE_PATH": tempfile.mkdtemp(prefix="civic-authz-")})
+                      "JOBS_INLINE": True, "INSTANCE_PATH": tempfile.mkdtemp(prefix="civic-authz-")})
     routes = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIXES):
@@ -67,7 +67,7 @@ ITEM_ARGS = ("receipt_no", "report_id")
 
 def _item_routes() -> list[tuple[str, str]]:
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "INSTANCE_PATH": tempfile.mkdtemp(prefix="civic-authz-")})
+                      "JOBS_INLINE": True, "INSTANCE_PATH": tempfile.mkdtemp(prefix="civic-authz-")})
     routes = []
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith(PREFIXES) and set(rule.arguments) & set(ITEM_ARGS):
