@@ -214,13 +214,14 @@ def report_comment(data, comment_id):
 @staff_bp.route("/polls", methods=["POST"])
 @staff_bp.arguments(schemas.PollCreateSchema, location="json")
 @staff_bp.response(201, schemas.PollSchema)
-@staff_bp.doc(security=BEARER)
+@staff_bp.doc(security=BEARER, parameters=[IDEMPOTENCY_DOC])
 @role_required("staff")
 def create_poll(data):
-    """Create a poll (staff). Times without an offset are the city's wall-clock time (CIVIC_TIMEZONE)."""
+    """Create a poll (staff). Times without an offset are the city's wall-clock time (CIVIC_TIMEZONE).
+    Safe to retry with an `Idempotency-Key`."""
     user = current_user()
     data["question_ko"] = data.pop("question")
-    poll = service.create_poll(user, **data)
+    poll = service.create_poll(user, **data, client_token=idempotency_key())
     return service.view_poll(user, poll)
 
 

@@ -31,7 +31,7 @@ OPEN_STATUSES = (PUBLISHED, UNDER_REVIEW)
 OUTCOMES = ("accepted", "partly_accepted", "declined")
 
 
-class Poll(IdMixin, TimestampMixin, Model):
+class Poll(IdMixin, TimestampMixin, ClientTokenMixin, Model):
     __tablename__ = "polls"
 
     question_ko: Mapped[str] = mapped_column(String(300))

@@ -109,14 +109,17 @@ def follow(report_id):
 
 
 @bp.route("/reports/<int:report_id>/updates", methods=["POST"])
-@bp.doc(security=[{"bearerAuth": []}])
+@bp.doc(security=[{"bearerAuth": []}], parameters=[IDEMPOTENCY_DOC])
 @bp.arguments(UpdateInput, location="json")
 @bp.response(201, description="The report after the update")
 @login_required
 def post_update(args, report_id):
-    """Staff of the routed department: public update text and/or status change."""
+    """Staff of the routed department: public update text and/or status change. Safe to retry with
+    an `Idempotency-Key`."""
+    key = idempotency_key()
     report = service.get_report(report_id)
-    handling.post_update(signed_in_user(), report, args["text"], args.get("status"), args.get("close_reason"))
+    handling.post_update(signed_in_user(), report, args["text"], args.get("status"), args.get("close_reason"),
+                         client_token=key)
     return report_feature(report, with_updates=True), 201
 
 

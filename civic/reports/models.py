@@ -115,7 +115,7 @@ class ReportPhoto(IdMixin, TimestampMixin, Model):
     report: Mapped[Report] = relationship(back_populates="photos")
 
 
-class ReportUpdate(IdMixin, TimestampMixin, Model):
+class ReportUpdate(IdMixin, TimestampMixin, ClientTokenMixin, Model):
     """A public timeline entry: text and/or a status change."""
 
     __tablename__ = "report_updates"

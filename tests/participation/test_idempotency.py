@@ -1,4 +1,4 @@
-"""Proposals and comments take the API's ``Idempotency-Key`` like every creation endpoint
+"""Proposals, comments and polls take the API's ``Idempotency-Key`` like every creation endpoint
 (``civic.idempotency``): a resend returns the first resource, a changed body or another account is
 refused with 409."""
 
@@ -59,6 +59,28 @@ def test_the_same_key_creates_one_comment_and_answers_the_same_body(client, db, 
 
 def test_openapi_documents_the_key(client, departments):
     spec = client.get("/api/v1/openapi.json").get_json()
-    for path in ("/api/v1/proposals", "/api/v1/proposals/{proposal_id}/comments"):
+    for path in ("/api/v1/proposals", "/api/v1/proposals/{proposal_id}/comments", "/api/v1/staff/polls",
+                 "/api/v1/reports/{report_id}/updates", "/api/v1/staff/petitions/{receipt_no}/notes"):
         parameters = spec["paths"][path]["post"].get("parameters", [])
         assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in parameters), path
+
+
+def test_the_same_key_creates_one_poll(client, db, departments):
+    from civic.participation.models import Poll
+    from tests.participation.builders import make_staff
+
+    body = {"question": "심야버스 노선을 늘릴까요?", "options": ["예", "아니요"],
+            "opens_at": "2030-03-01T09:00:00", "closes_at": "2030-03-08T18:00:00+09:00"}
+    staff = make_staff()
+    headers = {**bearer(staff), "Idempotency-Key": "poll-key-1"}
+    first = client.post("/api/v1/staff/polls", json=body, headers=headers)
+    again = client.post("/api/v1/staff/polls", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, first.json
+    assert first.json == again.json
+    later = client.post("/api/v1/staff/polls", json={**body, "closes_at": "2030-03-09T18:00:00+09:00"},
+                        headers=headers)
+    assert later.status_code == 409 and later.mimetype == "application/problem+json"
+    colleague = client.post("/api/v1/staff/polls", json=body,
+                            headers={**bearer(make_staff()), "Idempotency-Key": "poll-key-1"})
+    assert colleague.status_code == 409
+    assert db.session.query(Poll).count() == 1

@@ -5,7 +5,7 @@ from werkzeug.datastructures import MultiDict
 
 from civic.reports import maps
 from civic.reports.catalogue import attributes_from_form
-from civic.reports.models import MapPoint, Report
+from civic.reports.models import MapPoint, Report, ReportUpdate
 from tests.factories import bearer, make_user
 from tests.reports.conftest import GANGNAM, JONGNO
 
@@ -88,3 +88,21 @@ def test_the_same_key_creates_one_map_point_and_answers_the_same_body(client, db
                                headers={**bearer(make_user()), "Idempotency-Key": "point-key-1"})
     assert someone_else.status_code == 409
     assert db.session.query(MapPoint).count() == 1
+
+
+def test_the_same_key_posts_one_staff_update(client, db, catalog):
+    from tests.reports.conftest import file_report
+
+    report = file_report(make_user())
+    staff = make_user("staff", department="ROADS")
+    path = f"/api/v1/reports/{report.id}/updates"
+    headers = {**bearer(staff), "Idempotency-Key": "update-key-1"}
+    update = {"status": "acknowledged", "text": "Seen"}
+    first = client.post(path, headers=headers, json=update)
+    again = client.post(path, headers=headers, json=update)
+    assert first.status_code == again.status_code == 201, first.get_json()
+    assert first.get_json() == again.get_json()
+    assert len(first.get_json()["properties"]["updates"]) == 1
+    changed = client.post(path, headers=headers, json={"text": "Fixed it"})
+    assert changed.status_code == 409 and changed.mimetype == "application/problem+json"
+    assert db.session.query(ReportUpdate).count() == 1
