@@ -19,104 +19,23 @@ request), messages/s overall and per worker CPU-second, and a CPU profile of one
 from __future__ import annotations
 
 import argparse
-import asyncio
 import cProfile
 import io
-import json
-import multiprocessing as mp
 import os
 import pstats
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from bench._common import device_keys, push_service, stats
 
 ROOT = Path(__file__).resolve().parent.parent
 N_KEYS = 64  # distinct device keys (endpoints are all distinct); the service can decrypt any sample
 SAMPLE_EVERY = 500
 ORIGINS = 3
 GANGNAM, JONGNO = "11680", "11110"
-
-
-def serve(port_queue, keys: list[tuple[str, str]], stop_event, delay_ms: tuple[int, int]):
-    """The loopback push service: ``ORIGINS`` origins (ports) in one process."""
-    import random
-
-    import http_ece
-    from aiohttp import web
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    from tests.alerts.pushservice import unb64u, verify_vapid
-
-    private = [(ec.derive_private_key(int(p), ec.SECP256R1()), unb64u(a)) for p, a in keys]
-    stats = {"count": 0, "first": None, "last": None, "verified": 0, "errors": [], "by_origin": {}}
-
-    async def push(request):
-        body = await request.read()
-        await asyncio.sleep(random.uniform(delay_ms[0], delay_ms[1]) / 1000)
-        token = request.match_info["token"]
-        index, number = (int(part) for part in token.split("-"))
-        if number % SAMPLE_EVERY == 0:
-            try:
-                origin = f"http://127.0.0.1:{request.transport.get_extra_info('sockname')[1]}"
-                verify_vapid(request.headers["Authorization"], origin)
-                key, auth = private[index]
-                json.loads(http_ece.decrypt(body, private_key=key, auth_secret=auth, version="aes128gcm"))
-                stats["verified"] += 1
-            except Exception as exc:  # noqa: BLE001
-                stats["errors"].append(repr(exc)[:200])
-                return web.Response(status=400)
-        now = time.time()
-        stats["count"] += 1
-        stats["first"] = stats["first"] or now
-        stats["last"] = now
-        return web.Response(status=201)
-
-    async def report(request):
-        result = dict(stats)
-        if request.query.get("reset"):
-            stats.update(count=0, first=None, last=None, verified=0, errors=[])
-        return web.json_response(result)
-
-    async def main():
-        app = web.Application()
-        app.router.add_post("/push/{token}", push)
-        app.router.add_get("/stats", report)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        ports = []
-        for _ in range(ORIGINS):
-            site = web.TCPSite(runner, "127.0.0.1", 0, backlog=2048)
-            await site.start()
-            ports.append(site._server.sockets[0].getsockname()[1])
-        port_queue.put(ports)
-        while not stop_event.is_set():
-            await asyncio.sleep(0.1)
-        await runner.cleanup()
-
-    asyncio.run(main())
-
-
-def make_keys(n: int):
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from py_vapid.utils import b64urlencode
-
-    keys, public = [], []
-    for _ in range(n):
-        key = ec.generate_private_key(ec.SECP256R1())
-        auth = os.urandom(16)
-        point = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-        keys.append((str(key.private_numbers().private_value), b64urlencode(auth)))
-        public.append((b64urlencode(point), b64urlencode(auth)))
-    return keys, public
-
-
-def stats(origin: str, reset: bool = False) -> dict:
-    with urllib.request.urlopen(f"{origin}/stats{'?reset=1' if reset else ''}", timeout=30) as response:
-        return json.loads(response.read())
 
 
 def build_app(database_url: str, instance: Path, origins: list[str], **extra):
@@ -340,21 +259,13 @@ def main() -> None:
     if args.redis_url.rstrip("/").endswith("/15"):
         raise SystemExit("Redis db 15 is the integration run's: choose another")
 
-    keys, public = make_keys(N_KEYS)
-    ctx = mp.get_context("spawn")
-    port_queue, stop = ctx.Queue(), ctx.Event()
-    server = ctx.Process(target=serve, args=(port_queue, keys, stop, (30, 80)), daemon=True)
-    server.start()
-    origins = [f"http://127.0.0.1:{port}" for port in port_queue.get(timeout=120)]
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            if args.mode in ("pool", "both"):
-                run_pool(args, origins, public, Path(tmp))
-            if args.mode in ("rq", "both"):
-                run_rq(args, origins, public, Path(tmp))
-    finally:
-        stop.set()
-        server.join(10)
+    keys, public = device_keys(N_KEYS)
+    with push_service(keys, origins=ORIGINS, delay_ms=(30, 80), sample_every=SAMPLE_EVERY) as origins, \
+            tempfile.TemporaryDirectory() as tmp:
+        if args.mode in ("pool", "both"):
+            run_pool(args, origins, public, Path(tmp))
+        if args.mode in ("rq", "both"):
+            run_rq(args, origins, public, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,20 +41,15 @@ def prepare(database: str, instance: Path) -> dict:
     """The default data plus one open poll, one published proposal and a citizen."""
     from datetime import timedelta
 
-    from civic import create_app, installed_features
+    from bench._common import seed_every_feature
+    from civic import create_app
     from civic.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "INSTANCE_PATH": str(instance), "SECRET_KEY": "lh"})
     ids = {}
     with app.app_context():
         db.create_all()
-        import importlib
-
-        for name in installed_features():
-            try:
-                importlib.import_module(f"civic.{name}.seed").seed()
-            except ModuleNotFoundError:
-                pass
+        seed_every_feature()
         from civic.accounts.service import create_user
         from civic.db import utcnow
 
@@ -78,12 +72,6 @@ def prepare(database: str, instance: Path) -> dict:
             print(f"(no poll/proposal pages: {exc})")
         db.session.remove()
     return ids
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_up(base: str, timeout: float = 30) -> None:
@@ -150,6 +138,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="civic-lh-"))
     database = f"sqlite:///{tmp / 'lh.db'}"
     ids = prepare(database, tmp)
+    from bench._common import free_port
+
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": database, "INSTANCE_PATH": str(tmp), "SECRET_KEY": "lh",

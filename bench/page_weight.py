@@ -56,14 +56,9 @@ def main() -> int:
     over = 0
     with app.app_context():
         db.create_all()
-        import importlib
+        from bench._common import seed_every_feature
 
-        from civic import installed_features
-        for name in installed_features():
-            try:
-                importlib.import_module(f"civic.{name}.seed").seed()
-            except ModuleNotFoundError:
-                pass
+        seed_every_feature()
         from civic.accounts.consent import CURRENT_VERSION
         from civic.accounts.service import register_local
 

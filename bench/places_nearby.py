@@ -18,14 +18,13 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench._common import ROOT, gunicorn
+
 SYNTHETIC = int(os.environ.get("BENCH_PLACES", "100000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "600"))
 CONCURRENCY = 4
@@ -109,27 +108,6 @@ def in_process(app, points) -> tuple[float, float]:
     return indexed, naive
 
 
-def serve(env: dict) -> tuple[subprocess.Popen, int]:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", "app:app"], cwd=ROOT, env=env)
-    for _ in range(100):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc, port
-        except OSError:
-            pass
-        time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def hammer(port: int, paths: list[str]) -> tuple[float, float, float]:
     latencies: list[float] = []
     lock = threading.Lock()
@@ -182,7 +160,7 @@ def run(label: str, database_url: str, instance: str) -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": instance, "SECRET_KEY": "bench",
            "RATELIMIT_ENABLED": "false", "PYTHONPATH": str(ROOT)}
     env.pop("REDIS_URL", None)
-    proc, port = serve(env)
+    proc, port = gunicorn(env)
     try:
         nearby = [f"/api/v1/places/nearby?lat={lat:.6f}&lon={lon:.6f}&category=toilet&limit=10"
                   for lat, lon in (points * (REQUESTS // len(points) + 1))[:REQUESTS]]

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import multiprocessing as mp
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench._common import device_keys, push_service, stats
 
 N_SUBSCRIPTIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
 N_NAIVE = min(1000, N_SUBSCRIPTIONS)  # the naive loop is slow; its rate is what matters
@@ -29,71 +29,10 @@ CONCURRENCY = 64
 SAMPLE_EVERY = 100
 
 
-def serve(port_queue, sample_keys: dict, expected_key_queue, stats_queue, stop_event):
-    """The loopback push service process."""
-    import http_ece
-    from aiohttp import web
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    from tests.alerts.pushservice import unb64u, verify_vapid
-
-    keys = {token: (ec.derive_private_key(int(priv), ec.SECP256R1()), unb64u(auth))
-            for token, (priv, auth) in sample_keys.items()}
-    counts = {"received": 0, "verified": 0, "errors": []}
-    state = {"expected_key": None, "origin": None}
-
-    async def push(request):
-        body = await request.read()
-        counts["received"] += 1
-        token = request.match_info["token"]
-        if token in keys:
-            try:
-                verify_vapid(request.headers["Authorization"], state["origin"])
-                private, auth = keys[token]
-                json.loads(http_ece.decrypt(body, private_key=private, auth_secret=auth, version="aes128gcm"))
-                counts["verified"] += 1
-            except Exception as exc:  # noqa: BLE001
-                counts["errors"].append(repr(exc)[:200])
-                return web.Response(status=400)
-        return web.Response(status=201)
-
-    async def report(request):
-        result = dict(counts)
-        counts.update(received=0, verified=0, errors=[])
-        return web.json_response(result)
-
-    async def main():
-        app = web.Application()
-        app.router.add_post("/push/{token}", push)
-        app.router.add_get("/stats", report)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        state["origin"] = f"http://127.0.0.1:{port}"
-        port_queue.put(port)
-        while not stop_event.is_set():
-            await asyncio.sleep(0.1)
-        await runner.cleanup()
-
-    asyncio.run(main())
-
-
-def make_devices(n: int):
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from py_vapid.utils import b64urlencode as b64url_encode
-
-    devices = []
-    for i in range(n):
-        key = ec.generate_private_key(ec.SECP256R1())
-        public = key.public_key().public_bytes(serialization.Encoding.X962,
-                                               serialization.PublicFormat.UncompressedPoint)
-        auth = os.urandom(16)
-        devices.append({"token": f"d{i}", "private": key.private_numbers().private_value,
-                        "p256dh": b64url_encode(public), "auth": b64url_encode(auth)})
-    return devices
+def make_devices(n: int) -> tuple[list[dict], list[tuple[str, str]]]:
+    """``n`` devices (endpoint token, p256dh, auth) and the private keys the push service decrypts with."""
+    private, public = device_keys(n)
+    return [{"token": f"{i}-{i}", "p256dh": p256dh, "auth": auth} for i, (p256dh, auth) in enumerate(public)], private
 
 
 PAYLOAD = json.dumps({"title": "호우 경보", "body": "저지대 침수 우려. 하천변 접근 금지.", "url": "/alerts/1"},
@@ -176,13 +115,6 @@ def transport_alone(origin: str, devices: list[dict]) -> dict[str, tuple[float, 
     return figures
 
 
-def stats(origin: str) -> dict:
-    import urllib.request
-
-    with urllib.request.urlopen(f"{origin}/stats", timeout=10) as response:
-        return json.loads(response.read())
-
-
 def naive_loop(origin: str, devices: list[dict], vapid_private_key: str) -> tuple[float, float]:
     from pywebpush import webpush
 
@@ -238,14 +170,8 @@ def civic_fanout(origin: str, devices: list[dict], tmp: Path):
 def main():
     from civic.alerts.webpush import generate_private_key_b64
 
-    devices = make_devices(N_SUBSCRIPTIONS)
-    sample = {d["token"]: (str(d["private"]), d["auth"]) for d in devices[::SAMPLE_EVERY]}
-    ctx = mp.get_context("spawn")
-    port_queue, stop = ctx.Queue(), ctx.Event()
-    server = ctx.Process(target=serve, args=(port_queue, sample, None, None, stop), daemon=True)
-    server.start()
-    origin = f"http://127.0.0.1:{port_queue.get(timeout=60)}"
-    try:
+    devices, keys = make_devices(N_SUBSCRIPTIONS)
+    with push_service(keys, sample_every=SAMPLE_EVERY) as (origin,):
         # The common environment format: the raw 32-byte private scalar, base64url.
         naive_wall, naive_cpu = naive_loop(origin, devices[:N_NAIVE], generate_private_key_b64())
         naive_stats = stats(origin)
@@ -255,9 +181,6 @@ def main():
         floor = encryption_floor(devices)
         transport = transport_alone(origin, devices[:N_TRANSPORT])
         transport_stats = stats(origin)
-    finally:
-        stop.set()
-        server.join(10)
 
     naive_rate = N_NAIVE / naive_wall
     civic_rate = counts["sent"] / civic_wall

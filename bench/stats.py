@@ -166,25 +166,9 @@ def in_process(app) -> None:
 
 
 def serve(env: dict, app_spec: str) -> tuple[subprocess.Popen, int]:
-    import http.client
-    import socket
+    from bench._common import gunicorn
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", app_spec], cwd=ROOT, env=env)
-    for _ in range(100):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc, port
-        except OSError:
-            pass
-        time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("gunicorn did not start")
+    return gunicorn(env, app_spec)
 
 
 def warm(port: int, paths: list[str], rounds: int = 4) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -102,13 +102,19 @@ class ServiceUnavailable(DomainError):
     title = "Service unavailable"
 
 
-# URL prefix -> function(status, title, detail, errors) -> Response, for faces with their own
-# error format (e.g. Open311 GeoReport v2).
-_formatters: dict[str, Callable[[int, str, str, dict], Response]] = {}
+ErrorFormat = Callable[[int, str, str, dict], Response]
+ERROR_FORMATS = "civic_error_formats"
 
 
-def register_error_format(prefix: str, formatter: Callable[[int, str, str, dict], Response]) -> None:
-    _formatters[prefix] = formatter
+def register_error_format(app: Flask, prefix: str, formatter: ErrorFormat) -> None:
+    """Errors of ``app`` under the URL ``prefix`` are rendered by ``formatter(status, title, detail,
+    errors)``: faces with their own error format (e.g. Open311 GeoReport v2). Kept in
+    ``app.extensions``, so each app has its own."""
+    app.extensions.setdefault(ERROR_FORMATS, {})[prefix] = formatter
+
+
+def _formatters() -> dict[str, ErrorFormat]:
+    return current_app.extensions.get(ERROR_FORMATS, {})
 
 
 def problem(status: int, title: str, detail: str | None = None, errors: dict | None = None,
@@ -155,7 +161,7 @@ def webargs_errors(data: dict | None) -> dict[str, str]:
 
 def _is_machine_face() -> str | None:
     path = request.path
-    for prefix in _formatters:
+    for prefix in _formatters():
         if path.startswith(prefix):
             return prefix
     if path.startswith("/api/"):
@@ -169,7 +175,7 @@ def _respond(status: int, title: str, detail: str, errors: dict | None = None,
     if face == "/api/":
         response = problem(status, title, detail, errors)
     elif face:
-        response = _formatters[face](status, title, detail, errors or {})
+        response = _formatters()[face](status, title, detail, errors or {})
     elif exc is not None and exc.template:
         response = Response(render_template(exc.template, status=status, error=exc, message=translate(detail)),
                             status=status)

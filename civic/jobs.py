@@ -336,8 +336,13 @@ class Pool:
             conn.execute(delete(Job).where(Job.state == "done", Job.finished_at < now - KEEP_FINISHED))
 
 
-_pools: dict[int, Pool] = {}
+POOL = "civic_jobs_pool"          # app.extensions key: the app's running pool in this process
 _pools_lock = threading.Lock()
+
+
+def running_pool(app: Flask) -> Pool | None:
+    """This process's running pool of ``app`` (None when none was started)."""
+    return app.extensions.get(POOL)
 
 
 def start_pool(app: Flask, threads: int | None = None) -> Pool | None:
@@ -346,26 +351,26 @@ def start_pool(app: Flask, threads: int | None = None) -> Pool | None:
         if backend() != "pool":
             return None
     with _pools_lock:
-        pool = _pools.get(id(app))
+        pool = running_pool(app)
         if pool is None:
             count = threads if threads is not None else int(app.config["JOBS_POOL_THREADS"])
             if count <= 0:
                 return None
-            pool = _pools[id(app)] = Pool(app, count, float(app.config["JOBS_LEASE_S"]))
+            pool = app.extensions[POOL] = Pool(app, count, float(app.config["JOBS_LEASE_S"]))
             pool.start()
     return pool
 
 
 def stop_pool(app: Flask) -> None:
     with _pools_lock:
-        pool = _pools.pop(id(app), None)
+        pool = app.extensions.pop(POOL, None)
     if pool is not None:
         pool.stop(timeout=30)
 
 
 def wake() -> None:
     """An enqueue in this process: let its pool look now rather than at the next poll."""
-    pool = _pools.get(id(current_app._get_current_object()))  # type: ignore[attr-defined]
+    pool = current_app.extensions.get(POOL)
     if pool is not None:
         pool.wakeup.set()
 
@@ -378,7 +383,7 @@ def init_app(app: Flask) -> None:
     def _start_job_pool() -> None:
         # Checked on every request (a dict lookup and a setting), not once per process: the
         # backend can be chosen after the app is built (tests reuse one app per configuration).
-        if id(app) not in _pools and backend() == "pool":
+        if POOL not in app.extensions and backend() == "pool":
             start_pool(app)
 
 

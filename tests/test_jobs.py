@@ -142,7 +142,7 @@ def test_the_pool_runs_in_background_threads_started_by_the_first_request(app, d
     pool_mode(app, JOBS_POOL_THREADS=2)
     try:
         client.get("/healthz")
-        assert id(app) in jobs._pools  # noqa: SLF001 - the web process's pool is running
+        assert jobs.running_pool(app) is not None  # the web process's pool is running
         for i in range(5):
             jobs.enqueue(write_audit_entry, "background", str(i))
         deadline = time.monotonic() + 30

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -328,15 +328,15 @@ def require_role(user: User | None, role: str) -> User:
 
 # --- account deletion -----------------------------------------------------------------------
 
-# name -> hook(user); each feature registers one in its init_app, so accounts needs no
-# knowledge of the features' tables. Hooks run inside delete_account's unit of work.
-_deletion_hooks: dict[str, Callable[[User], None]] = {}
+# name -> hook(user), per app in ``app.extensions``; each feature registers one in its init_app, so
+# accounts needs no knowledge of the features' tables. Hooks run inside delete_account's unit of work.
+DELETION_HOOKS = "civic_deletion_hooks"
 
 
-def register_deletion_hook(fn: Callable[[User], None]) -> None:
+def register_deletion_hook(app: Flask, fn: Callable[[User], None]) -> None:
     """``fn(user)`` removes or anonymises the feature's personal data of ``user``; it runs in
     the same transaction as the account's own anonymisation (never commits)."""
-    _deletion_hooks[f"{fn.__module__}.{fn.__qualname__}"] = fn
+    app.extensions.setdefault(DELETION_HOOKS, {})[f"{fn.__module__}.{fn.__qualname__}"] = fn
 
 
 def delete_account(user: User) -> None:
@@ -348,7 +348,7 @@ def delete_account(user: User) -> None:
 
     with unit_of_work():
         end_all_sessions(user)
-        for hook in list(_deletion_hooks.values()):
+        for hook in list(current_app.extensions.get(DELETION_HOOKS, {}).values()):
             hook(user)
         for model in (ApiToken, OidcIdentity, Notification):
             for row in db.session.scalars(select(model).where(model.user_id == user.id)):

@@ -19,5 +19,5 @@ def init_app(app: Flask) -> None:
     from civic.accounts.service import register_deletion_hook
     from civic.alerts.subscriptions import forget_user
 
-    register_deletion_hook(forget_user)
+    register_deletion_hook(app, forget_user)
     app.cli.add_command(cli.alerts_cli)

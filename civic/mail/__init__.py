@@ -31,7 +31,7 @@ def init_app(app: Flask) -> None:
 
     from civic.accounts.service import register_deletion_hook
 
-    register_deletion_hook(forget_user)
+    register_deletion_hook(app, forget_user)
 
 
 def forget_user(user) -> None:

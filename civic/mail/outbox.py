@@ -12,6 +12,7 @@ refusal, the row is ``failed``; ``/healthz`` counts failed and overdue mail.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -62,6 +63,17 @@ def put(key: str, user: User, content_for, *, kind: str, essential: bool, unsubs
     except IntegrityError:
         return _find(key, address)  # the same event handled twice at once
     return row.id
+
+
+def send(user: User | None, key: str, write: Callable[[], compose.Content], *, kind: str, essential: bool,
+         unsubscribe_scope: str | None = None, recipient: str | None = None,
+         not_before: datetime | None = None) -> None:
+    """The one way an event handler mails someone: nobody (``user`` None) gets nothing; else the mail
+    ``write()`` (run in the recipient's language) is stored once per ``key`` and sent by a job."""
+    if user is None:
+        return
+    dispatch(put(key, user, write, kind=kind, essential=essential, unsubscribe_scope=unsubscribe_scope,
+                 recipient=recipient, not_before=not_before))
 
 
 def _find(key: str, recipient: str) -> int | None:

@@ -26,7 +26,7 @@ from civic.db import unit_of_work, utcnow
 from civic.extensions import db
 from civic.mail.compose import Content, absolute
 from civic.mail.models import DigestItem
-from civic.mail.outbox import dispatch, put
+from civic.mail.outbox import dispatch, put, send
 from civic.notifications.preferences import preferences_of
 from civic.notifications.quiet_hours import quiet_until
 from civic.notifications.service import in_locale_of
@@ -117,8 +117,8 @@ def deliver(user: User, item: Update) -> None:
         title, body = item.text()  # type: ignore[operator]
         return Content(subject=title, paragraphs=[body], action=(_("Open"), item.url), footer=_updates_footer())
 
-    dispatch(put(f"update:{item.key}", user, content, kind="update", essential=False,
-                 unsubscribe_scope="updates", not_before=due))
+    send(user, f"update:{item.key}", content, kind="update", essential=False, unsubscribe_scope="updates",
+         not_before=due)
 
 
 def _updates_footer() -> str:

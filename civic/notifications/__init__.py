@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     register_api(app, api.bp)
     app.cli.add_command(cli.notifications_cli)
-    register_deletion_hook(devices.forget_user)
-    register_deletion_hook(preferences.forget_user)
+    register_deletion_hook(app, devices.forget_user)
+    register_deletion_hook(app, preferences.forget_user)
     events.subscribe(app, events.NotificationCreated, on_notification_created, after_commit=True,
                      queue=app.config["PUSH_QUEUE"])

@@ -7,6 +7,7 @@ from flask import Response
 from civic.accounts.auth import current_user, login_required, role_required
 from civic.api import make_blueprint
 from civic.api.pagination import page_headers
+from civic.api.requests import IDEMPOTENCY_DOC, idempotency_key
 from civic.csv_export import rows_to_csv
 from civic.participation import schemas, service
 from civic.participation.ratelimits import limited
@@ -120,11 +121,12 @@ def proposal_categories():
 @limited("PARTICIPATION_SUBMIT_RATE_LIMIT")
 @bp.arguments(schemas.ProposalCreateSchema, location="json")
 @bp.response(201, schemas.ProposalSchema)
-@bp.doc(security=BEARER)
+@bp.doc(security=BEARER, parameters=[IDEMPOTENCY_DOC])
 @login_required
 def create_proposal(data):
-    """Draft (`submit: false`) or submit a proposal for moderation."""
-    return service.create_proposal(current_user(), **data)
+    """Draft (`submit: false`) or submit a proposal for moderation. Safe to retry with an
+    `Idempotency-Key`."""
+    return service.create_proposal(current_user(), **data, client_token=idempotency_key())
 
 
 @bp.route("/proposals/mine")
@@ -189,11 +191,11 @@ def list_comments(args, proposal_id):
 @limited("PARTICIPATION_COMMENT_RATE_LIMIT")
 @bp.arguments(schemas.CommentCreateSchema, location="json")
 @bp.response(201, schemas.CommentSchema)
-@bp.doc(security=BEARER)
+@bp.doc(security=BEARER, parameters=[IDEMPOTENCY_DOC])
 @login_required
 def add_comment(data, proposal_id):
-    """Comment on a public proposal."""
-    return service.add_comment(current_user(), proposal_id, data["body"])
+    """Comment on a public proposal. Safe to retry with an `Idempotency-Key`."""
+    return service.add_comment(current_user(), proposal_id, data["body"], client_token=idempotency_key())
 
 
 @bp.route("/proposals/comments/<int:comment_id>/report", methods=["POST"])
@@ -212,13 +214,14 @@ def report_comment(data, comment_id):
 @staff_bp.route("/polls", methods=["POST"])
 @staff_bp.arguments(schemas.PollCreateSchema, location="json")
 @staff_bp.response(201, schemas.PollSchema)
-@staff_bp.doc(security=BEARER)
+@staff_bp.doc(security=BEARER, parameters=[IDEMPOTENCY_DOC])
 @role_required("staff")
 def create_poll(data):
-    """Create a poll (staff). Times without an offset are the city's wall-clock time (CIVIC_TIMEZONE)."""
+    """Create a poll (staff). Times without an offset are the city's wall-clock time (CIVIC_TIMEZONE).
+    Safe to retry with an `Idempotency-Key`."""
     user = current_user()
     data["question_ko"] = data.pop("question")
-    poll = service.create_poll(user, **data)
+    poll = service.create_poll(user, **data, client_token=idempotency_key())
     return service.view_poll(user, poll)
 
 

@@ -11,26 +11,35 @@ from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Conflict, NotFound, ValidationFailed
 from civic.extensions import db
+from civic.idempotency import clean_token, create_once
 from civic.participation.models import ANSWERED, PUBLISHED, UNDER_REVIEW, CommentReport, ProposalComment
 from civic.participation.proposals import _require_user, get_proposal
 
 
-def add_comment(user, proposal_id: int, body: str) -> ProposalComment:
+def add_comment(user, proposal_id: int, body: str, client_token: str | None = None) -> ProposalComment:
+    """Comment on a public proposal. A ``client_token`` (the API's ``Idempotency-Key``) this author
+    already used returns that comment instead of a second one (``civic.idempotency``)."""
     from civic.accounts.recovery import require_confirmed
 
     proposal = get_proposal(_require_user(user), proposal_id)
     require_confirmed(user)
-    if proposal.status not in (PUBLISHED, UNDER_REVIEW, ANSWERED):
-        raise Conflict(N_("Comments are closed for this proposal."))
     body = (body or "").strip()
-    if not body:
-        raise ValidationFailed({"body": N_("Write a comment.")})
-    if len(body) > 2000:
-        raise ValidationFailed({"body": N_("Use at most 2,000 characters.")})
-    with unit_of_work():
-        comment = ProposalComment(proposal_id=proposal.id, author_id=user.id, body=body)
-        db.session.add(comment)
-    return comment
+    token = clean_token(client_token)
+
+    def create() -> ProposalComment:
+        if proposal.status not in (PUBLISHED, UNDER_REVIEW, ANSWERED):
+            raise Conflict(N_("Comments are closed for this proposal."))
+        if not body:
+            raise ValidationFailed({"body": N_("Write a comment.")})
+        if len(body) > 2000:
+            raise ValidationFailed({"body": N_("Use at most 2,000 characters.")})
+        with unit_of_work():
+            comment = ProposalComment(proposal_id=proposal.id, author_id=user.id, body=body, client_token=token)
+            db.session.add(comment)
+        return comment
+
+    return create_once(ProposalComment, token, create, owned=lambda c: c.author_id == user.id,
+                       same=lambda c: (c.proposal_id, c.body) == (proposal.id, body))
 
 
 def _get_comment(comment_id: int) -> ProposalComment:

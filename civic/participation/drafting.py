@@ -15,6 +15,7 @@ from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Conflict, Forbidden, ValidationFailed
 from civic.extensions import db
 from civic.geo import validate_district_codes
+from civic.idempotency import clean_token, create_once
 from civic.notifications.service import in_locale_of, notify
 from civic.participation.models import DRAFT, HIDDEN, PUBLISHED, SUBMITTED, UNDER_REVIEW, Proposal
 from civic.participation.proposals import _proposal_url, _require_user, categories, get_proposal
@@ -44,33 +45,42 @@ def _validate_fields(title, body, category, district_code) -> dict:
 
 
 def create_proposal(user, *, title: str, body: str, category: str, district_code: str | None = None,
-                    photo=None, submit: bool = True) -> Proposal:
+                    photo=None, submit: bool = True, client_token: str | None = None) -> Proposal:
     """A citizen drafts a proposal (``submit=False``) or sends it straight to moderation. The
-    account's e-mail address must be confirmed."""
+    account's e-mail address must be confirmed. A ``client_token`` (the API's ``Idempotency-Key``)
+    this author already used returns that proposal instead of a second one (``civic.idempotency``)."""
     from civic.accounts.recovery import require_confirmed
 
     require_confirmed(_require_user(user))
-    values = _validate_fields(title, body, category, district_code)
-    stored = None
-    if photo is not None:
-        from civic.uploads import save_image
+    token = clean_token(client_token)
+    sent = ((title or "").strip(), (body or "").strip(), category, district_code or None)
 
-        stored = save_image(photo, "photo")
-    try:
-        with unit_of_work():
-            now = utcnow()
-            proposal = Proposal(author_id=user.id, status=SUBMITTED if submit else DRAFT,
-                                submitted_at=now if submit else None, supports_count=0, **values)
+    def create() -> Proposal:
+        values = _validate_fields(title, body, category, district_code)
+        stored = None
+        if photo is not None:
+            from civic.uploads import save_image
+
+            stored = save_image(photo, "photo")
+        try:
+            with unit_of_work():
+                now = utcnow()
+                proposal = Proposal(author_id=user.id, status=SUBMITTED if submit else DRAFT,
+                                    submitted_at=now if submit else None, supports_count=0, client_token=token,
+                                    **values)
+                if stored:
+                    proposal.photo_name, proposal.photo_thumb_name = stored.name, stored.thumb_name
+                db.session.add(proposal)
+        except BaseException:
             if stored:
-                proposal.photo_name, proposal.photo_thumb_name = stored.name, stored.thumb_name
-            db.session.add(proposal)
-    except BaseException:
-        if stored:
-            from civic.uploads import delete_image
+                from civic.uploads import delete_image
 
-            delete_image(stored.name, stored.thumb_name)
-        raise
-    return proposal
+                delete_image(stored.name, stored.thumb_name)
+            raise
+        return proposal
+
+    return create_once(Proposal, token, create, owned=lambda p: p.author_id == user.id,
+                       same=lambda p: (p.title, p.body, p.category, p.district_code) == sent)
 
 
 def _is_editable(proposal: Proposal) -> bool:

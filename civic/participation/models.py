@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from civic.accounts.models import Department, User
 from civic.db import IdMixin, TimestampMixin, utcnow
 from civic.extensions import Model
+from civic.idempotency import ClientTokenMixin
 
 RESULTS_AFTER_VOTE = "after_vote"
 RESULTS_AFTER_CLOSE = "after_close"
@@ -30,7 +31,7 @@ OPEN_STATUSES = (PUBLISHED, UNDER_REVIEW)
 OUTCOMES = ("accepted", "partly_accepted", "declined")
 
 
-class Poll(IdMixin, TimestampMixin, Model):
+class Poll(IdMixin, TimestampMixin, ClientTokenMixin, Model):
     __tablename__ = "polls"
 
     question_ko: Mapped[str] = mapped_column(String(300))
@@ -83,7 +84,7 @@ class PollVote(IdMixin, TimestampMixin, Model):
     updated_at: Mapped[datetime | None]
 
 
-class Proposal(IdMixin, TimestampMixin, Model):
+class Proposal(IdMixin, TimestampMixin, ClientTokenMixin, Model):
     __tablename__ = "proposals"
     __table_args__ = (Index("ix_proposals_status_supports", "status", "supports_count"),)
 
@@ -125,7 +126,7 @@ class ProposalSupport(IdMixin, TimestampMixin, Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
 
-class ProposalComment(IdMixin, TimestampMixin, Model):
+class ProposalComment(IdMixin, TimestampMixin, ClientTokenMixin, Model):
     __tablename__ = "proposal_comments"
 
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)

@@ -15,6 +15,7 @@ from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from civic.extensions import db
 from civic.geo import validate_district_codes
+from civic.idempotency import clean_token, create_once
 from civic.participation.models import RESULTS_AFTER_CLOSE, RESULTS_VISIBILITY, Poll, PollOption, PollVote
 from civic.timezone import to_utc
 
@@ -24,9 +25,26 @@ POLL_STATES = ("open", "upcoming", "closed")
 
 def create_poll(actor, *, question_ko: str, options: list[str], opens_at: datetime, closes_at: datetime,
                 question_en: str = "", description: str = "", district_code: str | None = None,
-                results_visibility: str = "after_vote", allow_vote_change: bool = False) -> Poll:
-    """Staff create a poll with 2-10 options and an opening window (naive times are Seoul time)."""
+                results_visibility: str = "after_vote", allow_vote_change: bool = False,
+                client_token: str | None = None) -> Poll:
+    """Staff create a poll with 2-10 options and an opening window (naive times are Seoul time). A
+    ``client_token`` (the API's ``Idempotency-Key``) this person already used returns that poll
+    instead of a second one (``civic.idempotency``)."""
     require_role(actor, "staff")
+    token = clean_token(client_token)
+    sent = ((question_ko or "").strip(), [str(o).strip() for o in (options or []) if str(o or "").strip()],
+            opens_at and to_utc(opens_at), closes_at and to_utc(closes_at))
+    return create_once(
+        Poll, token,
+        lambda: _create_poll(actor, question_ko, options, opens_at, closes_at, question_en, description, district_code,
+                             results_visibility, allow_vote_change, token),
+        owned=lambda p: p.created_by_id == actor.id,
+        same=lambda p: (p.question_ko, [o.label for o in p.options], p.opens_at, p.closes_at) == sent)
+
+
+def _create_poll(actor, question_ko: str, options: list[str], opens_at: datetime, closes_at: datetime,
+                 question_en: str, description: str, district_code: str | None, results_visibility: str,
+                 allow_vote_change: bool, token: str | None) -> Poll:
     errors: dict[str, str] = {}
     question_ko = (question_ko or "").strip()
     if not question_ko:
@@ -66,7 +84,7 @@ def create_poll(actor, *, question_ko: str, options: list[str], opens_at: dateti
                     description=(description or "").strip(), opens_at=opens_at, closes_at=closes_at,
                     district_code=district_code or None, results_visibility=results_visibility,
                     allow_vote_change=bool(allow_vote_change), created_by_id=actor.id,
-                    department_id=actor.department_id,
+                    department_id=actor.department_id, client_token=token,
                     options=[PollOption(position=i, label=label) for i, label in enumerate(labels)])
         db.session.add(poll)
         db.session.flush()

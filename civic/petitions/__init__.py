@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     from civic.accounts.service import register_deletion_hook
     from civic.petitions.service import forget_user
 
-    register_deletion_hook(forget_user)
+    register_deletion_hook(app, forget_user)
     register_api(app, api.bp)
     register_api(app, api.staff_bp)
     app.cli.add_command(cli.petitions_cli)

@@ -213,10 +213,10 @@ def staff_transfer(args, receipt_no):
 @staff_bp.route("/<receipt_no>/notes", methods=["POST"])
 @staff_bp.arguments(PetitionNoteInSchema, location="json")
 @staff_bp.response(201, PetitionNoteSchema)
-@staff_bp.doc(security=SECURITY)
+@staff_bp.doc(security=SECURITY, parameters=[IDEMPOTENCY_DOC])
 def staff_note(args, receipt_no):
-    """Add an internal note (never shown to the petitioner)."""
-    note = triage.add_note(current_user(), receipt_no, args["body"])
+    """Add an internal note (never shown to the petitioner). Safe to retry with an `Idempotency-Key`."""
+    note = triage.add_note(current_user(), receipt_no, args["body"], client_token=idempotency_key())
     return {"id": note.id, "body": note.body, "at": note.created_at, "author": present.person(note.actor)}
 
 

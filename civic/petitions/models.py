@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from civic.accounts.models import Department, User
 from civic.db import IdMixin, TimestampMixin
 from civic.extensions import Model
+from civic.idempotency import ClientTokenMixin
 
 STATUSES = ("received", "assigned", "in_progress", "answered", "closed", "withdrawn")
 OPEN_STATUSES = ("received", "assigned", "in_progress")
@@ -139,7 +140,7 @@ class PetitionAttachment(IdMixin, TimestampMixin, Model):
     petition: Mapped[Petition] = relationship(back_populates="attachments")
 
 
-class PetitionEvent(IdMixin, TimestampMixin, Model):
+class PetitionEvent(IdMixin, TimestampMixin, ClientTokenMixin, Model):
     """The petition's timeline. Public events are shown to the petitioner; notes are not."""
 
     __tablename__ = "petition_events"

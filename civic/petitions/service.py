@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from civic import audit, events
 from civic.accounts.models import User
@@ -23,6 +22,7 @@ from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Conflict, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import district_at, get_district, validate_point
+from civic.idempotency import clean_token, create_once
 from civic.notifications.service import in_locale_of, notify
 from civic.petitions import deadlines
 from civic.petitions.facts import facts
@@ -224,13 +224,19 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
     from civic.accounts.service import require_role
 
     user = require_confirmed(require_role(user, "citizen"))
-    client_token = (client_token or "").strip()[:64] or None
+    client_token = clean_token(client_token)
     title, body = (title or "").strip(), (body or "").strip()
     sent = (type_code or "", title, body)
-    if client_token:
-        existing = _petition_by_client_token(client_token, user, sent)
-        if existing is not None:
-            return existing
+    return create_once(
+        Petition, client_token,
+        lambda: _file(user, type_code, title, body, district, lat, lon, contact_preference, contact_phone, uploads,
+                      client_token),
+        owned=lambda p: p.petitioner_id == user.id, same=lambda p: (p.type.code, p.title, p.body) == sent)
+
+
+def _file(user: User, type_code: str, title: str, body: str, district: str | None, lat, lon,
+          contact_preference: str | None, contact_phone: str | None, uploads: list[Upload] | None,
+          client_token: str | None) -> Petition:
     uploads = [u for u in (uploads or []) if u is not None]
     ptype = db.session.scalar(select(PetitionType).where(PetitionType.code == (type_code or ""),
                                                          PetitionType.is_active.is_(True)))
@@ -270,26 +276,10 @@ def file_petition(user: User | None, *, type_code: str, title: str, body: str, d
                 notify(user, "petition", _("Petition %(receipt_no)s received", receipt_no=petition.receipt_no),
                        _("We will answer by %(date)s.", date=_format_date(petition.due_at)),
                        petition_path(petition.receipt_no))
-    except BaseException as exc:
+    except BaseException:
         discard(stored)
-        if client_token and isinstance(exc, IntegrityError):
-            existing = _petition_by_client_token(client_token, user, sent)  # the same draft sent twice at once
-            if existing is not None:
-                return existing
         raise
     log.info("petition %s filed (type %s, department %s)", petition.receipt_no, ptype.code, department.code)
-    return petition
-
-
-def _petition_by_client_token(client_token: str, user: User, sent: tuple[str, str, str]) -> Petition | None:
-    """The petition filed with this token, when it is the same petition sent again."""
-    petition = db.session.scalar(select(Petition).where(Petition.client_token == client_token))
-    if petition is None:
-        return None
-    if petition.petitioner_id != user.id:
-        raise Conflict(N_("This form was already used. Reload the page and send again."))
-    if (petition.type.code, petition.title, petition.body) != sent:
-        raise Conflict(N_("This key was already used for a different request."))
     return petition
 
 

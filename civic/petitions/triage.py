@@ -18,6 +18,7 @@ from civic.accounts.models import Department, User
 from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Conflict, NotFound, ValidationFailed
 from civic.extensions import db
+from civic.idempotency import clean_token, create_once
 from civic.notifications.service import in_locale_of, notify
 from civic.petitions import deadlines
 from civic.petitions.facts import facts
@@ -218,22 +219,30 @@ def transfer(actor: User | None, receipt_no: str, department_code: str, reason: 
     return petition
 
 
-def add_note(actor: User | None, receipt_no: str, body: str) -> PetitionEvent:
-    """An internal note for staff; never shown to the petitioner."""
-    actor = require_staff(actor)
-    petition = staff_petition(actor, receipt_no)
+def add_note(actor: User | None, receipt_no: str, body: str, client_token: str | None = None) -> PetitionEvent:
+    """An internal note for staff; never shown to the petitioner. A ``client_token`` (the API's
+    ``Idempotency-Key``) this person already used returns that note instead of a second one
+    (``civic.idempotency``)."""
+    staff = require_staff(actor)
+    petition = staff_petition(staff, receipt_no)
     body = (body or "").strip()
-    if not body:
-        raise ValidationFailed({"body": N_("Write the note.")})
-    if len(body) > 5000:
-        raise ValidationFailed({"body": N_("Use at most %(n)d characters.", n=5000)})
-    with unit_of_work():
-        note = PetitionEvent(kind="note", public=False, actor_id=actor.id, body=body)
-        petition.events.append(note)
-        db.session.flush()
-        audit.record(actor, "petition.note", "petition", petition.receipt_no,
-                     department_id=petition.department_id, note_id=note.id)
-    return note
+    token = clean_token(client_token)
+
+    def create() -> PetitionEvent:
+        if not body:
+            raise ValidationFailed({"body": N_("Write the note.")})
+        if len(body) > 5000:
+            raise ValidationFailed({"body": N_("Use at most %(n)d characters.", n=5000)})
+        with unit_of_work():
+            note = PetitionEvent(kind="note", public=False, actor_id=staff.id, body=body, client_token=token)
+            petition.events.append(note)
+            db.session.flush()
+            audit.record(staff, "petition.note", "petition", petition.receipt_no,
+                         department_id=petition.department_id, note_id=note.id)
+        return note
+
+    return create_once(PetitionEvent, token, create, owned=lambda e: e.actor_id == staff.id,
+                       same=lambda e: (e.petition_id, e.kind, e.body) == (petition.id, "note", body))
 
 
 def answer(actor: User | None, receipt_no: str, body: str, uploads: list[Upload] | None = None,

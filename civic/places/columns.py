@@ -10,8 +10,11 @@ from civic.places import opening_hours
 
 Spec = str | tuple[str, ...] | Callable[[dict], object] | None
 
-# Why a row of a well-formed file is not offered (a format's ``status`` check returns it).
+# Why a row of a well-formed file is not offered: a format's ``status`` check (``refuse_unless``)
+# returns it, the import summary counts it with the rows it refused.
 SKIP_NOT_OPERATING = "not operating (closed or suspended business)"
+SKIP_RETIRED = "retired or closed facility (운영상태 is not 사용중)"
+SKIP_NOT_IN_USE = "not in use (use_yn is not Y)"
 
 
 def value(row: dict, spec: Spec):
@@ -123,10 +126,20 @@ def position(index: int):
     return read
 
 
-def localdata_operating(row: dict) -> str | None:
+def refuse_unless(reason: str, offered: Callable[[dict], bool | None]) -> Callable[[dict], str | None]:
+    """The one way a format refuses rows of a well-formed file (its ``status``): a row is offered
+    when ``offered(row)`` is true, refused with ``reason`` otherwise (unknown counts as no)."""
+    def status(row: dict) -> str | None:
+        return None if offered(row) else reason
+    return status
+
+
+def _localdata_open(row: dict) -> bool:
     state = str(row.get("영업상태명") or "").replace(" ", "")
-    code = str(row.get("영업상태구분코드") or "").strip()
-    return None if state == "영업/정상" or (not state and code == "01") else SKIP_NOT_OPERATING
+    return state == "영업/정상" or (not state and str(row.get("영업상태구분코드") or "").strip() == "01")
+
+
+localdata_operating = refuse_unless(SKIP_NOT_OPERATING, _localdata_open)
 
 
 def date_part(*columns: str) -> Callable[[dict], str | None]:

@@ -8,10 +8,14 @@ from __future__ import annotations
 import re
 
 from civic.places import opening_hours
+from civic.places.columns import (  # noqa: F401 - the reasons are re-exported
+    SKIP_NOT_IN_USE,
+    SKIP_RETIRED,
+    equals,
+    refuse_unless,
+    yes,
+)
 from civic.places.mappings import CIVIL_DEFENCE_SHELTERS, Format
-
-SKIP_RETIRED = "retired or closed facility (운영상태 is not 사용중)"
-SKIP_NOT_IN_USE = "not in use (use_yn is not Y)"
 
 # "지하1층", "지하 2층", "B1층", "지하층": a place below ground. "지하주차장 입구 옆" (beside a car-park
 # entrance) and "(지하층)의 위층" (the floor above) are not.
@@ -26,14 +30,6 @@ def _underground_from(*columns: str):
     def read(row):
         return mentions_underground(*(row.get(c) for c in columns))
     return read
-
-
-def _civil_defence_status(row) -> str | None:
-    return None if str(row.get("운영상태") or "").strip() == "사용중" else SKIP_RETIRED
-
-
-def _in_use(row) -> str | None:
-    return None if str(row.get("use_yn") or "").strip().upper() == "Y" else SKIP_NOT_IN_USE
 
 
 def _hhmm(value) -> int | None:
@@ -137,7 +133,7 @@ COLD_SHELTERS = Format(
     address=("road_nm_addr", "lotno_addr"),
     lat="lat",
     lon="lot",
-    status=_in_use,
+    status=refuse_unless(SKIP_NOT_IN_USE, yes("use_yn")),
     hours=_cold_hours,
     attributes={"underground": _underground_from("restarea_nm", "rmrk")},
     details={"type": "fclt_type", "capacity": "utztn_psblty_nope", "remarks": "rmrk"},
@@ -168,7 +164,7 @@ CIVIL_DEFENCE_2026 = Format(
     address=("도로명전체주소", "소재지전체주소"),
     lat="위도(EPSG4326)",
     lon="경도(EPSG4326)",
-    status=_civil_defence_status,
+    status=refuse_unless(SKIP_RETIRED, equals("운영상태", "사용중")),
     data_date=lambda row: str(row.get("데이터갱신시점") or "")[:10] or None,
     attributes={"underground": lambda row: (str(row.get("시설위치(지상/지하)") or "").strip() == "지하"
                                             or mentions_underground(row.get("시설명")))},

@@ -17,12 +17,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(staff_views.bp)
     csrf.exempt(open311.bp)             # machine clients authenticate with api_key
     app.register_blueprint(open311.bp)
-    register_error_format("/open311/", open311.error_response)
+    register_error_format(app, "/open311/", open311.error_response)
     register_api(app, api.bp)
     from civic.accounts.service import register_deletion_hook
     from civic.reports.service import forget_user
 
-    register_deletion_hook(forget_user)
+    register_deletion_hook(app, forget_user)
     app.cli.add_command(cli.reports_cli)
 
     from civic import events

@@ -109,14 +109,17 @@ def follow(report_id):
 
 
 @bp.route("/reports/<int:report_id>/updates", methods=["POST"])
-@bp.doc(security=[{"bearerAuth": []}])
+@bp.doc(security=[{"bearerAuth": []}], parameters=[IDEMPOTENCY_DOC])
 @bp.arguments(UpdateInput, location="json")
 @bp.response(201, description="The report after the update")
 @login_required
 def post_update(args, report_id):
-    """Staff of the routed department: public update text and/or status change."""
+    """Staff of the routed department: public update text and/or status change. Safe to retry with
+    an `Idempotency-Key`."""
+    key = idempotency_key()
     report = service.get_report(report_id)
-    handling.post_update(signed_in_user(), report, args["text"], args.get("status"), args.get("close_reason"))
+    handling.post_update(signed_in_user(), report, args["text"], args.get("status"), args.get("close_reason"),
+                         client_token=key)
     return report_feature(report, with_updates=True), 201
 
 
@@ -141,14 +144,16 @@ def get_map(slug):
 
 
 @bp.route("/maps/<slug>/points", methods=["POST"])
-@bp.doc(security=[{"bearerAuth": []}])
+@bp.doc(security=[{"bearerAuth": []}], parameters=[IDEMPOTENCY_DOC])
 @bp.response(201, description="The new point as a GeoJSON Feature (state published or pending)")
 @login_required
 def add_point(slug):
-    """Add a point (JSON or multipart with one `photo`)."""
+    """Add a point (JSON or multipart with one `photo`). Safe to retry with an `Idempotency-Key`."""
+    key = idempotency_key()
     cmap = maps.get_map(slug)
     data, files = read_body(PointInput(), files=("photos", "photo"))
     point = maps.add_point(signed_in_user(), cmap, category=data["category"], name=data["name"], lat=data["lat"],
-                           lon=data["lon"], note=data["note"], photo=files[0].stream if files else None)
+                           lon=data["lon"], note=data["note"], photo=files[0].stream if files else None,
+                           client_token=key)
     return geo.point_feature(point.lon, point.lat, {"name": point.name, "category": point.category,
                                                     "note": point.note, "state": point.state}, id=point.id), 201

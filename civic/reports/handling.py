@@ -16,6 +16,7 @@ from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
 from civic.errors import N_, Forbidden, ValidationFailed
 from civic.extensions import db
+from civic.idempotency import clean_token, create_once
 from civic.notifications.service import in_locale_of, notify
 from civic.reports.facts import facts
 from civic.reports.labels import close_reason_label, status_label
@@ -78,12 +79,23 @@ def _require_manager(user: User | None, report: Report) -> User:
 
 
 def post_update(actor: User, report: Report, text: str = "", status: str | None = None,
-                close_reason: str | None = None) -> ReportUpdate:
+                close_reason: str | None = None, client_token: str | None = None) -> ReportUpdate:
     """A public update by the handling department: text and/or a status change. Closing needs
-    a reason. The reporter and followers are notified; the action is audited."""
+    a reason. The reporter and followers are notified; the action is audited. A ``client_token``
+    (the API's ``Idempotency-Key``) this person already used returns that update instead of a
+    second one (``civic.idempotency``)."""
     _require_manager(actor, report)
     text = plain_text(text)
     status = status or None
+    token = clean_token(client_token)
+    return create_once(
+        ReportUpdate, token, lambda: _post_update(actor, report, text, status, close_reason, token),
+        owned=lambda u: u.author_id == actor.id,
+        same=lambda u: (u.report_id, u.text) == (report.id, text) and u.new_status in (None, status))
+
+
+def _post_update(actor: User, report: Report, text: str, status: str | None, close_reason: str | None,
+                 token: str | None) -> ReportUpdate:
     errors = {}
     if len(text) > MAX_DESCRIPTION:
         errors["text"] = N_("Use at most %(n)d characters.", n=MAX_DESCRIPTION)
@@ -102,7 +114,7 @@ def post_update(actor: User, report: Report, text: str = "", status: str | None 
         before = facts(report) if status is not None else None
         update = ReportUpdate(report=report, author_id=actor.id, text=text, old_status=report.status,
                               new_status=status, close_reason=close_reason if status == "closed" else None,
-                              created_at=now)
+                              created_at=now, client_token=token)
         db.session.add(update)
         if status is not None:
             old_status = report.status

@@ -19,6 +19,7 @@ from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work
 from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
+from civic.idempotency import clean_token, create_once
 from civic.reports.models import CONTRIBUTION_MODES, POINT_STATES, CommunityMap, MapContributor, MapPoint
 from civic.reports.text import plain_text
 
@@ -124,11 +125,31 @@ def visible_points(cmap: CommunityMap, viewer: User | None = None) -> list[MapPo
 
 
 def add_point(user: User, cmap: CommunityMap, *, category: str, name: str, lat, lon, note: str = "",
-              photo=None) -> MapPoint:
+              photo=None, client_token: str | None = None) -> MapPoint:
+    """Add a point to a map (pending until a moderator publishes it, unless the author is trusted).
+    A ``client_token`` (the API's ``Idempotency-Key``) this author already used returns that point
+    instead of a second one (``civic.idempotency``)."""
     require_role(user, "citizen")
     if not can_contribute(user, cmap):
         raise Forbidden(N_("This map takes points from invited contributors only."))
     name, note = plain_text(name), plain_text(note)
+    token = clean_token(client_token)
+    return create_once(
+        MapPoint, token, lambda: _create_point(user, cmap, category, name, note, lat, lon, photo, token),
+        owned=lambda p: p.author_id == user.id,
+        same=lambda p: (p.map_id, p.category, p.name, p.note, _point(p.lat, p.lon))
+        == (cmap.id, category, name, note, _point(lat, lon)))
+
+
+def _point(lat, lon) -> tuple | None:
+    try:
+        return round(float(lat), 6), round(float(lon), 6)
+    except (TypeError, ValueError):
+        return None
+
+
+def _create_point(user: User, cmap: CommunityMap, category: str, name: str, note: str, lat, lon, photo,
+                  token: str | None) -> MapPoint:
     errors = {}
     if category not in cmap.categories:
         errors["category"] = N_("Choose one of the map's categories.")
@@ -147,7 +168,7 @@ def add_point(user: User, cmap: CommunityMap, *, category: str, name: str, lat, 
     try:
         with unit_of_work():
             point = MapPoint(map=cmap, category=category, name=name, note=note, lat=lat, lon=lon,
-                             author_id=user.id, state="published" if trusted else "pending",
+                             author_id=user.id, state="published" if trusted else "pending", client_token=token,
                              photo_name=stored and stored.name, photo_thumb_name=stored and stored.thumb_name)
             db.session.add(point)
     except BaseException:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from civic.accounts.models import ApiClient, Department, User
 from civic.db import IdMixin, TimestampMixin, utcnow
 from civic.extensions import Model
+from civic.idempotency import ClientTokenMixin
 
 STATUSES = ("open", "acknowledged", "in_progress", "closed")
 CLOSE_REASONS = ("fixed", "duplicate", "not_responsible", "no_action")
@@ -114,7 +115,7 @@ class ReportPhoto(IdMixin, TimestampMixin, Model):
     report: Mapped[Report] = relationship(back_populates="photos")
 
 
-class ReportUpdate(IdMixin, TimestampMixin, Model):
+class ReportUpdate(IdMixin, TimestampMixin, ClientTokenMixin, Model):
     """A public timeline entry: text and/or a status change."""
 
     __tablename__ = "report_updates"
@@ -166,7 +167,7 @@ class MapContributor(IdMixin, TimestampMixin, Model):
     user: Mapped[User] = relationship()
 
 
-class MapPoint(IdMixin, TimestampMixin, Model):
+class MapPoint(IdMixin, TimestampMixin, ClientTokenMixin, Model):
     __tablename__ = "map_points"
 
     map_id: Mapped[int] = mapped_column(ForeignKey("community_maps.id", ondelete="CASCADE"), index=True)

@@ -21,8 +21,9 @@ from civic.accounts.models import ApiClient, User
 from civic.accounts.service import require_role
 from civic.api.pagination import Page, paginate
 from civic.db import unit_of_work, utcnow
-from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
+from civic.errors import N_, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
+from civic.idempotency import clean_token, create_once
 from civic.reports.catalogue import (  # noqa: F401  (the faces use them through this module)
     check_attributes,
     get_service,
@@ -112,13 +113,26 @@ def create_report(*, service_code: str, location: Location, description: str = "
         from civic.accounts.recovery import require_confirmed
 
         require_confirmed(reporter)
-    client_token = (client_token or "").strip()[:64] or None
+    client_token = clean_token(client_token)
     description = plain_text(description)
-    sent = (service_code, description, location.lat, location.lon)
-    if client_token:
-        existing = _report_by_client_token(client_token, reporter, client, sent)
-        if existing is not None:
-            return existing
+    sent = (service_code, description, _point(location.lat, location.lon))
+
+    def owned(report: Report) -> bool:
+        if reporter is not None:
+            return report.reporter_id == reporter.id
+        return client is not None and report.api_client_id == client.id
+
+    return create_once(
+        Report, client_token,
+        lambda: _file_report(service_code, location, description, attributes, photos, reporter, client, show_name,
+                             public_name, contact, media_url, client_token),
+        owned=owned, same=lambda r: (r.service.code, r.description, _point(r.lat, r.lon)) == sent)
+
+
+def _file_report(service_code: str, location: Location, description: str, attributes: dict | None,
+                 photos: Iterable, reporter: User | None, client: ApiClient | None, show_name: bool,
+                 public_name: str | None, contact: dict | None, media_url: str | None,
+                 client_token: str | None) -> Report:
     service = get_service(service_code)
     errors = {}
     if len(description) > MAX_DESCRIPTION:
@@ -158,31 +172,10 @@ def create_report(*, service_code: str, location: Location, description: str = "
             db.session.add(report)
             db.session.flush()
             events.emit(events.ReportFiled(report.id, after=facts(report)))
-    except BaseException as exc:
+    except BaseException:
         for image in stored:
             uploads.delete_image(image.name, image.thumb_name)
-        if client_token and isinstance(exc, IntegrityError):
-            existing = _report_by_client_token(client_token, reporter, client, sent)  # lost a race with itself
-            if existing is not None:
-                return existing
         raise
-    return report
-
-
-def _report_by_client_token(client_token: str, reporter: User | None, client: ApiClient | None,
-                            sent: tuple) -> Report | None:
-    """The report filed with this token, when it is the same report sent again."""
-    report = db.session.scalar(select(Report).where(Report.client_token == client_token))
-    if report is None:
-        return None
-    same_owner = (reporter is not None and report.reporter_id == reporter.id) or \
-                 (reporter is None and client is not None and report.api_client_id == client.id)
-    if not same_owner:
-        raise Conflict(N_("This form was already used. Reload the page and send again."))
-    service_code, description, lat, lon = sent
-    if (report.service.code, report.description, _point(report.lat, report.lon)) != \
-            (service_code, description, _point(lat, lon)):
-        raise Conflict(N_("This key was already used for a different request."))
     return report
 
 

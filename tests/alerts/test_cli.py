@@ -73,4 +73,4 @@ def test_alerts_send_on_the_embedded_pool_follows_the_fanout_in_the_foreground(a
     assert db.session.get(Alert, alert_id).status == "sent"
     assert [len(d.received) for d in devices] == [1] * 6
     assert {j.state for j in db.session.query(Job)} == {"done"}  # it ran from the durable table
-    assert id(app) not in jobs._pools  # noqa: SLF001 - the foreground pool stopped with the command
+    assert jobs.running_pool(app) is None  # the foreground pool stopped with the command

@@ -219,3 +219,21 @@ def test_idempotency_key_on_filing(client, auth, people):
                         headers={**auth["other_citizen"], "Idempotency-Key": "petition-key-1"})
     assert other.status_code == 409
     assert db.session.query(Petition).count() == 1
+
+
+def test_idempotency_key_on_staff_notes(client, auth, people):
+    from civic.extensions import db
+    from civic.petitions.models import PetitionEvent
+
+    base = f"/api/v1/staff/petitions/{file(people.citizen).receipt_no}"
+    headers = {**auth["staff"], "Idempotency-Key": "note-key-1"}
+    first = client.post(base + "/notes", json={"body": "Called the park office"}, headers=headers)
+    again = client.post(base + "/notes", json={"body": "Called the park office"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.get_json() == again.get_json()
+    changed = client.post(base + "/notes", json={"body": "Another note"}, headers=headers)
+    assert changed.status_code == 409 and changed.mimetype == "application/problem+json"
+    colleague = client.post(base + "/notes", json={"body": "Called the park office"},
+                            headers={**auth["colleague"], "Idempotency-Key": "note-key-1"})
+    assert colleague.status_code == 409
+    assert db.session.query(PetitionEvent).filter_by(kind="note").count() == 1

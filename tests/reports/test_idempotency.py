@@ -3,8 +3,9 @@
 
 from werkzeug.datastructures import MultiDict
 
+from civic.reports import maps
 from civic.reports.catalogue import attributes_from_form
-from civic.reports.models import Report
+from civic.reports.models import MapPoint, Report, ReportUpdate
 from tests.factories import bearer, make_user
 from tests.reports.conftest import GANGNAM, JONGNO
 
@@ -65,6 +66,43 @@ def test_multipart_attributes_reach_the_report(client, catalog):
 
 def test_openapi_documents_the_idempotency_key(client, catalog):
     spec = client.get("/api/v1/openapi.json").get_json()
-    for path in ("/api/v1/reports", "/api/v1/petitions"):
+    for path in ("/api/v1/reports", "/api/v1/petitions", "/api/v1/maps/{slug}/points"):
         parameters = spec["paths"][path]["post"].get("parameters", [])
         assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in parameters), path
+
+
+def test_the_same_key_creates_one_map_point_and_answers_the_same_body(client, db, catalog):
+    maps.create_map(make_user(), "ramps", "Ramps", "", ["ramp", "toilet"])
+    point = {"category": "ramp", "name": "Ramp at the library", "lat": JONGNO[0], "lon": JONGNO[1]}
+    headers = {**bearer(make_user()), "Idempotency-Key": "point-key-1"}
+    first = client.post("/api/v1/maps/ramps/points", headers=headers, json=point)
+    again = client.post("/api/v1/maps/ramps/points", headers=headers, json=point)
+    assert first.status_code == again.status_code == 201, first.get_json()
+    assert first.get_json() == again.get_json()
+    assert db.session.query(MapPoint).count() == 1
+    moved = client.post("/api/v1/maps/ramps/points", headers=headers, json={**point, "lat": GANGNAM[0]})
+    assert moved.status_code == 409 and moved.mimetype == "application/problem+json"
+    renamed = client.post("/api/v1/maps/ramps/points", headers=headers, json={**point, "name": "Another"})
+    assert renamed.status_code == 409
+    someone_else = client.post("/api/v1/maps/ramps/points", json=point,
+                               headers={**bearer(make_user()), "Idempotency-Key": "point-key-1"})
+    assert someone_else.status_code == 409
+    assert db.session.query(MapPoint).count() == 1
+
+
+def test_the_same_key_posts_one_staff_update(client, db, catalog):
+    from tests.reports.conftest import file_report
+
+    report = file_report(make_user())
+    staff = make_user("staff", department="ROADS")
+    path = f"/api/v1/reports/{report.id}/updates"
+    headers = {**bearer(staff), "Idempotency-Key": "update-key-1"}
+    update = {"status": "acknowledged", "text": "Seen"}
+    first = client.post(path, headers=headers, json=update)
+    again = client.post(path, headers=headers, json=update)
+    assert first.status_code == again.status_code == 201, first.get_json()
+    assert first.get_json() == again.get_json()
+    assert len(first.get_json()["properties"]["updates"]) == 1
+    changed = client.post(path, headers=headers, json={"text": "Fixed it"})
+    assert changed.status_code == 409 and changed.mimetype == "application/problem+json"
+    assert db.session.query(ReportUpdate).count() == 1

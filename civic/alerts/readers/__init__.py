@@ -13,8 +13,10 @@ regions (which need the city's districts) in the service.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 # EMRG_STEP_NM: the three steps of Korea's cell-broadcast messages.
 LEVELS_KO = {"위급재난": "emergency", "긴급재난": "urgent", "안전안내": "safety"}
@@ -80,6 +82,18 @@ class Refused:
 
     where: str
     reason: str
+
+
+def read_rows(rows: Iterable[Any], read: Callable[[Any], Message], where: str) -> list[Message | Refused]:
+    """Each of a document's rows read by ``read``; a row it cannot read (a missing or malformed
+    field) is refused with its place (``where[index]``) and why, and the others still count."""
+    results: list[Message | Refused] = []
+    for index, row in enumerate(rows):
+        try:
+            results.append(read(row))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            results.append(Refused(f"{where}[{index}]", f"unreadable row: {exc!r}"[:200]))
+    return results
 
 
 def level_for(step: str | None) -> str | None:

@@ -15,6 +15,7 @@ from civic.alerts.readers import (
     UnreadableDocument,
     level_for,
     national_headline,
+    read_rows,
     split_regions,
     type_for,
 )
@@ -50,13 +51,7 @@ def read(data: bytes) -> list[Message | Refused]:
     rows = _rows(document)
     if rows is None:
         raise UnreadableDocument("not DisasterMsg rows (no 'row' list)")
-    results: list[Message | Refused] = []
-    for index, row in enumerate(rows):
-        try:
-            results.append(_message(row))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            results.append(Refused(f"row[{index}]", f"unreadable row: {exc!r}"[:200]))
-    return results
+    return read_rows(rows, _message, "row")
 
 
 def _message(row: dict) -> Message:

@@ -17,6 +17,7 @@ from civic.alerts.readers import (
     UnreadableDocument,
     level_for,
     national_headline,
+    read_rows,
     split_regions,
     type_for,
 )
@@ -51,14 +52,7 @@ def read(data: bytes) -> list[Message | Refused]:
     if code not in OK_CODES:
         message = header.get("resultMsg") or header.get("errorMsg") if isinstance(header, dict) else None
         raise UnreadableDocument(f"the service answered {code}: {message or 'error'}")
-    results: list[Message | Refused] = []
-    for index, row in enumerate(document.get("body") or []):
-        where = f"body[{index}]"
-        try:
-            results.append(_message(row))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            results.append(Refused(where, f"unreadable row: {exc!r}"[:200]))
-    return results
+    return read_rows(document.get("body") or [], _message, "body")
 
 
 def _message(row: dict) -> Message:
