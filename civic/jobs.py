@@ -268,9 +268,13 @@ class Pool:
             thread.start()
             self._workers.append(thread)
         threading.Thread(target=self._heartbeat, name="civic-jobs-heartbeat", daemon=True).start()
+        with _live_lock:
+            _live.add(self)
         log.info("job pool started: %d thread(s), lease %.0f s", self.threads, self.lease_s)
 
     def stop(self, timeout: float | None = None) -> None:
+        with _live_lock:
+            _live.discard(self)
         self.stopping.set()
         self.wakeup.set()
         for thread in self._workers:
@@ -338,6 +342,16 @@ class Pool:
 
 POOL = "civic_jobs_pool"          # app.extensions key: the app's running pool in this process
 _pools_lock = threading.Lock()
+# Every started pool of this process, whatever app it serves: its threads belong to the process,
+# so the process (a test run, a shutdown) must be able to find and stop them all.
+_live: set[Pool] = set()
+_live_lock = threading.Lock()
+
+
+def live_pools() -> list[Pool]:
+    """The pools running in this process (any app)."""
+    with _live_lock:
+        return list(_live)
 
 
 def running_pool(app: Flask) -> Pool | None:

@@ -383,7 +383,7 @@ def pytest_collection_finish(session):
     nothing would stop it, and it would poll their empty database for the whole run."""
     from civic import jobs
 
-    if jobs._pools:  # noqa: SLF001
+    if jobs.live_pools():
         raise pytest.UsageError("a job pool started while collecting tests: build such apps with JOBS_INLINE=True")
 
 
@@ -396,12 +396,12 @@ def no_job_pool_outlives_its_test():
     constructor recursion depth mismatch" in an unrelated test). Stop whatever a test started."""
     from civic import jobs
 
-    before = set(jobs._pools)  # noqa: SLF001
+    before = set(jobs.live_pools())
     yield
-    for app_id in set(jobs._pools) - before:  # noqa: SLF001
-        pool = jobs._pools.get(app_id)  # noqa: SLF001
-        if pool is not None:
-            jobs.stop_pool(pool.app)
+    for pool in set(jobs.live_pools()) - before:
+        # The app's extensions may have been reset since (apps are reused): stop the pool itself too.
+        jobs.stop_pool(pool.app)
+        pool.stop(timeout=30)
 
 
 @pytest.fixture(autouse=True)
