@@ -201,22 +201,34 @@ def merge_userinfo(id_claims: dict, userinfo: dict) -> dict:
     return merged
 
 
-def sign_in_oidc(provider: str, claims: dict) -> User:
-    """Find or create the account linked to ``provider`` + ``sub``; a linked account's name and
-    (verified) e-mail follow the provider's on every sign-in."""
+def oidc_identity(provider: str, claims: dict) -> OidcIdentity | None:
+    """The link of ``provider`` + ``sub`` to an account, if one was made."""
     subject = str(claims.get("sub") or "")
     if not subject:
         raise ValidationFailed({"sub": N_("The provider returned no subject.")})
-    identity = db.session.scalar(
-        select(OidcIdentity).where(OidcIdentity.provider == provider, OidcIdentity.subject == subject)
-    )
+    return db.session.scalar(
+        select(OidcIdentity).where(OidcIdentity.provider == provider, OidcIdentity.subject == subject))
+
+
+def sign_in_oidc(provider: str, claims: dict, *, privacy_consent: str | None = None) -> User:
+    """Find the account linked to ``provider`` + ``sub``, or create it. As with local sign-up, an
+    account is created only with the current version of the personal-data notice accepted
+    (``privacy_consent``; ``ValidationFailed`` otherwise, and nothing is written); the version is
+    recorded with the account. A linked account's name and (verified) e-mail follow the
+    provider's on every sign-in."""
+    from civic.accounts import consent
+
+    identity = oidc_identity(provider, claims)
+    if identity is None:
+        consent.require_current(privacy_consent)
     with unit_of_work():
         if identity is None:
             user = User(email=None, display_name="", role="citizen")
             db.session.add(user)
             db.session.flush()
+            consent.record(user, consent.CURRENT_VERSION)
             events.emit(events.AccountCreated(user_id=user.id, source="oidc"))
-            identity = OidcIdentity(provider=provider, subject=subject, user=user)
+            identity = OidcIdentity(provider=provider, subject=str(claims["sub"]), user=user)
             db.session.add(identity)
         user = identity.user
         email = _verified_email(claims)
