@@ -3,8 +3,8 @@ in the items listed, nor in a total, a page count, an ordering or a published fi
 
 Each test builds the public picture, takes what every face says about it, then adds the hidden
 and moderated items (hidden, submitted and draft proposals, the most supported one hidden after
-reaching its threshold, hidden comments, pending and hidden map points) and checks that every
-face still says exactly the same.
+reaching its threshold, hidden comments, pending and hidden map points, a report an admin
+removed) and checks that every face still says exactly the same.
 """
 
 from __future__ import annotations
@@ -162,3 +162,49 @@ def test_pending_and_hidden_map_points_stay_off_the_api(client, departments):
     # The owner asking through the API reads the public map too (moderation is on the page).
     assert client.get("/api/v1/maps/ramps", headers=bearer(owner)).json == before
     assert client.get(f"/api/v1/maps/{cmap.id}").json == before
+
+
+def report_faces(client) -> dict:
+    """What Open311 and the JSON API say about the reports: ids in order, totals, pages, figures."""
+    faces = {}
+    for fmt in ("json", "xml"):
+        faces[f"open311.{fmt}"] = client.get(f"/open311/v2/requests.{fmt}").get_data(as_text=True)
+    faces["open311.open"] = [r["service_request_id"] for r in client.get("/open311/v2/requests.json?status=open").json]
+    for query in ("", "status=open", "service_code=pothole", "district_code=11680"):
+        response = client.get(f"/api/v1/reports?per_page=1&{query}")
+        everything = client.get(f"/api/v1/reports?per_page=100&{query}").json["features"]
+        faces[f"api {query}"] = (response.headers["X-Total-Count"], response.headers["Link"],
+                                 [f["id"] for f in everything])
+    faces["duplicates"] = [f["id"] for f in client.get(
+        "/api/v1/reports/duplicates?service_code=pothole&lat=37.5125&lon=127.0590").json["features"]]
+    for table in ("reports-by-status", "reports-by-district", "reports-by-type"):
+        faces[table] = client.get(f"/api/v1/stats/{table}?days=30").json["items"]
+    return faces
+
+
+def test_a_removed_report_leaves_open311_and_the_api_entirely(client, departments):
+    """Reports are public from filing; moderation is an admin's removal (``remove_report``)."""
+    import io
+
+    from civic.reports import handling
+    from civic.reports.models import Report
+    from civic.reports.seed import seed
+    from tests.reports.conftest import GANGNAM, JONGNO, file_report, png_bytes
+
+    seed()
+    citizen = make_user()
+    kept = [file_report(citizen, description="횡단보도 옆 포트홀"), file_report(citizen, "fallen_tree", point=JONGNO)]
+    before = report_faces(client)
+    assert before["api "][0] == "2" and before["duplicates"] == [kept[0].id]
+
+    removed = file_report(make_user(), description="개인정보가 찍힌 사진", point=GANGNAM,
+                          photos=[io.BytesIO(png_bytes())])
+    photo = client.get(f"/api/v1/reports/{removed.id}").json["properties"]["photos"][0]["url"]
+    assert report_faces(client) != before
+    handling.remove_report(make_user("admin"), db.session.get(Report, removed.id), "개인정보가 담긴 사진")
+
+    assert report_faces(client) == before
+    assert client.get(f"/open311/v2/requests/{removed.id}.json").status_code == 404
+    assert client.get(f"/open311/v2/requests.json?service_request_id={removed.id}").json == []
+    assert client.get(f"/api/v1/reports/{removed.id}").status_code == 404
+    assert client.get(photo.replace("http://localhost", "")).status_code == 404
