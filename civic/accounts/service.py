@@ -249,6 +249,27 @@ def sign_in_oidc(provider: str, claims: dict, *, privacy_consent: str | None = N
     return user
 
 
+def department_staff(department_id: int | None) -> list[User]:
+    """The active staff of a department, by name: who may be assigned its work."""
+    if department_id is None:
+        return []
+    users = db.session.scalars(select(User).where(User.department_id == department_id, User.is_active.is_(True))
+                               .order_by(User.display_name, User.id))
+    return [user for user in users if user.has_role("staff")]
+
+
+def department_staff_member(department_id: int | None, user_id) -> User:
+    """Active staff member ``user_id`` of the department (else ``ValidationFailed`` on ``user``)."""
+    try:
+        member = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        member = None
+    if member is None or not member.is_active or not member.has_role("staff") \
+            or department_id is None or member.department_id != department_id:
+        raise ValidationFailed({"user": N_("Choose a staff member of the handling department.")})
+    return member
+
+
 def create_user(email: str, password: str, role: str = "citizen", department_code: str | None = None,
                 display_name: str = "") -> User:
     if role not in ROLES:
