@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from civic.accounts.auth import current_user, role_required
 from civic.accounts.service import department_staff
 from civic.csv_export import csv_response
-from civic.errors import DomainError, ValidationFailed
+from civic.errors import Conflict, DomainError, ValidationFailed
 from civic.formatting import format_when
 from civic.forms import apply_errors, district_choices, refuse
 from civic.geo import district_name
@@ -126,7 +126,7 @@ def proposal(proposal_id, hide_form=None, respond_form=None, status=200):
 def assign(proposal_id):
     try:
         proposal = responses.assign_proposal(current_user(), proposal_id, request.form.get("user", ""))
-    except DomainError as exc:
+    except (ValidationFailed, Conflict) as exc:  # (another department's staff: Forbidden, a 403 page)
         return refuse(exc, "participation_staff.proposal", proposal_id=proposal_id)
     flash(_("The proposal was assigned.") if proposal.assignee else _("The proposal is assigned to nobody."),
           "success")

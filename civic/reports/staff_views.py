@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from civic.accounts.auth import current_user, role_required, signed_in_user
 from civic.accounts.service import list_departments
 from civic.csv_export import csv_response
-from civic.errors import DomainError, Forbidden, ValidationFailed
+from civic.errors import Forbidden, ValidationFailed
 from civic.formatting import format_when
 from civic.forms import apply_errors, district_choices, refuse
 from civic.geo import district_name
@@ -74,7 +74,7 @@ def assign(report_id):
     report = service.get_report(report_id)
     try:
         handling.assign_report(signed_in_user(), report, request.form.get("user", ""))
-    except DomainError as exc:
+    except ValidationFailed as exc:  # (another department's staff: Forbidden, a 403 page)
         return refuse(exc, "reports.detail", report_id=report_id)
     flash(_("The report was assigned.") if report.assignee else _("The report is assigned to nobody."), "success")
     return redirect(url_for("reports.detail", report_id=report_id))

@@ -88,6 +88,10 @@ def test_proposals_under_review_get_an_assignee_and_sort_by_it(app, client, depa
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0][5] == "Assignee" and [r[5] for r in rows[1:]] == ["김공원", "이공원", ""]
 
+    client.post("/logout")
+    login(client, roads.email)
+    refused = client.post(f"/staff/participation/proposals/{made[2].id}/assign", data={"user": roads.id})
+    assert refused.status_code == 403
     # Only a staff member of the department, assigned by the department.
     with pytest.raises(ValidationFailed):
         service.assign_proposal(kim, made[2].id, roads.id)

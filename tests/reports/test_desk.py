@@ -99,7 +99,7 @@ def test_reports_get_an_assignee_of_their_department_and_sort_by_it(client, cata
         f"/reports/{third.id}", headers=EN).get_data(as_text=True)
     client.post("/logout")
     login(client, parks.email)
-    client.post(f"/staff/reports/{first.id}/assign", data={"user": ""})
+    assert client.post(f"/staff/reports/{first.id}/assign", data={"user": ""}).status_code == 403
     assert assignee_of(db, first) == lee.id
     client.post("/logout")
     login(client, kim.email)
