@@ -19,6 +19,12 @@ class RegisterForm(FlaskForm):
     consent_version = HiddenField()
 
 
+class OidcConsentForm(FlaskForm):
+    """The consent step of a sign-up through a provider: the account is made only on accept."""
+    privacy_consent = BooleanField(_l("I agree to the collection and use of my personal data (required)"))
+    consent_version = HiddenField()
+
+
 class DeleteAccountForm(FlaskForm):
     confirm = BooleanField(_l("I understand that my account and personal data are deleted for good"),
                            validators=[DataRequired(_l("Tick the box to confirm."))])

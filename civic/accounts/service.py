@@ -201,22 +201,34 @@ def merge_userinfo(id_claims: dict, userinfo: dict) -> dict:
     return merged
 
 
-def sign_in_oidc(provider: str, claims: dict) -> User:
-    """Find or create the account linked to ``provider`` + ``sub``; a linked account's name and
-    (verified) e-mail follow the provider's on every sign-in."""
+def oidc_identity(provider: str, claims: dict) -> OidcIdentity | None:
+    """The link of ``provider`` + ``sub`` to an account, if one was made."""
     subject = str(claims.get("sub") or "")
     if not subject:
         raise ValidationFailed({"sub": N_("The provider returned no subject.")})
-    identity = db.session.scalar(
-        select(OidcIdentity).where(OidcIdentity.provider == provider, OidcIdentity.subject == subject)
-    )
+    return db.session.scalar(
+        select(OidcIdentity).where(OidcIdentity.provider == provider, OidcIdentity.subject == subject))
+
+
+def sign_in_oidc(provider: str, claims: dict, *, privacy_consent: str | None = None) -> User:
+    """Find the account linked to ``provider`` + ``sub``, or create it. As with local sign-up, an
+    account is created only with the current version of the personal-data notice accepted
+    (``privacy_consent``; ``ValidationFailed`` otherwise, and nothing is written); the version is
+    recorded with the account. A linked account's name and (verified) e-mail follow the
+    provider's on every sign-in."""
+    from civic.accounts import consent
+
+    identity = oidc_identity(provider, claims)
+    if identity is None:
+        consent.require_current(privacy_consent)
     with unit_of_work():
         if identity is None:
             user = User(email=None, display_name="", role="citizen")
             db.session.add(user)
             db.session.flush()
+            consent.record(user, consent.CURRENT_VERSION)
             events.emit(events.AccountCreated(user_id=user.id, source="oidc"))
-            identity = OidcIdentity(provider=provider, subject=subject, user=user)
+            identity = OidcIdentity(provider=provider, subject=str(claims["sub"]), user=user)
             db.session.add(identity)
         user = identity.user
         email = _verified_email(claims)
@@ -235,6 +247,27 @@ def sign_in_oidc(provider: str, claims: dict) -> User:
             user.display_name = name
         user.last_login_at = utcnow()
     return user
+
+
+def department_staff(department_id: int | None) -> list[User]:
+    """The active staff of a department, by name: who may be assigned its work."""
+    if department_id is None:
+        return []
+    users = db.session.scalars(select(User).where(User.department_id == department_id, User.is_active.is_(True))
+                               .order_by(User.display_name, User.id))
+    return [user for user in users if user.has_role("staff")]
+
+
+def department_staff_member(department_id: int | None, user_id) -> User:
+    """Active staff member ``user_id`` of the department (else ``ValidationFailed`` on ``user``)."""
+    try:
+        member = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        member = None
+    if member is None or not member.is_active or not member.has_role("staff") \
+            or department_id is None or member.department_id != department_id:
+        raise ValidationFailed({"user": N_("Choose a staff member of the handling department.")})
+    return member
 
 
 def create_user(email: str, password: str, role: str = "citizen", department_code: str | None = None,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,10 +13,11 @@ from civic.accounts.auth import (
     login_required,
     login_session,
     logout_session,
+    mark_private,
     safe_next,
     signed_in_user,
 )
-from civic.accounts.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
+from civic.accounts.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, OidcConsentForm, RegisterForm
 from civic.errors import NotFound, ValidationFailed
 from civic.extensions import limiter
 from civic.forms import apply_errors
@@ -174,7 +177,68 @@ def oidc_callback(name: str):
         flash(_("Sign-in with the provider failed. Please try again."), "error")
         return redirect(url_for("accounts.login"))
     next_url = session.pop("oidc_next", None)
+    session.pop(OIDC_SIGNUP, None)
+    try:
+        known = service.oidc_identity(name, dict(claims)) is not None
+    except ValidationFailed:
+        flash(_("Sign-in with the provider failed. Please try again."), "error")
+        return redirect(url_for("accounts.login"))
+    if not known:
+        # A new person: no account until they accept the personal-data notice. The verified
+        # claims wait in the (signed) session, and only those civic uses.
+        session[OIDC_SIGNUP] = {
+            "provider": name, "next": next_url, "expires": int(time.time()) + OIDC_SIGNUP_SECONDS,
+            "claims": {key: claims[key] for key in ("sub", *oidc.WANTED_CLAIMS) if key in claims}}
+        return redirect(url_for("accounts.oidc_consent"))
     user = service.sign_in_oidc(name, dict(claims))
     login_session(user)
     flash(_("You are signed in."), "success")
     return redirect(safe_next(next_url))
+
+
+OIDC_SIGNUP = "oidc_signup"
+OIDC_SIGNUP_SECONDS = 15 * 60
+
+
+def _pending_oidc_signup() -> dict | None:
+    pending = session.get(OIDC_SIGNUP)
+    if not isinstance(pending, dict) or pending.get("expires", 0) < time.time():
+        session.pop(OIDC_SIGNUP, None)
+        return None
+    return pending
+
+
+@bp.route("/login/oidc/consent", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def oidc_consent():
+    """The personal-data notice between the provider's answer and the account's creation, as in
+    local sign-up: accepting creates the account; declining forgets the provider's answer."""
+    mark_private()
+    pending = _pending_oidc_signup()
+    if pending is None:
+        flash(_("The sign-up through the provider has expired. Please start again."), "error")
+        return redirect(url_for("accounts.login"))
+    form = OidcConsentForm()
+    if not form.consent_version.data:
+        form.consent_version.data = consent.CURRENT_VERSION
+    if form.is_submitted() and request.form.get("action") == "decline":
+        if form.validate():  # the CSRF token
+            session.pop(OIDC_SIGNUP, None)
+            flash(_("No account was created, and nothing the provider sent was kept."), "success")
+            return redirect(url_for("site.home"))
+    elif form.validate_on_submit():
+        try:
+            user = service.sign_in_oidc(
+                pending["provider"], dict(pending["claims"]),
+                privacy_consent=form.consent_version.data if form.privacy_consent.data else None)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            login_session(user)  # (clears the pending sign-up with the rest of the session)
+            flash(_("Your account has been created. You are signed in."), "success")
+            return redirect(safe_next(pending.get("next")))
+    provider = next((p["label"] for p in oidc.providers(current_app) if p["name"] == pending["provider"]),
+                    pending["provider"])
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/oidc_consent.html", form=form, consent_items=consent.ITEMS,
+                           provider=provider, claims=pending["claims"]), status

@@ -17,6 +17,7 @@ from civic.extensions import db
 from civic.geo import validate_district_codes
 from civic.idempotency import clean_token, create_once
 from civic.notifications.service import in_locale_of, notify
+from civic.participation.facts import facts
 from civic.participation.models import DRAFT, HIDDEN, PUBLISHED, SUBMITTED, UNDER_REVIEW, Proposal
 from civic.participation.proposals import _proposal_url, _require_user, categories, get_proposal
 
@@ -160,9 +161,10 @@ def hide_proposal(actor, proposal_id: int, reason: str) -> Proposal:
     if proposal.status not in (SUBMITTED, PUBLISHED, UNDER_REVIEW):
         raise Conflict(N_("This proposal cannot be hidden in its current state."))
     with unit_of_work():
-        previous = proposal.status
+        previous, before = proposal.status, facts(proposal)
         proposal.status, proposal.hidden_reason = HIDDEN, reason
-        events.emit(events.ProposalStatusChanged(proposal_id=proposal.id, old_status=previous, new_status=HIDDEN))
+        events.emit(events.ProposalStatusChanged(proposal_id=proposal.id, old_status=previous, new_status=HIDDEN,
+                                                 before=before, after=facts(proposal)))
         audit.record(actor, "proposal.hide", "proposal", proposal.id, department_id=actor.department_id,
                      reason=reason, previous_status=previous)
         with in_locale_of(proposal.author):

@@ -1,6 +1,7 @@
 """What the domain events of participation say about a proposal or a vote
 (``civic.events.ProposalFacts``, ``VoteFacts``). A proposal reached its threshold at
-``threshold_reached_at``, set once by the support that crossed it."""
+``threshold_reached_at``, set once by the support that crossed it. A hidden proposal has no
+facts: moderated away, it counts in no published figure (issue 21)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,20 @@ from sqlalchemy import select
 
 from civic.events import ProposalFacts, VoteFacts
 from civic.extensions import db
-from civic.participation.models import PollVote, Proposal
+from civic.participation.models import HIDDEN, PollVote, Proposal
 
 
-def facts(proposal: Proposal) -> ProposalFacts:
+def facts(proposal: Proposal) -> ProposalFacts | None:
+    if proposal.status == HIDDEN:
+        return None
     return ProposalFacts(department_id=proposal.department_id, threshold_reached_at=proposal.threshold_reached_at,
                          responded_at=proposal.responded_at, response_due_at=proposal.response_due_at)
 
 
 def proposal_snapshot() -> Iterator[tuple[int, ProposalFacts]]:
     query = (select(Proposal.id, Proposal.department_id, Proposal.threshold_reached_at, Proposal.responded_at,
-                    Proposal.response_due_at).where(Proposal.threshold_reached_at.is_not(None))
+                    Proposal.response_due_at)
+             .where(Proposal.threshold_reached_at.is_not(None), Proposal.status != HIDDEN)
              .execution_options(yield_per=5000))
     for row in db.session.execute(query):
         yield row.id, ProposalFacts(row.department_id, row.threshold_reached_at, row.responded_at,

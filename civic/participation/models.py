@@ -109,8 +109,11 @@ class Proposal(IdMixin, TimestampMixin, ClientTokenMixin, Model):
     response_body: Mapped[str | None] = mapped_column(Text)
     responded_at: Mapped[datetime | None]
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The staff member of the department who prepares the response (the desk's assignee).
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     department: Mapped[Department | None] = relationship()
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from civic import audit, events
 from civic.accounts.models import User
@@ -17,13 +18,13 @@ from civic.participation.facts import facts
 from civic.participation.models import ANSWERED, OUTCOMES, UNDER_REVIEW, Proposal, ProposalSupport
 from civic.participation.proposals import _proposal_url, get_proposal, may_respond
 
-REVIEW_SORTS = ("due", "-due", "received", "-received", "district", "-district")
+REVIEW_SORTS = ("due", "-due", "received", "-received", "district", "-district", "assignee", "-assignee")
 
 
 def review_query(actor, sort: str = "due", district: str | None = None, category: str | None = None):
     """Proposals waiting for the actor's department's response (all of them for admins), in the
-    staff desk's order: response due (soonest first), received (when the threshold was reached)
-    or district."""
+    staff desk's order: response due (soonest first), received (when the threshold was reached),
+    district or assignee (by name; unassigned last)."""
     require_role(actor, "staff")
     if sort not in REVIEW_SORTS:
         raise ValidationFailed({"sort": N_("One of %(values)s.", values=", ".join(REVIEW_SORTS))})
@@ -34,8 +35,11 @@ def review_query(actor, sort: str = "due", district: str | None = None, category
         query = query.where(Proposal.district_code == district)
     if category:
         query = query.where(Proposal.category == category)
+    query = query.options(selectinload(Proposal.assignee))
+    if sort.lstrip("-") == "assignee":
+        query = query.outerjoin(User, Proposal.assignee_id == User.id)
     column = {"due": Proposal.response_due_at, "received": Proposal.threshold_reached_at,
-              "district": Proposal.district_code}[sort.lstrip("-")]
+              "district": Proposal.district_code, "assignee": User.display_name}[sort.lstrip("-")]
     first = (column.desc() if sort.startswith("-") else column.asc()).nulls_last()
     return query.order_by(first, Proposal.id.desc() if sort.startswith("-") else Proposal.id)
 
@@ -48,6 +52,29 @@ def review_queue(actor, page: int = 1, per_page: int = 20, sort: str = "due", di
 def review_export(actor, sort: str = "due", district: str | None = None, category: str | None = None,
                   limit: int = 5000) -> list[Proposal]:
     return list(db.session.scalars(review_query(actor, sort, district, category).limit(limit)))
+
+
+def assign_proposal(actor, proposal_id: int, user_id) -> Proposal:
+    """Give a proposal under review to a staff member of its department, who prepares the
+    response (``user_id`` empty: to nobody). The assignee is told, unless they took it themselves."""
+    from civic.accounts.service import department_staff_member
+
+    require_role(actor, "staff")
+    proposal = get_proposal(actor, proposal_id)
+    if proposal.status != UNDER_REVIEW:
+        raise Conflict(N_("Only proposals under review can be assigned."))
+    if not may_respond(actor, proposal):
+        raise Forbidden(N_("Only the department the proposal was routed to can respond."))
+    member = department_staff_member(proposal.department_id, user_id) if user_id not in (None, "") else None
+    with unit_of_work():
+        proposal.assignee = member
+        audit.record(actor, "proposal.assign", "proposal", proposal.id, department_id=proposal.department_id,
+                     assignee_id=member.id if member else None)
+        if member is not None and member.id != actor.id:
+            with in_locale_of(member):
+                notify(member, "proposal_staff", _("A proposal was assigned to you: %(title)s", title=proposal.title),
+                       "", f"/staff/participation/proposals/{proposal.id}")
+    return proposal
 
 
 def review_flags(proposal: Proposal, now=None) -> dict[str, bool]:

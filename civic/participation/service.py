@@ -44,7 +44,7 @@ from civic.participation.proposals import (  # noqa: F401
     threshold,
     timeline,
 )
-from civic.participation.responses import notify_supporters, respond, review_queue  # noqa: F401
+from civic.participation.responses import assign_proposal, notify_supporters, respond, review_queue  # noqa: F401
 from civic.participation.supports import count_supports, expire_proposals, support, withdraw_support  # noqa: F401
 
 

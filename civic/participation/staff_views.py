@@ -8,8 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, role_required
+from civic.accounts.service import department_staff
 from civic.csv_export import csv_response
-from civic.errors import DomainError, ValidationFailed
+from civic.errors import Conflict, DomainError, ValidationFailed
 from civic.formatting import format_when
 from civic.forms import apply_errors, district_choices, refuse
 from civic.geo import district_name
@@ -51,7 +52,7 @@ def review():
     return render_template("participation/staff/review.html", page=page, review_flags=responses.review_flags,
                            districts=district_choices(_("All districts")), categories=list(CATEGORY_LABELS),
                            sort_links=desk.sort_links("participation_staff.review", args["sort"],
-                                                      ("due", "received", "district")),
+                                                      ("due", "received", "district", "assignee")),
                            export_url=desk.export_url("participation_staff.review_export"))
 
 
@@ -62,10 +63,11 @@ def review_export():
         items = responses.review_export(current_user(), limit=desk.EXPORT_MAX_ROWS, **_review_args())
     except ValidationFailed:
         abort(400)
-    header = [_("Number"), _("Title"), _("Category"), _("District"), _("Supports"), _("Received"),
+    header = [_("Number"), _("Title"), _("Category"), _("District"), _("Supports"), _("Assignee"), _("Received"),
               _("Response due")]
     rows = [[p.id, p.title, category_label(p.category), district_name(p.district_code) if p.district_code else "",
-             p.supports_count, format_when(p.threshold_reached_at) if p.threshold_reached_at else "",
+             p.supports_count, (p.assignee.display_name or p.assignee.email or "") if p.assignee else "",
+             format_when(p.threshold_reached_at) if p.threshold_reached_at else "",
              format_when(p.response_due_at) if p.response_due_at else ""] for p in items]
     return csv_response(header, rows, "proposals-under-review.csv")
 
@@ -112,9 +114,23 @@ def close_poll(poll_id):
 def proposal(proposal_id, hide_form=None, respond_form=None, status=200):
     user = current_user()
     proposal = service.get_proposal(user, proposal_id)
+    may_respond = service.may_respond(user, proposal)
     return render_template("participation/staff/proposal.html", proposal=proposal,
                            hide_form=hide_form or HideForm(), respond_form=respond_form or RespondForm(),
-                           may_respond=service.may_respond(user, proposal), threshold=service.threshold()), status
+                           may_respond=may_respond, threshold=service.threshold(),
+                           assignable=department_staff(proposal.department_id) if may_respond else []), status
+
+
+@bp.route("/staff/participation/proposals/<int:proposal_id>/assign", methods=["POST"])
+@role_required("staff")
+def assign(proposal_id):
+    try:
+        proposal = responses.assign_proposal(current_user(), proposal_id, request.form.get("user", ""))
+    except (ValidationFailed, Conflict) as exc:  # (another department's staff: Forbidden, a 403 page)
+        return refuse(exc, "participation_staff.proposal", proposal_id=proposal_id)
+    flash(_("The proposal was assigned.") if proposal.assignee else _("The proposal is assigned to nobody."),
+          "success")
+    return redirect(url_for("participation_staff.proposal", proposal_id=proposal_id))
 
 
 @bp.route("/staff/participation/proposals/<int:proposal_id>/publish", methods=["POST"])

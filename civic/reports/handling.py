@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import aliased, selectinload
 
 from civic import audit, events
 from civic.accounts.models import Department, User
@@ -24,13 +25,16 @@ from civic.reports.models import CLOSE_REASONS, STATUSES, Report, ReportFollower
 from civic.reports.service import MAX_DESCRIPTION, ReportFilters, _filtered
 from civic.reports.text import plain_text
 
-STAFF_SORTS = ("-received", "received", "due", "-due", "status", "-status", "district", "-district")
+STAFF_SORTS = ("-received", "received", "due", "-due", "status", "-status", "district", "-district", "assignee",
+               "-assignee")
 DUE_SOON = timedelta(hours=24)
+Assignee = aliased(User)  # (the reporter is a user too)
 
 
 def staff_report_query(user: User, filters: ReportFilters, sort: str = "-received"):
     """Reports routed to the staff member's department (admins see all), in the desk's order:
-    received (newest first by default), due (the expected handling date), status or district."""
+    received (newest first by default), due (the expected handling date), status, district or
+    assignee (by name; unassigned last)."""
     require_role(user, "staff")
     if not user.has_role("admin"):
         if user.department_id is None:
@@ -38,12 +42,15 @@ def staff_report_query(user: User, filters: ReportFilters, sort: str = "-receive
         filters.department_id = user.department_id
     if sort not in STAFF_SORTS:
         raise ValidationFailed({"sort": N_("One of %(values)s.", values=", ".join(STAFF_SORTS))})
+    query = _filtered(filters).order_by(None).options(selectinload(Report.assignee))
+    if sort.lstrip("-") == "assignee":
+        query = query.outerjoin(Assignee, Report.assignee_id == Assignee.id)
     column = {"received": Report.created_at, "due": Report.expected_at, "status": Report.status,
-              "district": Report.district_code}[sort.lstrip("-")]
+              "district": Report.district_code, "assignee": Assignee.display_name}[sort.lstrip("-")]
     first = column.desc() if sort.startswith("-") else column.asc()
-    if sort.lstrip("-") in ("due", "district"):
+    if sort.lstrip("-") in ("due", "district", "assignee"):
         first = first.nulls_last()
-    return _filtered(filters).order_by(None).order_by(first, Report.id.desc() if sort.startswith("-") else Report.id)
+    return query.order_by(first, Report.id.desc() if sort.startswith("-") else Report.id)
 
 
 def staff_reports(user: User, filters: ReportFilters, page: int = 1, per_page: int = 20,
@@ -141,9 +148,28 @@ def transfer_report(actor: User, report: Report, department_code: str, reason: s
     with unit_of_work():
         old = report.department.code
         report.department = department
+        report.assignee_id = None  # the new department assigns its own staff
         report.updated_at = utcnow()
         audit.record(actor, "report.transfer", "report", report.id, department_id=department.id,
                      from_department=old, to_department=department.code, reason=reason)
+    return report
+
+
+def assign_report(actor: User, report: Report, user_id) -> Report:
+    """Give a report to a staff member of its department (``user_id`` empty: to nobody). The
+    assignee is told, unless they assigned it to themselves."""
+    from civic.accounts.service import department_staff_member
+
+    _require_manager(actor, report)
+    member = department_staff_member(report.department_id, user_id) if user_id not in (None, "") else None
+    with unit_of_work():
+        report.assignee = member
+        audit.record(actor, "report.assign", "report", report.id, department_id=report.department_id,
+                     assignee_id=member.id if member else None)
+        if member is not None and member.id != actor.id:
+            with in_locale_of(member):
+                notify(member, "report_staff", _("Report #%(id)s was assigned to you", id=report.id), "",
+                       f"/reports/{report.id}")
     return report
 
 

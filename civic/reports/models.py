@@ -88,10 +88,13 @@ class Report(IdMixin, TimestampMixin, Model):
     client_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     expected_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The staff member of the handling department who takes care of it (the desk's assignee).
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     service: Mapped[Service] = relationship(lazy="joined")
     department: Mapped[Department] = relationship(lazy="joined")
-    reporter: Mapped[User | None] = relationship()
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys="Report.assignee_id")
     api_client: Mapped[ApiClient | None] = relationship()
     photos: Mapped[list[ReportPhoto]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportPhoto.position")

@@ -11,7 +11,7 @@ from civic.accounts.service import list_departments
 from civic.csv_export import csv_response
 from civic.errors import Forbidden, ValidationFailed
 from civic.formatting import format_when
-from civic.forms import apply_errors, district_choices
+from civic.forms import apply_errors, district_choices, refuse
 from civic.geo import district_name
 from civic.reports import handling, service
 from civic.reports.forms import RoutingForm, TransferForm
@@ -41,7 +41,7 @@ def index():
                            services=service.list_services(), districts=district_choices(_("All districts")),
                            report_flags=handling.report_flags,
                            sort_links=desk.sort_links("reports_staff.index", sort, ("due", "received", "status",
-                                                                                    "district")),
+                                                                                    "district", "assignee")),
                            export_url=desk.export_url("reports_staff.export"))
 
 
@@ -60,11 +60,24 @@ def export():
         abort(400)
     locale = str(get_locale())
     header = [_("Number"), _("Problem"), _("Status"), _("Address"), _("District"), _("Department"),
-              _("Received"), _("Expected by")]
+              _("Assignee"), _("Received"), _("Expected by")]
     rows = [[r.id, r.service.name(locale), status_label(r.status), r.address,
              district_name(r.district_code) if r.district_code else "", r.department.name(locale),
+             (r.assignee.display_name or r.assignee.email or "") if r.assignee else "",
              format_when(r.created_at), format_when(r.expected_at) if r.expected_at else ""] for r in items]
     return csv_response(header, rows, "reports.csv")
+
+
+@bp.route("/staff/reports/<int:report_id>/assign", methods=["POST"])
+@role_required("staff")
+def assign(report_id):
+    report = service.get_report(report_id)
+    try:
+        handling.assign_report(signed_in_user(), report, request.form.get("user", ""))
+    except ValidationFailed as exc:  # (another department's staff: Forbidden, a 403 page)
+        return refuse(exc, "reports.detail", report_id=report_id)
+    flash(_("The report was assigned.") if report.assignee else _("The report is assigned to nobody."), "success")
+    return redirect(url_for("reports.detail", report_id=report_id))
 
 
 @bp.route("/staff/reports/<int:report_id>/transfer", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from civic import geo, uploads
 from civic.accounts.auth import confirmed_required, current_user, login_required, signed_in_user
+from civic.accounts.service import department_staff
 from civic.errors import ValidationFailed, translate_errors
 from civic.forms import apply_errors
 from civic.reports import handling, labels, service
@@ -111,11 +112,12 @@ def new():
 def detail(report_id):
     report = service.get_report(report_id)
     user = current_user()
-    form = None
+    form, assignable = None, []
     if handling.can_manage(user, report):
         form = UpdateForm()
         _update_choices(form)
-    return render_template("reports/detail.html", report=report, form=form,
+        assignable = department_staff(report.department_id)
+    return render_template("reports/detail.html", report=report, form=form, assignable=assignable,
                            following=service.is_following(user, report))
 
 

@@ -21,6 +21,7 @@ import pytest
 import requests
 
 from civic import create_app
+from civic.accounts import consent
 from civic.accounts.models import User
 from civic.extensions import db
 from tests.conftest import FreshContextClient, _empty_tables, make_config
@@ -108,6 +109,10 @@ def test_sign_in_with_node_oidc_provider_gets_email_and_name(node_app):
     assert start.status_code == 302
     back = urlparse(through_the_provider(start.headers["Location"], "minji"))
     response = client.get(f"{back.path}?{back.query}")
+    # A first sign-in: the personal-data notice, then the account.
+    assert response.status_code == 302 and response.headers["Location"] == "/login/oidc/consent"
+    response = client.post("/login/oidc/consent", data={
+        "action": "accept", "privacy_consent": "y", "consent_version": consent.CURRENT_VERSION})
     assert response.status_code == 302 and response.headers["Location"] == "/account"
     me = client.get("/api/v1/me").json
     assert me["email"] == "minji@example.org" and me["display_name"] == "Kim Minji"

@@ -1,4 +1,5 @@
-"""OpenID Connect sign-in against a real provider on loopback (authorization code + PKCE)."""
+"""OpenID Connect sign-in against a real provider on loopback (authorization code + PKCE), and
+the personal-data consent a first sign-in asks for before any account exists."""
 
 from urllib.parse import parse_qs, urlparse
 
@@ -6,6 +7,8 @@ import pytest
 import requests
 
 from civic import create_app
+from civic.accounts import consent
+from civic.accounts.consent import PrivacyConsent
 from civic.accounts.models import OidcIdentity, User
 from civic.extensions import db
 from tests.accounts.oidc_provider import OidcProvider
@@ -69,18 +72,21 @@ def test_full_sign_in_with_pkce_state_and_nonce(oidc_app, provider):
 
     location = approve_at_provider(authorize_url)
     response = client.get(callback_path(location))
-    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    assert response.status_code == 302 and response.headers["Location"] == "/login/oidc/consent"
     # The code was exchanged with the PKCE verifier over real HTTP.
     assert provider.token_requests and provider.token_requests[-1].get("code_verifier")
+    response = agree(client)
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
 
     identity = db.session.query(OidcIdentity).one()
     assert (identity.provider, identity.subject) == ("city", "user-123")
     me = client.get("/api/v1/me").json
     assert me["email"] == "minji@example.org" and me["display_name"] == "Kim Minji"
 
-    # Signing in again links to the same account.
+    # Signing in again links to the same account, with no second consent.
     client.post("/logout")
-    client.get(callback_path(approve_at_provider(start_sign_in(client))))
+    again = client.get(callback_path(approve_at_provider(start_sign_in(client))))
+    assert again.headers["Location"] == "/account"
     assert db.session.query(User).count() == 1
 
 
@@ -129,8 +135,17 @@ def test_an_unreachable_provider_is_a_clear_message_not_a_500(oidc_app, provider
     assert "외부 계정 로그인에 실패했습니다" in page
 
 
+def agree(client):
+    return client.post("/login/oidc/consent", data={
+        "action": "accept", "privacy_consent": "y", "consent_version": consent.CURRENT_VERSION})
+
+
 def sign_in(client):
-    return client.get(callback_path(approve_at_provider(start_sign_in(client))))
+    """Through the provider and, on a first sign-in, the consent page."""
+    response = client.get(callback_path(approve_at_provider(start_sign_in(client))))
+    if response.headers.get("Location") == "/login/oidc/consent":
+        response = agree(client)
+    return response
 
 
 def test_claims_only_in_userinfo_reach_the_account(oidc_app, provider):
@@ -187,5 +202,79 @@ def test_a_verified_email_of_another_account_is_not_taken(oidc_app, provider):
 def test_next_of_the_provider_sign_in_stays_on_the_site(oidc_app, provider):
     client = oidc_app.test_client()
     response = client.get("/login/oidc/city?next=/%09/evil.example")
-    response = client.get(callback_path(approve_at_provider(response.headers["Location"])))
-    assert response.headers["Location"] == "/"
+    client.get(callback_path(approve_at_provider(response.headers["Location"])))
+    assert agree(client).headers["Location"] == "/"
+
+
+# --- the personal-data consent of a first sign-in -------------------------------------------
+
+def test_no_account_exists_until_the_notice_is_accepted(oidc_app, provider):
+    client = oidc_app.test_client()
+    response = client.get(callback_path(approve_at_provider(start_sign_in(client))))
+    assert response.headers["Location"] == "/login/oidc/consent"
+    assert db.session.query(User).count() == 0 and db.session.query(OidcIdentity).count() == 0
+    assert client.get("/api/v1/me").status_code == 401
+
+    page = client.get("/login/oidc/consent", headers={"Accept-Language": "ko"})
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.get_data(as_text=True)
+    # The same notice, and the same version, as local sign-up.
+    for text in ("개인정보 수집·이용 동의", "수집·이용 목적", "수집 항목", "보유·이용 기간", "동의를 거부할 권리",
+                 "Seoul SSO", "minji@example.org", "동의하고 가입하기"):
+        assert text in html
+    assert f'value="{consent.CURRENT_VERSION}"' in html
+
+    # The button without the box: refused like the sign-up form, nothing made.
+    refused = client.post("/login/oidc/consent", data={"action": "accept", "consent_version": consent.CURRENT_VERSION},
+                          headers={"Accept-Language": "ko"})
+    assert refused.status_code == 422
+    assert "계정을 만들려면 개인정보 수집·이용에 동의해 주세요." in refused.get_data(as_text=True)
+    stale = client.post("/login/oidc/consent", data={"action": "accept", "privacy_consent": "y",
+                                                     "consent_version": "2019-01-01"})
+    assert stale.status_code == 422
+    assert db.session.query(User).count() == 0
+
+    response = agree(client)
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    user = db.session.query(User).one()
+    assert (user.email, user.display_name) == ("minji@example.org", "Kim Minji")
+    record = db.session.query(PrivacyConsent).one()
+    assert (record.user_id, record.version) == (user.id, consent.CURRENT_VERSION)
+    assert record.accepted_at is not None
+    assert client.get("/api/v1/me").json["id"] == user.id
+    # The pending sign-up is gone with the sign-in: posting again makes nothing more.
+    assert client.get("/login/oidc/consent").headers["Location"] == "/login"
+    assert db.session.query(User).count() == 1 and db.session.query(PrivacyConsent).count() == 1
+
+
+def test_declining_creates_nothing_and_forgets_the_claims(oidc_app, provider):
+    client = oidc_app.test_client()
+    client.get(callback_path(approve_at_provider(start_sign_in(client))))
+    response = client.post("/login/oidc/consent", data={"action": "decline", "privacy_consent": "y"},
+                           headers={"Accept-Language": "ko"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert db.session.query(User).count() == 0 and db.session.query(OidcIdentity).count() == 0
+    assert db.session.query(PrivacyConsent).count() == 0
+    with client.session_transaction() as session:
+        assert "oidc_signup" not in session
+    assert "계정을 만들지 않았고" in client.get("/", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    # Nothing is left to accept afterwards.
+    late = agree(client)
+    assert late.headers["Location"] == "/login"
+    assert db.session.query(User).count() == 0 and client.get("/api/v1/me").status_code == 401
+
+
+def test_a_pending_sign_up_expires(oidc_app, provider):
+    client = oidc_app.test_client()
+    client.get(callback_path(approve_at_provider(start_sign_in(client))))
+    with client.session_transaction() as session:
+        session["oidc_signup"] = {**session["oidc_signup"], "expires": 0}
+    assert agree(client).headers["Location"] == "/login"
+    assert db.session.query(User).count() == 0
+
+
+def test_the_consent_page_without_a_provider_answer_sends_to_sign_in(oidc_app):
+    client = oidc_app.test_client()
+    assert client.get("/login/oidc/consent").headers["Location"] == "/login"
+    assert agree(client).headers["Location"] == "/login"
+    assert db.session.query(User).count() == 0

@@ -85,9 +85,10 @@ def test_role_implications(app, departments):
 
 
 def test_oidc_links_by_provider_and_subject(app, db):
-    first = service.sign_in_oidc("city", {"sub": "abc", "email": "k@example.org", "email_verified": True})
+    first = service.sign_in_oidc("city", {"sub": "abc", "email": "k@example.org", "email_verified": True},
+                                 privacy_consent=CONSENT)
     again = service.sign_in_oidc("city", {"sub": "abc", "email": "changed@example.org"})
-    other_provider = service.sign_in_oidc("kakao", {"sub": "abc"})
+    other_provider = service.sign_in_oidc("kakao", {"sub": "abc"}, privacy_consent=CONSENT)
     assert first.id == again.id != other_provider.id
     assert first.email == "k@example.org"
     assert db.session.query(OidcIdentity).count() == 2
@@ -95,21 +96,39 @@ def test_oidc_links_by_provider_and_subject(app, db):
 
 def test_oidc_never_takes_over_a_local_account_by_email(app):
     local = service.register_local("k@example.org", PASSWORD, privacy_consent=CONSENT)
-    linked = service.sign_in_oidc("city", {"sub": "1", "email": "k@example.org", "email_verified": True})
+    linked = service.sign_in_oidc("city", {"sub": "1", "email": "k@example.org", "email_verified": True},
+                                  privacy_consent=CONSENT)
     assert linked.id != local.id and linked.email is None
 
 
 def test_oidc_needs_a_subject(app):
     with pytest.raises(ValidationFailed):
-        service.sign_in_oidc("city", {"email": "x@example.org"})
+        service.sign_in_oidc("city", {"email": "x@example.org"}, privacy_consent=CONSENT)
+
+
+def test_a_new_oidc_account_needs_the_current_consent_and_records_it(app, db):
+    from civic.accounts import consent
+
+    for version in (None, "", "2020-01-01"):
+        with pytest.raises(ValidationFailed) as exc:
+            service.sign_in_oidc("city", {"sub": "new", "email": "n@example.org", "email_verified": True},
+                                 privacy_consent=version)
+        assert set(exc.value.errors) == {"privacy_consent"}
+    assert db.session.query(User).count() == 0 and db.session.query(OidcIdentity).count() == 0
+    user = service.sign_in_oidc("city", {"sub": "new"}, privacy_consent=CONSENT)
+    assert consent.latest_for(user).version == consent.CURRENT_VERSION
+    # A linked account signs in without it.
+    assert service.sign_in_oidc("city", {"sub": "new"}).id == user.id
 
 
 def test_who_starts_confirmed(app):
     from civic.accounts.recovery import EmailNotConfirmed, require_confirmed
 
     # A provider that vouches for the address (email_verified), and an administrator's account.
-    assert service.sign_in_oidc("city", {"sub": "v", "email": "v@example.org", "email_verified": True}).email_confirmed
-    unverified = service.sign_in_oidc("city", {"sub": "u", "email": "u@example.org", "email_verified": False})
+    assert service.sign_in_oidc("city", {"sub": "v", "email": "v@example.org", "email_verified": True},
+                                privacy_consent=CONSENT).email_confirmed
+    unverified = service.sign_in_oidc("city", {"sub": "u", "email": "u@example.org", "email_verified": False},
+                                      privacy_consent=CONSENT)
     assert not unverified.email_confirmed
     assert make_user(email="cli@example.org").email_confirmed
     # A local sign-up does not, and may not file until it is.

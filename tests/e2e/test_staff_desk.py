@@ -148,3 +148,39 @@ def test_the_desk_pages_pass_axe(live_server, browser, desk):
         page.goto(live_server + path)
         assert axe_violations(page) == [], path
     context.close()
+
+
+def test_report_and_proposal_desks_show_the_assignee_column(live_server, live_app, browser, screenshots):
+    """1280×800: the report desk's assignee column lines up under its header, sorted by name."""
+    from civic.reports import handling
+    from civic.reports import service as reports
+    from civic.reports.seed import seed as seed_reports
+
+    with live_app.app_context():
+        seed_reports()
+        citizen = make_user(email="citizen@example.org")
+        kim = make_user("staff", "ROADS", email="roads@example.org", name="김도로")
+        lee = make_user("staff", "ROADS", email="roads2@example.org", name="이도로")
+        made = [reports.create_report(service_code="pothole", location=reports.resolve_location(37.5125, 127.059),
+                                      reporter=citizen, attributes={"SIZE": "small"}) for _ in range(3)]
+        handling.assign_report(kim, made[0], lee.id)
+        handling.assign_report(kim, made[1], kim.id)
+        ids = [r.id for r in made]
+        db.session.remove()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ko-KR")
+    page = context.new_page()
+    page.goto(live_server + "/login")
+    page.fill("#email", "roads@example.org")
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    page.goto(live_server + "/staff/reports?sort=assignee")
+    header = page.locator(".desk-head .c-assignee")
+    assert header.inner_text().startswith("담당자")
+    cells = page.locator("li[data-row] .c-assignee")
+    assert cells.all_inner_texts() == ["김도로", "이도로", ""]
+    left = header.bounding_box()["x"]
+    assert all(abs(cell.bounding_box()["x"] - left) < 1 for cell in cells.all()[:2])
+    assert page.locator("li[data-row] .c-receipt").all_inner_texts() == [f"#{ids[1]}", f"#{ids[0]}", f"#{ids[2]}"]
+    page.screenshot(path=str(screenshots / "report-desk-1280.png"))
+    context.close()

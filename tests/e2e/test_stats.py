@@ -144,3 +144,64 @@ def test_devices_page_passes_axe(live_server, a11y_phone, people):
     sign_in(a11y_phone, live_server, "citizen@example.org")
     a11y_phone.goto(live_server + "/account/devices")
     assert axe_violations(a11y_phone) == []
+
+
+# For every column heading of the /stats tables: the parenthesised parts ("(중앙값)") whose text
+# is laid out on more than one line (Range.getClientRects gives one box per line).
+SPLIT_PARENTHESES = """() => {
+  const split = [];
+  for (const th of document.querySelectorAll("table.stats thead th")) {
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    const chars = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode())
+      for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+    const text = chars.map(([node, i]) => node.data[i]).join("");
+    for (let open = text.indexOf("("); open >= 0; open = text.indexOf("(", open + 1)) {
+      const close = text.indexOf(")", open);
+      if (close < 0) break;
+      const range = document.createRange();
+      range.setStart(...chars[open]);
+      range.setEnd(chars[close][0], chars[close][1] + 1);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+      if (lines.size > 1) split.push(text.slice(open, close + 1) + " in " + text);
+    }
+  }
+  return split;
+}"""
+
+# Each sideways-scrolling table region: does it overflow, and is its caption shown?
+SCROLL_REGIONS = """() => [...document.querySelectorAll(".table-scroll")].map(region => {
+  const hint = region.previousElementSibling;
+  return {id: region.getAttribute("aria-labelledby"), overflows: region.scrollWidth > region.clientWidth + 1,
+          hint: hint && hint.classList.contains("scroll-hint") && hint.checkVisibility() ? hint.innerText : null,
+          shadow: getComputedStyle(region).backgroundImage.includes("gradient")};
+})"""
+
+
+def test_wide_tables_say_they_scroll_and_headings_keep_parentheses_whole(live_server, phone, city_year,
+                                                                          screenshots):
+    """At 360 px a table wider than the screen is marked (a shadow on the hidden edge and
+    "좌우로 밀어 더 보기"), the others are not; no heading breaks inside "(중앙값)" (issue 21)."""
+    page = phone
+    for large in (False, True):
+        if large:
+            page.context.add_cookies([{"name": "display", "value": "large", "url": live_server}])
+        page.goto(live_server + "/stats")
+        regions = page.evaluate(SCROLL_REGIONS)
+        assert {r["id"] for r in regions} == {"petitions-caption", "types-caption", "proposals-caption"}
+        assert any(r["overflows"] for r in regions), regions
+        for region in regions:
+            assert region["hint"] == ("좌우로 밀어 더 보기" if region["overflows"] else None), region
+            assert region["shadow"]
+        headings = page.locator("table.stats thead th").all_inner_texts()
+        assert sum("(" in h for h in headings) >= 2, headings
+        assert page.evaluate(SPLIT_PARENTHESES) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        # A wide table, its caption and shadowed edge, then the end reached by swiping.
+        name = "stats-wide-table-360" + ("-large" if large else "")
+        page.locator("#petitions-caption-hint").evaluate("hint => hint.scrollIntoView({block: 'start'})")
+        page.evaluate("window.scrollBy(0, -16)")
+        page.screenshot(path=str(screenshots / f"{name}.png"))
+        page.locator(".table-scroll[aria-labelledby=petitions-caption]").evaluate(
+            "region => region.scrollLeft = region.scrollWidth")
+        page.screenshot(path=str(screenshots / f"{name}-end.png"))

@@ -7,7 +7,10 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
+
 from civic.db import unit_of_work, utcnow
+from civic.errors import Conflict, Forbidden, ValidationFailed
 from civic.participation import service
 from tests.conftest import login
 from tests.factories import make_user
@@ -51,3 +54,50 @@ def test_review_desk(app, client, departments):
     client.post("/logout")
     login(client, make_staff("ROADS").email)          # another department's staff see none of them
     assert ids(client.get("/staff/participation/review").get_data(as_text=True)) == []
+
+
+def test_proposals_under_review_get_an_assignee_and_sort_by_it(app, client, departments, db, monkeypatch):
+    from civic.audit import AuditEntry
+    from civic.participation.models import Proposal
+
+    monkeypatch.setitem(app.config, "PROPOSAL_SUPPORT_THRESHOLD", 1)
+    made = []
+    for title in ("공원 벤치를 늘려 주세요", "공원 화장실을 고쳐 주세요", "산책로 조명을 밝혀 주세요"):
+        proposal = make_proposal(category="parks", title=title)
+        service.support(make_user(), proposal.id)
+        made.append(proposal)
+    kim = make_user("staff", department="PARKS", name="김공원")
+    lee = make_user("staff", department="PARKS", name="이공원")
+    roads = make_user("staff", department="ROADS", name="최도로")
+    login(client, kim.email)
+
+    page = client.get(f"/staff/participation/proposals/{made[0].id}", headers=EN).get_data(as_text=True)
+    assert f'<option value="{lee.id}" >이공원</option>' in page and "최도로" not in page
+    client.post(f"/staff/participation/proposals/{made[0].id}/assign", data={"user": lee.id})
+    client.post(f"/staff/participation/proposals/{made[1].id}/assign", data={"user": kim.id})
+    db.session.expire_all()
+    assert [db.session.get(Proposal, p.id).assignee_id for p in made] == [lee.id, kim.id, None]
+    assert db.session.query(AuditEntry).filter_by(action="proposal.assign").count() == 2
+
+    html = client.get("/staff/participation/review?sort=assignee", headers=EN).get_data(as_text=True)
+    assert ids(html) == [made[1].id, made[0].id, made[2].id]                  # 김, 이, nobody last
+    assert '<span class="c-assignee" data-sort="ascending">' in html
+    assert ids(client.get("/staff/participation/review?sort=-assignee").get_data(as_text=True)) == [
+        made[0].id, made[1].id, made[2].id]
+    body = client.get("/staff/participation/review/export.csv?sort=assignee", headers=EN).get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0][5] == "Assignee" and [r[5] for r in rows[1:]] == ["김공원", "이공원", ""]
+
+    client.post("/logout")
+    login(client, roads.email)
+    refused = client.post(f"/staff/participation/proposals/{made[2].id}/assign", data={"user": roads.id})
+    assert refused.status_code == 403
+    # Only a staff member of the department, assigned by the department.
+    with pytest.raises(ValidationFailed):
+        service.assign_proposal(kim, made[2].id, roads.id)
+    with pytest.raises(Forbidden):
+        service.assign_proposal(roads, made[2].id, kim.id)
+    service.respond(kim, made[1].id, "accepted", "벤치를 열 개 더 놓겠습니다.")
+    with pytest.raises(Conflict):
+        service.assign_proposal(kim, made[1].id, lee.id)
+    assert service.assign_proposal(kim, made[0].id, "").assignee is None
