@@ -342,9 +342,7 @@ class Pool:
 
 POOL = "civic_jobs_pool"          # app.extensions key: the app's running pool in this process
 _pools_lock = threading.Lock()
-# Every started pool of this process, whatever app it serves: its threads belong to the process,
-# so the process (a test run, a shutdown) must be able to find and stop them all.
-_live: set[Pool] = set()
+_live: set[Pool] = set()  # every started pool, any app: threads are the process's to find and stop
 _live_lock = threading.Lock()
 
 
@@ -399,10 +397,3 @@ def init_app(app: Flask) -> None:
         # backend can be chosen after the app is built (tests reuse one app per configuration).
         if POOL not in app.extensions and backend() == "pool":
             start_pool(app)
-
-
-def status_counts() -> dict[str, int]:
-    from sqlalchemy import func
-
-    with _engine().begin() as conn:
-        return dict(conn.execute(select(Job.state, func.count()).group_by(Job.state)).all())

@@ -8,8 +8,10 @@ import threading
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
 from civic import jobs
+from civic.extensions import db
 
 
 @click.group("jobs")
@@ -39,5 +41,6 @@ def work_command(threads):
 @with_appcontext
 def status_command():
     """Jobs in the table by state."""
-    counts = jobs.status_counts()
+    with db.engine.begin() as conn:
+        counts = dict(conn.execute(select(jobs.Job.state, func.count()).group_by(jobs.Job.state)).all())
     click.echo(" ".join(f"{state}={counts.get(state, 0)}" for state in ("queued", "running", "done", "failed")))

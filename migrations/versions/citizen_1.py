@@ -1,7 +1,7 @@
 """Assignees of reports and proposals (issue 21): the staff desk's assignee column
 
 Revision ID: citizen_1
-Revises: ingest_1
+Revises: tidy_1
 Create Date: 2026-12-07 21:19:12.282003
 
 """
@@ -13,7 +13,7 @@ import civic.db
 
 # revision identifiers, used by Alembic.
 revision = 'citizen_1'
-down_revision = 'ingest_1'
+down_revision = 'tidy_1'
 branch_labels = None
 depends_on = None
 
