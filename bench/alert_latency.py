@@ -48,7 +48,7 @@ def serve(port_queue, keys: list[tuple[str, str]], stop_event, delay_ms: tuple[i
     from aiohttp import web
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from tests.alerts.pushservice import unb64u, verify_vapid
+    from tests.webpush.pushservice import unb64u, verify_vapid
 
     private = [(ec.derive_private_key(int(p), ec.SECP256R1()), unb64u(a)) for p, a in keys]
     stats = {"count": 0, "first": None, "last": None, "verified": 0, "errors": [], "by_origin": {}}

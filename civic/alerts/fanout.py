@@ -20,13 +20,13 @@ from flask import current_app
 from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, update
 
 from civic import jobs
-from civic.alerts import keys
 from civic.alerts.models import Alert, Delivery, PushSubscription, SubscriptionDistrict
-from civic.alerts.sender import PushMessage, PushResult, PushSender, SenderSettings
 from civic.alerts.targeting import district_matches, location_matches
-from civic.alerts.webpush import MAX_PLAINTEXT
 from civic.db import unit_of_work, utcnow
 from civic.extensions import db
+from civic.webpush.crypto import MAX_PLAINTEXT
+from civic.webpush.direct import make_sender
+from civic.webpush.sender import PushMessage, PushResult
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +54,6 @@ def payload_for(alert: Alert, lang: str) -> bytes:
 
 def ttl_for(alert: Alert) -> int:
     return max(0, min(MAX_TTL_S, int((alert.expires - utcnow()).total_seconds())))
-
-
-def make_sender() -> PushSender:
-    return PushSender(keys.signer(), SenderSettings.from_config(current_app.config))
 
 
 def start(alert_id: int) -> None:

@@ -29,6 +29,8 @@ from civic.extensions import db
 from civic.notifications.models import Device, Notification, PersonalDelivery
 from civic.notifications.preferences import preferences_of
 from civic.notifications.quiet_hours import quiet_until
+from civic.webpush.direct import make_sender
+from civic.webpush.sender import PushMessage
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +113,6 @@ def _claimable(now: datetime):
 
 def send_due(notification_id: int | None = None, now: datetime | None = None, limit: int = 1000) -> dict[str, int]:
     """Send the due rows (of one notification, or every due row up to ``limit``)."""
-    from civic.alerts.fanout import make_sender
-    from civic.alerts.sender import PushMessage
-
     now = now or utcnow()
     claim = uuid.uuid4().hex
     candidates = select(PersonalDelivery.id).where(_claimable(now))

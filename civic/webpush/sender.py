@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from civic.alerts.http1 import Connection, Origin, ProtocolError, Proxy, default_ssl_context, proxy_for
-from civic.alerts.webpush import VapidSigner, encrypt, origin_of
+from civic.webpush.crypto import VapidSigner, encrypt, origin_of
+from civic.webpush.http1 import Connection, Origin, ProtocolError, Proxy, default_ssl_context, proxy_for
 
 log = logging.getLogger(__name__)
 

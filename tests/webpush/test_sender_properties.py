@@ -12,10 +12,10 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from civic.alerts.sender import PushMessage, PushResult, PushSender, SenderSettings
-from civic.alerts.webpush import VapidSigner, generate_private_key_b64, vapid_from_text
-from tests.alerts.pushservice import LoopbackPushService
-from tests.alerts.rawserver import RawPushServer, Reply
+from civic.webpush.crypto import VapidSigner, generate_private_key_b64, vapid_from_text
+from civic.webpush.sender import PushMessage, PushResult, PushSender, SenderSettings
+from tests.webpush.pushservice import LoopbackPushService
+from tests.webpush.rawserver import RawPushServer, Reply
 
 TIMEOUT_S = 0.3
 SENDER_SETTINGS = SenderSettings(concurrency=4, timeout_s=TIMEOUT_S, max_attempts=2, retry_base_s=0.01,
