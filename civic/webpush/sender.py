@@ -11,6 +11,7 @@ import contextvars
 import email.utils
 import logging
 import random
+import re
 import ssl
 import time
 from collections import defaultdict
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 GONE_STATUSES = {404, 410}
+_DELTA_SECONDS = re.compile(r"[0-9]+")
 
 
 @dataclass
@@ -68,11 +70,14 @@ class SenderSettings:
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """``Retry-After`` as seconds (delta-seconds or an HTTP date), None when absent or bad."""
+    """``Retry-After`` as seconds (delta-seconds or an HTTP date), None when absent or bad.
+
+    delta-seconds are ASCII digits only (RFC 9110 ``1*DIGIT``): ``str.isdigit`` also accepts
+    "¹" or "٣", which ``float`` then refuses or reads as a number the server never sent."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _DELTA_SECONDS.fullmatch(value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)

@@ -1,0 +1,47 @@
+"""The sender's reading of ``Retry-After``: delta-seconds are ASCII digits only."""
+
+import email.utils
+
+import pytest
+
+from civic.webpush.crypto import VapidSigner, generate_private_key_b64, vapid_from_text
+from civic.webpush.sender import PushMessage, PushResult, PushSender, SenderSettings, retry_after_seconds
+from tests.webpush.pushservice import LoopbackPushService
+from tests.webpush.rawserver import RawPushServer, Reply
+
+SENDER_SETTINGS = SenderSettings(concurrency=2, timeout_s=2, max_attempts=2, retry_base_s=0.01, retry_max_delay_s=1)
+SIGNER = VapidSigner(vapid_from_text(generate_private_key_b64()), "mailto:alerts@example.org")
+P256DH, AUTH = LoopbackPushService().new_device().p256dh, "AAAAAAAAAAAAAAAAAAAAAA"
+
+
+@pytest.mark.parametrize("value, seconds", [("7", 7.0), (" 120 ", 120.0), ("0", 0.0), ("007", 7.0)])
+def test_delta_seconds(value, seconds):
+    assert retry_after_seconds(value) == seconds
+
+
+def test_an_http_date():
+    now = 1_800_000_000.0
+    assert retry_after_seconds(email.utils.formatdate(now + 30, usegmt=True), now=now) == 30.0
+    assert retry_after_seconds(email.utils.formatdate(now - 30, usegmt=True), now=now) == 0.0
+
+
+# "¹" and "²" pass str.isdigit() and float() refuses them; "٣" (Arabic-Indic), "３" (full width)
+# and "߃" (NKo) pass it and float() reads them as numbers no server sends.
+@pytest.mark.parametrize("value", ["¹", "²⁰", "٣", "３", "߃", "1¹", "-1", "1.5", "+5", "", "soon", None])
+def test_anything_but_ascii_digits_or_a_date_is_no_retry_after(value):
+    assert retry_after_seconds(value) is None
+
+
+# The client reads a head as Latin-1, so "¹²³" (bytes B9, B2, B3) are what reach the parser.
+@pytest.mark.parametrize("value", [b"\xb9", b"1\xb2", b"\xb3\xb3"])
+def test_a_superscript_retry_after_is_ignored_and_the_message_retried(value):
+    """Read as digits, "¹" raised inside the sender: the message failed at once with a ValueError.
+    Ignored, the answer is a plain 503: retried within the attempts, then failed as HTTP 503."""
+    busy = Reply([(b"HTTP/1.1 503 Busy\r\nRetry-After: " + value + b"\r\nContent-Length: 0\r\n\r\n", 0.0)])
+    with RawPushServer({"0": busy}) as server:
+        results: list[PushResult] = []
+        message = PushMessage(0, f"{server.origin}/m/0", P256DH, AUTH, b'{"t":1}', 60)
+        PushSender(SIGNER, SENDER_SETTINGS).send_all([message], results.extend)
+        assert server.requests["0"] == SENDER_SETTINGS.max_attempts
+    assert [(r.outcome, r.status_code, r.attempts, r.error) for r in results] == [
+        ("failed", 503, SENDER_SETTINGS.max_attempts, "HTTP 503")]
