@@ -155,7 +155,8 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
     # batch at once (a re-queue while workers are busy) never send a row twice.
     claim = uuid.uuid4().hex
     now = utcnow()
-    lease_expired = now - timedelta(seconds=float(current_app.config["PUSH_CLAIM_LEASE_S"]))
+    lease_s = float(current_app.config["PUSH_CLAIM_LEASE_S"])
+    lease_expired = now - timedelta(seconds=lease_s)
     with unit_of_work():
         db.session.execute(
             update(Delivery)
@@ -193,9 +194,10 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
             counts[r.outcome] += 1
         now = utcnow()
         with unit_of_work():
+            # Only rows this run still holds: a run that lost them never overwrites the one that took over.
             for (outcome, status_code, attempts, error), keys in outcomes.items():
                 db.session.execute(
-                    update(Delivery).where(Delivery.id.in_(keys))
+                    update(Delivery).where(Delivery.id.in_(keys), Delivery.claim == claim)
                     .values(state=outcome, status_code=status_code, attempts=Delivery.attempts + attempts,
                             error=error, claim=None, updated_at=now)
                     .execution_options(synchronize_session=False))
@@ -204,8 +206,15 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
                 db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone))
                                    .execution_options(synchronize_session=False))
 
+    def renew_claim() -> None:
+        # Still alive: a batch slowed down by timeouts and retries keeps its rows (the lease
+        # runs from the last renewal), so no other run takes them over and sends them again.
+        with unit_of_work():
+            db.session.execute(update(Delivery).where(Delivery.claim == claim, Delivery.state == "sending")
+                               .values(updated_at=utcnow()).execution_options(synchronize_session=False))
+
     try:
-        make_sender().send_all(messages, record)
+        make_sender().send_all(messages, record, heartbeat=renew_claim, heartbeat_s=lease_s / 3)
     except BaseException:
         # Failing, not dying: hand the unanswered rows back at once, so the job's retry sends
         # them instead of waiting for the lease to run out.

@@ -144,7 +144,8 @@ def send_due(notification_id: int | None = None, now: datetime | None = None, li
                 device_id = row.device_id if row is not None else None
                 if result.outcome == "gone":
                     values["device_id"] = None
-                db.session.execute(update(PersonalDelivery).where(PersonalDelivery.id == result.key).values(**values))
+                db.session.execute(update(PersonalDelivery).where(PersonalDelivery.id == result.key,
+                                                                  PersonalDelivery.claim == claim).values(**values))
                 if result.outcome == "gone" and device_id is not None:
                     db.session.execute(update(PersonalDelivery).where(PersonalDelivery.device_id == device_id)
                                        .values(device_id=None))
@@ -153,8 +154,14 @@ def send_due(notification_id: int | None = None, now: datetime | None = None, li
                 elif result.outcome == "sent" and device_id is not None:
                     db.session.execute(update(Device).where(Device.id == device_id).values(last_sent_at=utcnow()))
 
+    def renew_claim() -> None:  # still alive: nobody else takes these rows over (see civic.alerts.fanout)
+        with unit_of_work():
+            db.session.execute(update(PersonalDelivery).where(
+                PersonalDelivery.claim == claim, PersonalDelivery.state == "sending").values(updated_at=utcnow()))
+
+    lease_s = float(current_app.config["PUSH_CLAIM_LEASE_S"])
     try:
-        make_sender().send_all(messages, record)
+        make_sender().send_all(messages, record, heartbeat=renew_claim, heartbeat_s=lease_s / 3)
     except BaseException:
         # What was not answered goes back to pending for the job's retry (or push-due).
         with unit_of_work():

@@ -147,9 +147,15 @@ class PushSender:
         self._header_blocks: dict[tuple, str] = {}
 
     def send_all(self, messages: Iterable[PushMessage],
-                 on_results: Callable[[list[PushResult]], None]) -> None:
-        """Send every message; ``on_results`` gets each group of finished results."""
-        coroutine = self._send_all(list(messages), on_results)
+                 on_results: Callable[[list[PushResult]], None], *,
+                 heartbeat: Callable[[], None] | None = None, heartbeat_s: float = 60.0) -> None:
+        """Send every message; ``on_results`` gets each group of finished results.
+
+        ``heartbeat``, when given, is called every ``heartbeat_s`` seconds while the run lasts,
+        between flushes (the caller renews its claim on the messages: a run slowed down by
+        timeouts and retries must not look dead, or another run would send them too). Like
+        ``on_results``, it failing stops the run."""
+        coroutine = self._send_all(list(messages), on_results, heartbeat, heartbeat_s)
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -160,7 +166,8 @@ class PushSender:
         with ThreadPoolExecutor(max_workers=1) as pool:
             pool.submit(contextvars.copy_context().run, asyncio.run, coroutine).result()
 
-    async def _send_all(self, messages: list[PushMessage], on_results) -> None:
+    async def _send_all(self, messages: list[PushMessage], on_results, heartbeat=None,
+                        heartbeat_s: float = 60.0) -> None:
         if not messages:
             return
         finished: list[PushResult] = []
@@ -191,6 +198,8 @@ class PushSender:
         workers: list[asyncio.Future] = []
 
         async def flush_periodically() -> None:
+            loop = asyncio.get_running_loop()
+            beat_at = loop.time() + heartbeat_s
             while True:
                 try:
                     async with asyncio.timeout(self.FLUSH_INTERVAL_S):
@@ -199,6 +208,9 @@ class PushSender:
                     pass
                 try:
                     flush()
+                    if heartbeat is not None and loop.time() >= beat_at:
+                        heartbeat()
+                        beat_at = loop.time() + heartbeat_s
                 except Exception as exc:  # noqa: BLE001 - re-raised below, after the workers stop
                     failure.append(exc)
                     for worker in workers:
