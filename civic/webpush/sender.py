@@ -7,6 +7,7 @@ they complete (so they can be recorded at once, and a worker that dies loses lit
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import email.utils
 import logging
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from civic.webpush.crypto import VapidSigner, encrypt, origin_of
 from civic.webpush.http1 import Connection, Origin, ProtocolError, Proxy, default_ssl_context, proxy_for
+from civic.webpush.keepalive import kept as _kept
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +161,19 @@ class PushSender:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            asyncio.run(coroutine)
+            loop = _kept.ready()
+            task = loop.create_task(coroutine)
+            try:
+                loop.run_until_complete(task)
+            except BaseException:
+                if not task.done():
+                    # Interrupted from outside (a job timeout's signal, Ctrl-C): let the run take
+                    # its own way out (gathered results are handed over), then start afresh.
+                    task.cancel()
+                    with contextlib.suppress(BaseException):
+                        loop.run_until_complete(task)
+                    _kept.forget()
+                raise
             return
         # Called from code that already runs an event loop: use a thread of our own, in the
         # caller's context (app context, database session), and wait for it.
@@ -263,13 +277,15 @@ class PushSender:
 
     async def _worker(self, origin_url: str, proxy: Proxy | None, state: _OriginState) -> None:
         loop = asyncio.get_running_loop()
-        connection: Connection | None = None
+        kept = _kept if _kept.loop is loop else None  # keep connections only on this thread's own loop
+        connection: Connection | None = kept.take((origin_url, proxy)) if kept is not None else None
         setup_error = ""
         try:
-            origin = Origin.of(origin_url)
-            if origin.scheme == "https" and self._ssl is None:
-                self._ssl = default_ssl_context()
-            connection = Connection(origin, self._ssl, proxy)
+            if connection is None:
+                origin = Origin.of(origin_url)
+                if origin.scheme == "https" and self._ssl is None:
+                    self._ssl = default_ssl_context()
+                connection = Connection(origin, self._ssl, proxy)
         except Exception as exc:  # noqa: BLE001 - the messages this worker takes fail with the reason
             setup_error = f"connection: {describe(exc)}"
         try:
@@ -293,7 +309,10 @@ class PushSender:
                 state.done(result)
         finally:
             if connection is not None:
-                connection.close()
+                if kept is not None:  # open and answered in full: the next run of this thread reuses it
+                    kept.give((origin_url, proxy), connection, self.settings.concurrency)
+                else:
+                    connection.close()
 
     def _headers(self, origin_url: str, message: PushMessage) -> str:
         """The header block; the messages of one alert share it (same token, TTL, urgency, topic)."""

@@ -281,7 +281,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db
     assert len(rows) == 8 and {d.state for d in rows.values()} == {"sent"}
 
 
-def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_service, redis_url):
+@pytest.mark.parametrize("worker_class", ["rq.Worker", "civic.rq_worker.SimpleWorker"])
+def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_service, redis_url, worker_class):
+    """RQ's own forking worker, and the Procfile's (jobs in the worker process, which keeps its
+    database and push connections from one batch to the next)."""
     devices = [subscribe(push_service)[0] for _ in range(6)]
     app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
     alert = send_alert(officers[0])
@@ -290,8 +293,8 @@ def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_servic
 
     env = worker_env(app, redis_url)
     rq = Path(sys.executable).parent / "rq"
-    result = subprocess.run([str(rq), "worker", "--burst", "--url", redis_url, "alerts"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([str(rq), "worker", "--burst", "--worker-class", worker_class, "--url", redis_url,
+                             "alerts"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert push_service.errors == []
     assert [len(d.received) for d in devices] == [1] * 6

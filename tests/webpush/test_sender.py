@@ -45,3 +45,43 @@ def test_a_superscript_retry_after_is_ignored_and_the_message_retried(value):
         assert server.requests["0"] == SENDER_SETTINGS.max_attempts
     assert [(r.outcome, r.status_code, r.attempts, r.error) for r in results] == [
         ("failed", 503, SENDER_SETTINGS.max_attempts, "HTTP 503")]
+
+
+def counting_connections(server: RawPushServer) -> list[int]:
+    opened: list[int] = []
+    serve = server.serve
+
+    def counted(sock):
+        opened.append(1)
+        return serve(sock)
+
+    server.serve = counted  # type: ignore[method-assign]
+    return opened
+
+
+def test_the_next_run_of_a_thread_reuses_its_open_connections():
+    """Batch after batch to the same push service: the connections of one run are kept open for
+    the next run of the same thread instead of being opened again."""
+    settings = SenderSettings(concurrency=2, timeout_s=2, max_attempts=2, retry_base_s=0.01, retry_max_delay_s=1)
+    with RawPushServer() as server:
+        opened = counting_connections(server)
+        for run in range(3):
+            results: list[PushResult] = []
+            messages = [PushMessage(k, f"{server.origin}/m/{run}-{k}", P256DH, AUTH, b'{"t":1}', 60) for k in range(6)]
+            PushSender(SIGNER, settings).send_all(messages, results.extend)
+            assert sorted(r.outcome for r in results) == ["sent"] * 6
+        assert len(opened) == 2  # the first run's two connections, reused by the next two runs
+
+
+def test_a_kept_connection_the_server_closed_is_replaced():
+    settings = SenderSettings(concurrency=1, timeout_s=2, max_attempts=1, retry_base_s=0.01, retry_max_delay_s=1)
+    # A 201 that says nothing of closing, after which the server hangs up: the client keeps a dead connection.
+    hang_up = Reply([(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", 0.0)], close=True)
+    with RawPushServer({"first": hang_up}) as server:
+        opened = counting_connections(server)
+        for key in ("first", "second"):
+            results: list[PushResult] = []
+            PushSender(SIGNER, settings).send_all([PushMessage(0, f"{server.origin}/m/{key}", P256DH, AUTH,
+                                                               b'{"t":1}', 60)], results.extend)
+            assert [(r.outcome, r.attempts) for r in results] == [("sent", 1)]
+        assert len(opened) == 2 and server.requests == {"first": 1, "second": 1}
