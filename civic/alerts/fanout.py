@@ -191,7 +191,6 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
         outcomes: dict[tuple, list[int]] = defaultdict(list)
         for r in results:
             outcomes[(r.outcome, r.status_code, r.attempts, r.error)].append(r.key)
-            counts[r.outcome] += 1
         now = utcnow()
         with unit_of_work():
             # Only rows this run still holds: a run that lost them never overwrites the one that took over.
@@ -205,6 +204,8 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
             if gone:
                 db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone))
                                    .execution_options(synchronize_session=False))
+        for r in results:  # counted once written (a failed write is tried again with the same group)
+            counts[r.outcome] += 1
 
     def renew_claim() -> None:
         # Still alive: a batch slowed down by timeouts and retries keeps its rows (the lease

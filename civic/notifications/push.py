@@ -136,7 +136,6 @@ def send_due(notification_id: int | None = None, now: datetime | None = None, li
     def record(results) -> None:
         with unit_of_work():
             for result in results:
-                counts[result.outcome] += 1
                 values = {"state": result.outcome, "status_code": result.status_code, "claim": None,
                           "attempts": PersonalDelivery.attempts + result.attempts,
                           "error": (result.error or "")[:200], "updated_at": utcnow()}
@@ -153,6 +152,8 @@ def send_due(notification_id: int | None = None, now: datetime | None = None, li
                     log.info("personal push device %s is gone: unlinked", device_id)
                 elif result.outcome == "sent" and device_id is not None:
                     db.session.execute(update(Device).where(Device.id == device_id).values(last_sent_at=utcnow()))
+        for result in results:  # counted once written (a failed write is tried again with the same group)
+            counts[result.outcome] += 1
 
     def renew_claim() -> None:  # still alive: nobody else takes these rows over (see civic.alerts.fanout)
         with unit_of_work():

@@ -88,6 +88,28 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - (now or time.time()))
 
 
+RECORD_RETRY_S = (0.2, 1.0)  # waits before recording a group of results again
+
+
+def hand_over(on_results: Callable[[list[PushResult]], None], group: list[PushResult]) -> None:
+    """``on_results(group)``, tried again after a short wait when it fails.
+
+    The messages of a group were answered: if the database blinks while they are recorded (a
+    dropped connection, a lock timeout) and the run stopped, the caller's error path would hand
+    them back as unsent and the job's retry would send them again. ``on_results`` must be
+    all-or-nothing (one transaction). It blocks the run's event loop while it waits, as it does
+    while it writes."""
+    for wait in (*RECORD_RETRY_S, None):
+        try:
+            on_results(group)
+            return
+        except Exception:
+            if wait is None:
+                raise
+            log.warning("recording %d push results failed; again in %.1f s", len(group), wait, exc_info=True)
+            time.sleep(wait)
+
+
 def describe(exc: BaseException) -> str:
     """A failed message's reason: the exception's type and text, within the column's 200 characters."""
     text = str(exc)
@@ -192,7 +214,7 @@ class PushSender:
             if finished:
                 group = finished[:]
                 finished.clear()
-                on_results(group)
+                hand_over(on_results, group)
 
         by_origin: dict[str, list[PushMessage]] = defaultdict(list)
         refused: list[PushResult] = []

@@ -85,3 +85,23 @@ def test_a_kept_connection_the_server_closed_is_replaced():
                                                                b'{"t":1}', 60)], results.extend)
             assert [(r.outcome, r.attempts) for r in results] == [("sent", 1)]
         assert len(opened) == 2 and server.requests == {"first": 1, "second": 1}
+
+
+def test_a_database_blink_while_recording_loses_no_result(monkeypatch):
+    """Recording fails once (a dropped connection, a lock timeout): the same group is recorded
+    again after a short wait and the run goes on. Before, the run stopped, the caller handed the
+    answered messages back as unsent, and the job's retry sent them a second time."""
+    monkeypatch.setattr("civic.webpush.sender.RECORD_RETRY_S", (0.01, 0.01), raising=False)
+    recorded: list[PushResult] = []
+    failures = [RuntimeError("server closed the connection unexpectedly")]
+
+    def record(group):
+        if failures:
+            raise failures.pop()
+        recorded.extend(group)
+
+    with RawPushServer() as server:
+        messages = [PushMessage(k, f"{server.origin}/m/{k}", P256DH, AUTH, b'{"t":1}', 60) for k in range(10)]
+        PushSender(SIGNER, SENDER_SETTINGS).send_all(messages, record)
+        assert sum(server.requests.values()) == 10
+    assert sorted(r.key for r in recorded) == list(range(10)) and {r.outcome for r in recorded} == {"sent"}
