@@ -91,7 +91,7 @@ def _serve(port_queue, keys: list[tuple[str, str]], stop_event, origins: int, de
     from aiohttp import web
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from tests.alerts.pushservice import unb64u, verify_vapid
+    from tests.webpush.pushservice import unb64u, verify_vapid
 
     derived: dict[int, tuple] = {}
     seen = {"count": 0, "first": None, "last": None, "verified": 0, "errors": []}

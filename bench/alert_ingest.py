@@ -1,7 +1,7 @@
 """Relayed national message: from the poll to the first phone.
 
 A loopback HTTP server serves a DSSP-IF-00247 answer (one fresh 긴급재난 message for 강서구);
-a loopback push service (tests/alerts/pushservice.py, which decrypts every message) holds N
+a loopback push service (tests/webpush/pushservice.py, which decrypts every message) holds N
 subscriptions in 강서구. The clock runs from the call of ``ingest.poll`` to the first ``201``,
 and to the last, on the embedded default (no Redis: the fan-out runs in the polling process) or,
 with ``--redis URL``, with one ``rq worker`` doing the fan-out. Figures are the median of RUNS
@@ -36,8 +36,8 @@ def main() -> None:
     from civic.alerts import ingest, service
     from civic.alerts.settings import DEFAULT_PUSH_SERVICES
     from civic.extensions import db
-    from tests.alerts.pushservice import LoopbackPushService
     from tests.alerts.sourceserver import SourceServer
+    from tests.webpush.pushservice import LoopbackPushService
 
     tmp = tempfile.mkdtemp(prefix="civic-ingest-bench-")
     with LoopbackPushService() as push, SourceServer() as source:

@@ -42,7 +42,7 @@ PAYLOAD = json.dumps({"title": "호우 경보", "body": "저지대 침수 우려
 def encryption_floor(devices: list[dict]) -> float:
     """CPU ms per message of the encryption alone, as the sender calls it (pywebpush's
     ``WebPusher.encode``, http_ece underneath): what no sender can avoid."""
-    from civic.alerts.webpush import encrypt
+    from civic.webpush.crypto import encrypt
 
     cpu = time.process_time()
     for device in devices:
@@ -55,8 +55,8 @@ def transport_alone(origin: str, devices: list[dict]) -> dict[str, tuple[float, 
     keep-alive client and with an aiohttp session, ``CONCURRENCY`` connections each."""
     import aiohttp
 
-    from civic.alerts.http1 import Connection, Origin
-    from civic.alerts.webpush import VapidSigner, encrypt, generate_private_key_b64, vapid_from_text
+    from civic.webpush.crypto import VapidSigner, encrypt, generate_private_key_b64, vapid_from_text
+    from civic.webpush.http1 import Connection, Origin
 
     signer = VapidSigner(vapid_from_text(generate_private_key_b64()), "mailto:bench@example.org")
     authorization = signer.header_for(origin)
@@ -168,7 +168,7 @@ def civic_fanout(origin: str, devices: list[dict], tmp: Path):
 
 
 def main():
-    from civic.alerts.webpush import generate_private_key_b64
+    from civic.webpush.crypto import generate_private_key_b64
 
     devices, keys = make_devices(N_SUBSCRIPTIONS)
     with push_service(keys, sample_every=SAMPLE_EVERY) as (origin,):

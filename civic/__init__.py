@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Feature packages, in registration order. A feature is a folder under civic/ whose
 # ``__init__.py`` defines ``init_app(app)``; a missing one is skipped, so features land
 # independently.
-FEATURES = ("accounts", "places", "reports", "petitions", "participation", "alerts",
+FEATURES = ("accounts", "places", "reports", "petitions", "participation", "webpush", "alerts",
             "notifications", "mail", "stats", "staff")
 
 

@@ -421,7 +421,7 @@ def fast_password_hashing(request, monkeypatch):
 
 @pytest.fixture(scope="session")
 def _loopback_push_service():
-    from tests.alerts.pushservice import LoopbackPushService
+    from tests.webpush.pushservice import LoopbackPushService
 
     with LoopbackPushService(slow_seconds=2.0) as service:
         yield service
@@ -429,7 +429,7 @@ def _loopback_push_service():
 
 @pytest.fixture
 def push_service(_loopback_push_service):
-    """The loopback Web Push service (tests/alerts/pushservice.py): one server per run, with no
+    """The loopback Web Push service (tests/webpush/pushservice.py): one server per run, with no
     devices and no errors at the start of each test."""
     _loopback_push_service.reset()
     yield _loopback_push_service

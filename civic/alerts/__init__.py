@@ -10,10 +10,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from civic.alerts import api, cli, keys, views
+    from civic.alerts import api, cli, views
     from civic.api import register_api
 
-    keys.configure_keys(app)
     app.register_blueprint(views.bp)
     register_api(app, api.bp)
     from civic.accounts.service import register_deletion_hook

@@ -20,13 +20,13 @@ from flask import current_app
 from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, update
 
 from civic import jobs
-from civic.alerts import keys
 from civic.alerts.models import Alert, Delivery, PushSubscription, SubscriptionDistrict
-from civic.alerts.sender import PushMessage, PushResult, PushSender, SenderSettings
 from civic.alerts.targeting import district_matches, location_matches
-from civic.alerts.webpush import MAX_PLAINTEXT
 from civic.db import unit_of_work, utcnow
 from civic.extensions import db
+from civic.webpush.crypto import MAX_PLAINTEXT
+from civic.webpush.direct import make_sender
+from civic.webpush.sender import PushMessage, PushResult
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +54,6 @@ def payload_for(alert: Alert, lang: str) -> bytes:
 
 def ttl_for(alert: Alert) -> int:
     return max(0, min(MAX_TTL_S, int((alert.expires - utcnow()).total_seconds())))
-
-
-def make_sender() -> PushSender:
-    return PushSender(keys.signer(), SenderSettings.from_config(current_app.config))
 
 
 def start(alert_id: int) -> None:
@@ -159,7 +155,8 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
     # batch at once (a re-queue while workers are busy) never send a row twice.
     claim = uuid.uuid4().hex
     now = utcnow()
-    lease_expired = now - timedelta(seconds=float(current_app.config["PUSH_CLAIM_LEASE_S"]))
+    lease_s = float(current_app.config["PUSH_CLAIM_LEASE_S"])
+    lease_expired = now - timedelta(seconds=lease_s)
     with unit_of_work():
         db.session.execute(
             update(Delivery)
@@ -194,12 +191,12 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
         outcomes: dict[tuple, list[int]] = defaultdict(list)
         for r in results:
             outcomes[(r.outcome, r.status_code, r.attempts, r.error)].append(r.key)
-            counts[r.outcome] += 1
         now = utcnow()
         with unit_of_work():
+            # Only rows this run still holds: a run that lost them never overwrites the one that took over.
             for (outcome, status_code, attempts, error), keys in outcomes.items():
                 db.session.execute(
-                    update(Delivery).where(Delivery.id.in_(keys))
+                    update(Delivery).where(Delivery.id.in_(keys), Delivery.claim == claim)
                     .values(state=outcome, status_code=status_code, attempts=Delivery.attempts + attempts,
                             error=error, claim=None, updated_at=now)
                     .execution_options(synchronize_session=False))
@@ -207,9 +204,18 @@ def send_batch(alert_id: int, first_id: int, last_id: int) -> dict[str, int]:
             if gone:
                 db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone))
                                    .execution_options(synchronize_session=False))
+        for r in results:  # counted once written (a failed write is tried again with the same group)
+            counts[r.outcome] += 1
+
+    def renew_claim() -> None:
+        # Still alive: a batch slowed down by timeouts and retries keeps its rows (the lease
+        # runs from the last renewal), so no other run takes them over and sends them again.
+        with unit_of_work():
+            db.session.execute(update(Delivery).where(Delivery.claim == claim, Delivery.state == "sending")
+                               .values(updated_at=utcnow()).execution_options(synchronize_session=False))
 
     try:
-        make_sender().send_all(messages, record)
+        make_sender().send_all(messages, record, heartbeat=renew_claim, heartbeat_s=lease_s / 3)
     except BaseException:
         # Failing, not dying: hand the unanswered rows back at once, so the job's retry sends
         # them instead of waiting for the lease to run out.

@@ -8,14 +8,16 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from civic.alerts.models import ALERT_TYPES, PushSubscription, SubscriptionDistrict
-from civic.alerts.webpush import b64url_decode
 from civic.db import unit_of_work, utcnow
 from civic.errors import N_, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import district_at, validate_district_codes, validate_point
+from civic.webpush.crypto import b64url_decode
+from civic.webpush.direct import send_direct
+from civic.webpush.sender import PushMessage
 
 LANGS = ("ko", "en")
 LOCATION_DECIMALS = 3
@@ -175,8 +177,6 @@ def unsubscribe(endpoint: str) -> None:
 
 def send_test_notification(endpoint: str, lang: str = "ko") -> str:
     """Push a test message to one subscription now; returns the outcome."""
-    from civic.alerts.push_channel import send_direct
-
     sub = get_subscription(endpoint)
     if sub is None:
         raise NotFound(N_("No subscription for this endpoint."))
@@ -185,13 +185,18 @@ def send_test_notification(endpoint: str, lang: str = "ko") -> str:
     title, body = texts.get(sub.lang or lang, texts["ko"])
     payload = json.dumps({"title": title, "body": body, "url": "/alerts", "tag": "civic-test"},
                          ensure_ascii=False).encode()
-    counts = send_direct(db.session, [sub], payload, topic="civic-test", urgency="normal", ttl=600)
-    return next((k for k, v in counts.items() if v), "failed")
+    results = send_direct([PushMessage(sub.id, sub.endpoint, sub.p256dh, sub.auth, payload, 600, "normal",
+                                       "civic-test")])
+    outcome = results[0].outcome if results else "failed"
+    if outcome == "gone":  # the push service forgot it: so do we
+        with unit_of_work():
+            db.session.execute(delete(PushSubscription).where(PushSubscription.id == sub.id))
+    return outcome
 
 
 def forget_user(user) -> None:
     """Account deletion hook: the user's push subscriptions (endpoint, keys, location) go."""
-    from sqlalchemy import delete, update
+    from sqlalchemy import update
 
     from civic.alerts.models import Delivery, PushSubscription, SubscriptionDistrict
     from civic.extensions import db

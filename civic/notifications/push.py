@@ -29,6 +29,8 @@ from civic.extensions import db
 from civic.notifications.models import Device, Notification, PersonalDelivery
 from civic.notifications.preferences import preferences_of
 from civic.notifications.quiet_hours import quiet_until
+from civic.webpush.direct import make_sender
+from civic.webpush.sender import PushMessage
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +113,6 @@ def _claimable(now: datetime):
 
 def send_due(notification_id: int | None = None, now: datetime | None = None, limit: int = 1000) -> dict[str, int]:
     """Send the due rows (of one notification, or every due row up to ``limit``)."""
-    from civic.alerts.fanout import make_sender
-    from civic.alerts.sender import PushMessage
-
     now = now or utcnow()
     claim = uuid.uuid4().hex
     candidates = select(PersonalDelivery.id).where(_claimable(now))
@@ -137,7 +136,6 @@ def send_due(notification_id: int | None = None, now: datetime | None = None, li
     def record(results) -> None:
         with unit_of_work():
             for result in results:
-                counts[result.outcome] += 1
                 values = {"state": result.outcome, "status_code": result.status_code, "claim": None,
                           "attempts": PersonalDelivery.attempts + result.attempts,
                           "error": (result.error or "")[:200], "updated_at": utcnow()}
@@ -145,7 +143,8 @@ def send_due(notification_id: int | None = None, now: datetime | None = None, li
                 device_id = row.device_id if row is not None else None
                 if result.outcome == "gone":
                     values["device_id"] = None
-                db.session.execute(update(PersonalDelivery).where(PersonalDelivery.id == result.key).values(**values))
+                db.session.execute(update(PersonalDelivery).where(PersonalDelivery.id == result.key,
+                                                                  PersonalDelivery.claim == claim).values(**values))
                 if result.outcome == "gone" and device_id is not None:
                     db.session.execute(update(PersonalDelivery).where(PersonalDelivery.device_id == device_id)
                                        .values(device_id=None))
@@ -153,9 +152,17 @@ def send_due(notification_id: int | None = None, now: datetime | None = None, li
                     log.info("personal push device %s is gone: unlinked", device_id)
                 elif result.outcome == "sent" and device_id is not None:
                     db.session.execute(update(Device).where(Device.id == device_id).values(last_sent_at=utcnow()))
+        for result in results:  # counted once written (a failed write is tried again with the same group)
+            counts[result.outcome] += 1
 
+    def renew_claim() -> None:  # still alive: nobody else takes these rows over (see civic.alerts.fanout)
+        with unit_of_work():
+            db.session.execute(update(PersonalDelivery).where(
+                PersonalDelivery.claim == claim, PersonalDelivery.state == "sending").values(updated_at=utcnow()))
+
+    lease_s = float(current_app.config["PUSH_CLAIM_LEASE_S"])
     try:
-        make_sender().send_all(messages, record)
+        make_sender().send_all(messages, record, heartbeat=renew_claim, heartbeat_s=lease_s / 3)
     except BaseException:
         # What was not answered goes back to pending for the job's retry (or push-due).
         with unit_of_work():

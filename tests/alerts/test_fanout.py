@@ -282,7 +282,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db
     assert len(rows) == 8 and {d.state for d in rows.values()} == {"sent"}
 
 
-def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_service, redis_url):
+@pytest.mark.parametrize("worker_class", ["rq.Worker", "civic.rq_worker.SimpleWorker"])
+def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_service, redis_url, worker_class):
+    """RQ's own forking worker, and the Procfile's (jobs in the worker process, which keeps its
+    database and push connections from one batch to the next)."""
     devices = [subscribe(push_service)[0] for _ in range(6)]
     app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
     alert = send_alert(officers[0])
@@ -291,8 +294,8 @@ def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_servic
 
     env = worker_env(app, redis_url)
     rq = Path(sys.executable).parent / "rq"
-    result = subprocess.run([str(rq), "worker", "--burst", "--url", redis_url, "alerts"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([str(rq), "worker", "--burst", "--worker-class", worker_class, "--url", redis_url,
+                             "alerts"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert push_service.errors == []
     assert [len(d.received) for d in devices] == [1] * 6
@@ -301,3 +304,53 @@ def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_servic
     assert len(rows) == 6 and {d.state for d in rows.values()} == {"sent"}
     db.session.refresh(alert)
     assert alert.status == "sent"
+
+
+def test_a_batch_slowed_by_a_hanging_request_keeps_its_rows_from_a_second_run(app, db, officers, push_service,
+                                                                             monkeypatch):
+    """A run still sending (one request hangs past what the claim lease allows) renews its claim,
+    so a second run of the batch (a re-queue, ``resume-stalled``) does not take the row over and
+    send it again: the phone gets the alert once. Before, the claim aged from the moment it was
+    taken, and the second run sent the hanging message a second time."""
+    import threading
+
+    prompt, _ = subscribe(push_service)
+    hanging, _ = subscribe(push_service, "hang")
+    lease_s = 0.6
+    app.config.update(PUSH_CLAIM_LEASE_S=lease_s, PUSH_TIMEOUT_S=30.0)
+    alert = service.create_draft(officers[0], alert_data())
+    with unit_of_work():
+        alert.status = "sending"
+    plan_only(alert.id)
+    ids = sorted(d.id for d in db.session.query(Delivery).filter_by(alert_id=alert.id))
+    skew = [timedelta(0)]  # the database clock of the fan-out, moved forward below
+    monkeypatch.setattr(fanout, "utcnow", lambda: utcnow() + skew[0])
+
+    def first_run():
+        with app.app_context():
+            first_counts.update(fanout.send_batch(alert.id, ids[0], ids[-1]))
+
+    first_counts: dict[str, int] = {}
+    runner = threading.Thread(target=first_run)
+    runner.start()
+    try:
+        wait_for(lambda: hanging.requests == 1 and sorted(d.state for d in deliveries(db, alert).values())
+                 == ["sending", "sent"], message="one sent, one in flight")
+        skew[0] = timedelta(seconds=lease_s + 1)  # the claim taken at the start is now older than the lease
+        row_of_hanging = next(d for d in deliveries(db, alert).values() if d.state == "sending")
+        renewed_by = time.monotonic() + 5  # the running batch renews its claim every lease / 3
+        while time.monotonic() < renewed_by:
+            db.session.expire_all()
+            row = db.session.get(Delivery, row_of_hanging.id)
+            if row.updated_at >= utcnow() + skew[0] - timedelta(seconds=lease_s):
+                break
+            time.sleep(0.05)
+        hanging.behaviour = "ok"
+        second = fanout.send_batch(alert.id, ids[0], ids[-1])  # another run of the same batch
+    finally:
+        push_service.release.set()  # the hung request answers 503; the first run retries it
+        runner.join(30)
+    assert second == {"sent": 0, "failed": 0, "gone": 0}
+    assert first_counts == {"sent": 2, "failed": 0, "gone": 0}
+    assert len(hanging.received) == 1 and len(prompt.received) == 1
+    assert {d.state for d in deliveries(db, alert).values()} == {"sent"}

@@ -14,8 +14,8 @@ from civic.alerts.models import Alert, Delivery, PushSubscription, SubscriptionD
 from civic.db import unit_of_work
 from civic.extensions import db as _db
 from tests.alerts.helpers import GANGNAM, alert_data, send_alert
-from tests.alerts.pushservice import b64u
 from tests.conftest import login
+from tests.webpush.pushservice import b64u
 
 
 def plant(push_service, endpoints_and_devices) -> None:

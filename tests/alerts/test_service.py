@@ -5,8 +5,8 @@ from civic.alerts.models import Alert, PushSubscription
 from civic.audit import entries_for
 from civic.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from tests.alerts.helpers import GANGNAM, JONGNO, MAPO, alert_data, subscribe
-from tests.alerts.pushservice import b64u
 from tests.factories import make_user
+from tests.webpush.pushservice import b64u
 
 # A point in Gangnam-gu (COEX) and one in Jongno-gu (Gwanghwamun).
 GANGNAM_POINT = (37.5126, 127.0590)

@@ -154,7 +154,7 @@ def test_quiet_until_wraps_past_midnight():
 def test_a_device_with_a_broken_endpoint_never_stops_the_others(app, db, push_service):
     """A device row whose endpoint slipped past the check (planted here) fails alone, with the
     reason; the account's other devices get the update."""
-    from tests.alerts.pushservice import b64u
+    from tests.webpush.pushservice import b64u
 
     user = make_user()
     phone, _ = link(push_service, user)

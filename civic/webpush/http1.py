@@ -144,6 +144,11 @@ class Connection:
         if not 200 <= status < 300:
             raise ProxyError(f"proxy answered {status} to CONNECT {self.origin.authority}")
 
+    def is_open(self) -> bool:
+        """Connected, and not closed by either side as far as this end knows."""
+        return (self.reader is not None and self.writer is not None and not self.writer.is_closing()
+                and not self.reader.at_eof())
+
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()

@@ -7,10 +7,12 @@ they complete (so they can be recorded at once, and a worker that dies loses lit
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import email.utils
 import logging
 import random
+import re
 import ssl
 import time
 from collections import defaultdict
@@ -18,13 +20,15 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from civic.alerts.http1 import Connection, Origin, ProtocolError, Proxy, default_ssl_context, proxy_for
-from civic.alerts.webpush import VapidSigner, encrypt, origin_of
+from civic.webpush.crypto import VapidSigner, encrypt, origin_of
+from civic.webpush.http1 import Connection, Origin, ProtocolError, Proxy, default_ssl_context, proxy_for
+from civic.webpush.keepalive import kept as _kept
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 GONE_STATUSES = {404, 410}
+_DELTA_SECONDS = re.compile(r"[0-9]+")
 
 
 @dataclass
@@ -68,17 +72,42 @@ class SenderSettings:
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """``Retry-After`` as seconds (delta-seconds or an HTTP date), None when absent or bad."""
+    """``Retry-After`` as seconds (delta-seconds or an HTTP date), None when absent or bad.
+
+    delta-seconds are ASCII digits only (RFC 9110 ``1*DIGIT``): ``str.isdigit`` also accepts
+    "¹" or "٣", which ``float`` then refuses or reads as a number the server never sent."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _DELTA_SECONDS.fullmatch(value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - (now or time.time()))
+
+
+RECORD_RETRY_S = (0.2, 1.0)  # waits before recording a group of results again
+
+
+def hand_over(on_results: Callable[[list[PushResult]], None], group: list[PushResult]) -> None:
+    """``on_results(group)``, tried again after a short wait when it fails.
+
+    The messages of a group were answered: if the database blinks while they are recorded (a
+    dropped connection, a lock timeout) and the run stopped, the caller's error path would hand
+    them back as unsent and the job's retry would send them again. ``on_results`` must be
+    all-or-nothing (one transaction). It blocks the run's event loop while it waits, as it does
+    while it writes."""
+    for wait in (*RECORD_RETRY_S, None):
+        try:
+            on_results(group)
+            return
+        except Exception:
+            if wait is None:
+                raise
+            log.warning("recording %d push results failed; again in %.1f s", len(group), wait, exc_info=True)
+            time.sleep(wait)
 
 
 def describe(exc: BaseException) -> str:
@@ -142,20 +171,39 @@ class PushSender:
         self._header_blocks: dict[tuple, str] = {}
 
     def send_all(self, messages: Iterable[PushMessage],
-                 on_results: Callable[[list[PushResult]], None]) -> None:
-        """Send every message; ``on_results`` gets each group of finished results."""
-        coroutine = self._send_all(list(messages), on_results)
+                 on_results: Callable[[list[PushResult]], None], *,
+                 heartbeat: Callable[[], None] | None = None, heartbeat_s: float = 60.0) -> None:
+        """Send every message; ``on_results`` gets each group of finished results.
+
+        ``heartbeat``, when given, is called every ``heartbeat_s`` seconds while the run lasts,
+        between flushes (the caller renews its claim on the messages: a run slowed down by
+        timeouts and retries must not look dead, or another run would send them too). Like
+        ``on_results``, it failing stops the run."""
+        coroutine = self._send_all(list(messages), on_results, heartbeat, heartbeat_s)
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            asyncio.run(coroutine)
+            loop = _kept.ready()
+            task = loop.create_task(coroutine)
+            try:
+                loop.run_until_complete(task)
+            except BaseException:
+                if not task.done():
+                    # Interrupted from outside (a job timeout's signal, Ctrl-C): let the run take
+                    # its own way out (gathered results are handed over), then start afresh.
+                    task.cancel()
+                    with contextlib.suppress(BaseException):
+                        loop.run_until_complete(task)
+                    _kept.forget()
+                raise
             return
         # Called from code that already runs an event loop: use a thread of our own, in the
         # caller's context (app context, database session), and wait for it.
         with ThreadPoolExecutor(max_workers=1) as pool:
             pool.submit(contextvars.copy_context().run, asyncio.run, coroutine).result()
 
-    async def _send_all(self, messages: list[PushMessage], on_results) -> None:
+    async def _send_all(self, messages: list[PushMessage], on_results, heartbeat=None,
+                        heartbeat_s: float = 60.0) -> None:
         if not messages:
             return
         finished: list[PushResult] = []
@@ -166,7 +214,7 @@ class PushSender:
             if finished:
                 group = finished[:]
                 finished.clear()
-                on_results(group)
+                hand_over(on_results, group)
 
         by_origin: dict[str, list[PushMessage]] = defaultdict(list)
         refused: list[PushResult] = []
@@ -186,6 +234,8 @@ class PushSender:
         workers: list[asyncio.Future] = []
 
         async def flush_periodically() -> None:
+            loop = asyncio.get_running_loop()
+            beat_at = loop.time() + heartbeat_s
             while True:
                 try:
                     async with asyncio.timeout(self.FLUSH_INTERVAL_S):
@@ -194,6 +244,9 @@ class PushSender:
                     pass
                 try:
                     flush()
+                    if heartbeat is not None and loop.time() >= beat_at:
+                        heartbeat()
+                        beat_at = loop.time() + heartbeat_s
                 except Exception as exc:  # noqa: BLE001 - re-raised below, after the workers stop
                     failure.append(exc)
                     for worker in workers:
@@ -246,13 +299,15 @@ class PushSender:
 
     async def _worker(self, origin_url: str, proxy: Proxy | None, state: _OriginState) -> None:
         loop = asyncio.get_running_loop()
-        connection: Connection | None = None
+        kept = _kept if _kept.loop is loop else None  # keep connections only on this thread's own loop
+        connection: Connection | None = kept.take((origin_url, proxy)) if kept is not None else None
         setup_error = ""
         try:
-            origin = Origin.of(origin_url)
-            if origin.scheme == "https" and self._ssl is None:
-                self._ssl = default_ssl_context()
-            connection = Connection(origin, self._ssl, proxy)
+            if connection is None:
+                origin = Origin.of(origin_url)
+                if origin.scheme == "https" and self._ssl is None:
+                    self._ssl = default_ssl_context()
+                connection = Connection(origin, self._ssl, proxy)
         except Exception as exc:  # noqa: BLE001 - the messages this worker takes fail with the reason
             setup_error = f"connection: {describe(exc)}"
         try:
@@ -276,7 +331,10 @@ class PushSender:
                 state.done(result)
         finally:
             if connection is not None:
-                connection.close()
+                if kept is not None:  # open and answered in full: the next run of this thread reuses it
+                    kept.give((origin_url, proxy), connection, self.settings.concurrency)
+                else:
+                    connection.close()
 
     def _headers(self, origin_url: str, message: PushMessage) -> str:
         """The header block; the messages of one alert share it (same token, TTL, urgency, topic)."""

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from civic import create_app
-from civic.alerts.webpush import (
+from civic.webpush.crypto import (
     MAX_PLAINTEXT,
     VAPID_LIFETIME_S,
     VapidSigner,
@@ -20,8 +20,8 @@ from civic.alerts.webpush import (
     public_key_b64,
     vapid_from_text,
 )
-from tests.alerts.pushservice import b64u, verify_vapid
 from tests.conftest import make_config
+from tests.webpush.pushservice import b64u, verify_vapid
 
 
 def device():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from civic.alerts.webpush import VapidSigner, generate_private_key_b64, public_key_b64, vapid_from_text
+from civic.webpush.crypto import VapidSigner, generate_private_key_b64, public_key_b64, vapid_from_text
 
 KEY_FILE = "vapid_private_key"
 

@@ -12,10 +12,10 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from civic.alerts.sender import PushMessage, PushResult, PushSender, SenderSettings
-from civic.alerts.webpush import VapidSigner, generate_private_key_b64, vapid_from_text
-from tests.alerts.pushservice import LoopbackPushService
-from tests.alerts.rawserver import RawPushServer, Reply
+from civic.webpush.crypto import VapidSigner, generate_private_key_b64, vapid_from_text
+from civic.webpush.sender import PushMessage, PushResult, PushSender, SenderSettings
+from tests.webpush.pushservice import LoopbackPushService
+from tests.webpush.rawserver import RawPushServer, Reply
 
 TIMEOUT_S = 0.3
 SENDER_SETTINGS = SenderSettings(concurrency=4, timeout_s=TIMEOUT_S, max_attempts=2, retry_base_s=0.01,
@@ -152,10 +152,10 @@ def test_results_gathered_before_the_callback_fails_are_kept_and_the_error_raise
     silently: the caller's error path (rows back to pending) takes over."""
     SERVER.replies = {}
     messages = [PushMessage(k, f"{SERVER.origin}/m/{k}", P256DH, AUTH, b'{"t":1}', 60) for k in range(8)]
-    seen: list[PushResult] = []
+    groups: list[list[PushResult]] = []
 
     def record(group):
-        seen.extend(group)
+        groups.append(list(group))
         raise RuntimeError("database went away")
 
     try:
@@ -164,4 +164,6 @@ def test_results_gathered_before_the_callback_fails_are_kept_and_the_error_raise
         assert "database" in str(exc)
     else:
         raise AssertionError("the callback's failure must reach the caller")
-    assert seen and len({r.key for r in seen}) == len(seen)
+    # The same group, tried once more per RECORD_RETRY_S wait before the run gives up.
+    assert len(groups) == 3 and groups[0] and groups[0] == groups[1] == groups[2]
+    assert len({r.key for r in groups[0]}) == len(groups[0])

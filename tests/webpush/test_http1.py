@@ -7,11 +7,11 @@ import ssl
 
 import pytest
 
-from civic.alerts.http1 import Connection, Origin, ProtocolError, Proxy, ProxyError, proxy_for
-from civic.alerts.sender import PushMessage, PushSender, SenderSettings
-from civic.alerts.webpush import VapidSigner, generate_private_key_b64, vapid_from_text
-from tests.alerts.pushservice import LoopbackPushService
-from tests.alerts.tls import LoopbackProxy, make_local_ca
+from civic.webpush.crypto import VapidSigner, generate_private_key_b64, vapid_from_text
+from civic.webpush.http1 import Connection, Origin, ProtocolError, Proxy, ProxyError, proxy_for
+from civic.webpush.sender import PushMessage, PushSender, SenderSettings
+from tests.webpush.pushservice import LoopbackPushService
+from tests.webpush.tls import LoopbackProxy, make_local_ca
 
 OK = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
 
@@ -170,7 +170,7 @@ def test_proxies_come_from_the_standard_environment(no_proxy_env):
 def test_the_sender_delivers_over_tls_through_the_environment_proxy(local_ca, no_proxy_env, through_proxy):
     """End to end: the loopback push service on TLS decrypts every message and checks its VAPID
     token; the sender reaches it through HTTPS_PROXY, or directly when NO_PROXY names it."""
-    no_proxy_env.setattr("civic.alerts.sender.default_ssl_context", local_ca.client_context)
+    no_proxy_env.setattr("civic.webpush.sender.default_ssl_context", local_ca.client_context)
     vapid_key = vapid_from_text(generate_private_key_b64())
     signer = VapidSigner(vapid_key, "mailto:alerts@example.org")
     with LoopbackPushService(expected_key=signer.public_key_b64, ssl_context=local_ca.server_context()) as push, \

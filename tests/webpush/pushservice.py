@@ -78,7 +78,7 @@ class Device:
 
 
 class LoopbackPushService:
-    """Plain http on 127.0.0.1, or https with ``ssl_context`` (a server context, see tests/alerts/tls.py)."""
+    """Plain http on 127.0.0.1, or https with ``ssl_context`` (a server context, see tests/webpush/tls.py)."""
 
     def __init__(self, expected_key: str | None = None, slow_seconds: float = 3.0, ssl_context=None):
         self.devices: dict[str, Device] = {}

@@ -1,0 +1,18 @@
+"""Web Push infrastructure shared by disaster alerts and personal notifications.
+
+``crypto`` encrypts messages (pywebpush) and signs VAPID tokens (py-vapid), ``keys`` holds the
+app's VAPID key pair, ``http1`` is the keep-alive HTTP/1.1 client, ``sender`` the concurrent,
+failure-isolating sender, and ``direct`` the app's sender and a push sent now. Nothing here
+knows about alerts or accounts: ``civic.alerts`` and ``civic.notifications`` depend on it,
+never the other way round.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from civic.webpush import keys
+
+    keys.configure_keys(app)
