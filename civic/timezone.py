@@ -65,6 +65,50 @@ def is_working_day(day: date, country: str | None = None) -> bool:
     return day.weekday() < 5 and not is_public_holiday(day, country)
 
 
+class CityCalendar:
+    """The city's zone and holiday country read once, for counting many rows (``flask stats
+    rebuild`` / ``check`` recount every petition): the same rules as ``to_local`` and
+    ``is_working_day``, with each calendar day's answer computed once per instance.
+
+    Build one with ``city_calendar()`` for one run; it does not follow later setting changes."""
+
+    __slots__ = ("country", "zone", "_spans", "_working")
+
+    def __init__(self, zone: ZoneInfo, country: str) -> None:
+        self.zone, self.country = zone, country
+        self._working: dict[date, bool] = {}
+        self._spans: dict[tuple[date, date], int] = {}
+
+    def local_day(self, moment: datetime) -> date:
+        """The city's calendar day of a moment (naive moments are UTC, as in ``to_local``)."""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(self.zone).date()
+
+    def is_working_day(self, day: date) -> bool:
+        working = self._working.get(day)
+        if working is None:
+            working = self._working[day] = is_working_day(day, self.country)
+        return working
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (same day or earlier: 0)."""
+        span = self._spans.get((start, end))
+        if span is None:
+            span, day = 0, start
+            while day < end:
+                day = day + timedelta(days=1)
+                if self.is_working_day(day):
+                    span += 1
+            self._spans[(start, end)] = span
+        return span
+
+
+def city_calendar() -> CityCalendar:
+    """The calendar of the current settings (``CIVIC_TIMEZONE``, ``CIVIC_HOLIDAY_COUNTRY``)."""
+    return CityCalendar(local_zone(), holiday_country())
+
+
 def end_of_working_days(moment: datetime, days: int, country: str | None = None) -> datetime:
     """The end (23:59:59, local) of the ``days``-th working day after the local day of ``moment``:
     "handled within 3 days" filed on a Tuesday night is due by the end of Friday, never at the

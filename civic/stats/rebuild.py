@@ -21,12 +21,45 @@ from civic.stats import models as m
 from civic.stats import windows
 from civic.stats.recount import recount
 
-CHUNK = 5000
+CHUNK = 1000  # rows per multi-row INSERT (6 parameters a row: well within SQLite's and PostgreSQL's limits)
 
 
 def expected_counts() -> Counter:
     """What the day counters must hold, recounted from the tables (nothing written)."""
     return recount().counts
+
+
+def _insert_rows(connection, table, rows: list[dict]) -> None:
+    """Chunks of rows as multi-row ``INSERT … VALUES (…), (…), …`` statements.
+
+    An executemany costs a pipeline step per row on PostgreSQL (psycopg) and a parameter set per
+    row in SQLAlchemy, and SQLAlchemy compiles a multi-row statement anew for every chunk (it
+    cannot cache one): so the statement text is made once per chunk size and run on the driver,
+    with each value passed through its column type's bind processing, as SQLAlchemy would."""
+    if not rows:
+        return
+    dialect = connection.dialect
+    if dialect.paramstyle not in ("qmark", "format", "pyformat"):
+        connection.execute(table.insert(), rows)
+        return
+    columns = tuple(rows[0])
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+    prepare = dialect.identifier_preparer
+    head = (f"INSERT INTO {prepare.format_table(table)} "
+            f"({', '.join(prepare.format_column(table.c[name]) for name in columns)}) VALUES ")
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    one = f"({', '.join([mark] * len(columns))})"
+    texts: dict[int, str] = {}
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start:start + CHUNK]
+        text = texts.get(len(chunk))
+        if text is None:
+            text = texts[len(chunk)] = head + ", ".join([one] * len(chunk))
+        values = [row[name] for row in chunk for name in columns]
+        for i, process in enumerate(processors):
+            if process is not None:
+                values[i::len(columns)] = [process(value) for value in values[i::len(columns)]]
+        connection.exec_driver_sql(text, tuple(values))
 
 
 def rebuild() -> dict[str, int]:
@@ -37,16 +70,15 @@ def rebuild() -> dict[str, int]:
         connection = db.session.connection()
         windows.exclusive_lock(connection)
         result = recount()
+        # In key order: the new rows go to the end of the primary-key index.
         rows = [{"metric": k[0], "day": k[1], "k1": k[2], "k2": k[3], "k3": k[4], "n": n}
                 for k, n in sorted(result.counts.items()) if n]
         open_rows = [{"petition_id": pid, "department_id": dept, "due_at": due}
                      for pid, (dept, due) in sorted(result.open_petitions.items())]
         connection.execute(delete(m.StatCount))
         connection.execute(delete(m.OpenPetition))
-        for start in range(0, len(rows), CHUNK):
-            connection.execute(m.StatCount.__table__.insert(), rows[start:start + CHUNK])
-        for start in range(0, len(open_rows), CHUNK):
-            connection.execute(m.OpenPetition.__table__.insert(), open_rows[start:start + CHUNK])
+        _insert_rows(connection, m.StatCount.__table__, rows)
+        _insert_rows(connection, m.OpenPetition.__table__, open_rows)
         windows.move(connection, local_day(utcnow()), rebuild=True)
         stat_windows = connection.execute(select(func.count()).select_from(m.StatWindow)).scalar_one()
     return {"stat_counts": len(rows), "stat_open_petitions": len(open_rows), "stat_windows": stat_windows}
