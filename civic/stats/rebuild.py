@@ -30,23 +30,39 @@ def expected_counts() -> Counter:
 
 
 def _insert_rows(connection, table, rows: list[dict]) -> None:
-    """Chunks of rows as multi-row ``INSERT … VALUES (…), (…), …`` statements.
+    """Write many rows at once: ``COPY … FROM STDIN`` on PostgreSQL (psycopg), chunks of
+    multi-row ``INSERT … VALUES (…), (…), …`` elsewhere.
 
-    An executemany costs a pipeline step per row on PostgreSQL (psycopg) and a parameter set per
-    row in SQLAlchemy, and SQLAlchemy compiles a multi-row statement anew for every chunk (it
-    cannot cache one): so the statement text is made once per chunk size and run on the driver,
-    with each value passed through its column type's bind processing, as SQLAlchemy would."""
+    An executemany costs a pipeline step per row on PostgreSQL and a parameter set per row in
+    SQLAlchemy; SQLAlchemy compiles a multi-row statement anew for every chunk (it cannot cache
+    one), and psycopg parses a long statement text anew for every execution. So the text is made
+    once per chunk size and run on the driver. Each value goes through its column type's bind
+    processing first, as SQLAlchemy would (the stored values are the same as an ORM insert's)."""
     if not rows:
         return
     dialect = connection.dialect
+    columns = tuple(rows[0])
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+
+    def values(chunk: list[dict]) -> list:
+        flat = [row[name] for row in chunk for name in columns]
+        for i, process in enumerate(processors):
+            if process is not None:
+                flat[i::len(columns)] = [process(value) for value in flat[i::len(columns)]]
+        return flat
+
+    prepare = dialect.identifier_preparer
+    target = f"{prepare.format_table(table)} ({', '.join(prepare.format_column(table.c[name]) for name in columns)})"
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        flat = values(rows)
+        with connection.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY {target} FROM STDIN") as copy:
+            for start in range(0, len(flat), len(columns)):
+                copy.write_row(flat[start:start + len(columns)])
+        return
     if dialect.paramstyle not in ("qmark", "format", "pyformat"):
         connection.execute(table.insert(), rows)
         return
-    columns = tuple(rows[0])
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
-    prepare = dialect.identifier_preparer
-    head = (f"INSERT INTO {prepare.format_table(table)} "
-            f"({', '.join(prepare.format_column(table.c[name]) for name in columns)}) VALUES ")
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     one = f"({', '.join([mark] * len(columns))})"
     texts: dict[int, str] = {}
@@ -54,12 +70,8 @@ def _insert_rows(connection, table, rows: list[dict]) -> None:
         chunk = rows[start:start + CHUNK]
         text = texts.get(len(chunk))
         if text is None:
-            text = texts[len(chunk)] = head + ", ".join([one] * len(chunk))
-        values = [row[name] for row in chunk for name in columns]
-        for i, process in enumerate(processors):
-            if process is not None:
-                values[i::len(columns)] = [process(value) for value in values[i::len(columns)]]
-        connection.exec_driver_sql(text, tuple(values))
+            text = texts[len(chunk)] = f"INSERT INTO {target} VALUES " + ", ".join([one] * len(chunk))
+        connection.exec_driver_sql(text, tuple(values(chunk)))
 
 
 def rebuild() -> dict[str, int]:
