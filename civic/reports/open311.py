@@ -240,7 +240,7 @@ def list_requests(fmt):
     if start is None:
         start = end - window
     if start > end:
-        raise ValidationFailed({"start_date": "start_date must be before end_date."})
+        raise ValidationFailed({"start_date": N_("start_date must be before end_date.")})
     if end - start > window:
         raise ValidationFailed({"end_date": N_("The date range may not span more than %(n)d days.", n=window.days)})
     reports = search_requests(service_codes=_parse_list("service_code"), statuses=statuses,
@@ -272,7 +272,7 @@ def create_request(fmt):
     _check_jurisdiction()
     code = form.get("service_code", "").strip()
     if not code:
-        raise ValidationFailed({"service_code": "service_code is required."})
+        raise ValidationFailed({"service_code": N_("service_code is required.")})
     svc = service.get_service(code)
     if not (form.get("lat") or form.get("long") or form.get("address_string") or form.get("address_id")):
         raise ValidationFailed({"lat": N_("Give lat and long, address_string or address_id.")})
