@@ -3,12 +3,16 @@
 Times are stored in UTC; the city's zone (setting ``CIVIC_TIMEZONE``, held by Flask-Babel as
 ``BABEL_DEFAULT_TIMEZONE``) turns them into wall-clock times and back, and the holiday country
 (setting ``CIVIC_HOLIDAY_COUNTRY``) says which days are public holidays. Readable dates for
-pages are Flask-Babel's ``format_datetime``/``format_date``, which use the same zone.
+people are ``civic.formatting`` (Flask-Babel, in the same zone).
+
+Nothing else in civic/ converts between zones or names one (``tests/test_structure.py``): code
+asks here for the city's wall-clock time (``to_local``, ``local_now``), a stored UTC value
+(``to_utc``), or a zone by name (``zone_named``, for data that states its own clock).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -26,6 +30,13 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def zone_named(name: str) -> ZoneInfo:
+    """An IANA zone by name: for data whose source states its own clock (the national alert
+    system's times are Korean whatever the city's zone). An unknown name raises ``LookupError``
+    (``zoneinfo.ZoneInfoNotFoundError``), a malformed one ``ValueError``."""
+    return _zone(name)
+
+
 def holiday_country() -> str:
     """The country whose public holidays count (an ISO code of the ``holidays`` package)."""
     return current_app.config["CIVIC_HOLIDAY_COUNTRY"]
@@ -35,18 +46,19 @@ def local_now() -> datetime:
     return datetime.now(local_zone())
 
 
-def to_local(value: datetime) -> datetime:
+def to_local(value: datetime, zone: tzinfo | None = None) -> datetime:
     """An aware datetime as the city's wall-clock time (naive ones are taken as UTC, which is
-    how the database returns them on SQLite)."""
+    how the database returns them on SQLite). ``zone``: another zone than the city's (pure
+    functions given the city's zone by their caller, ``zone_named``)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(local_zone())
+    return value.astimezone(zone or local_zone())
 
 
-def to_utc(value: datetime) -> datetime:
-    """Aware datetimes are converted; naive ones are wall-clock times in the city."""
+def to_utc(value: datetime, zone: tzinfo | None = None) -> datetime:
+    """Aware datetimes are converted; naive ones are wall-clock times in the city (or ``zone``)."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=local_zone())
+        value = value.replace(tzinfo=zone or local_zone())
     return value.astimezone(UTC)
 
 
