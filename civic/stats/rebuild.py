@@ -21,7 +21,8 @@ from civic.stats import models as m
 from civic.stats import windows
 from civic.stats.recount import recount
 
-CHUNK = 1000  # rows per multi-row INSERT (6 parameters a row: well within SQLite's and PostgreSQL's limits)
+CHUNK = 1000  # rows per multi-row INSERT (at most 6,000 parameters: SQLite >= 3.32 takes 32,766)
+OLD_SQLITE_PARAMETERS = 999  # the limit before SQLite 3.32
 
 
 def expected_counts() -> Counter:
@@ -65,9 +66,12 @@ def _insert_rows(connection, table, rows: list[dict]) -> None:
         return
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     one = f"({', '.join([mark] * len(columns))})"
+    size = CHUNK
+    if dialect.name == "sqlite" and dialect.loaded_dbapi.sqlite_version_info < (3, 32):
+        size = OLD_SQLITE_PARAMETERS // len(columns)
     texts: dict[int, str] = {}
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start:start + CHUNK]
+    for start in range(0, len(rows), size):
+        chunk = rows[start:start + size]
         text = texts.get(len(chunk))
         if text is None:
             text = texts[len(chunk)] = f"INSERT INTO {target} VALUES " + ", ".join([one] * len(chunk))
