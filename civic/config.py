@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from civic.settings import (
     Setting,
@@ -24,6 +23,7 @@ from civic.settings import (
     positive,
     rate_limit,
 )
+from civic.timezone import zone_named
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 
@@ -75,8 +75,8 @@ def _read_secret(path: Path) -> str:
 
 def time_zone(value: str) -> str | None:
     try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+        zone_named(value)
+    except (LookupError, ValueError):
         return "must be an IANA time zone such as Asia/Seoul"
     return None
 

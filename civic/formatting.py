@@ -7,8 +7,10 @@ time zone (``CIVIC_TIMEZONE``).
 
 Templates use the filters ``when`` (date and time), ``day`` (date only), ``ago`` (relative when
 recent) or, for a ``<time>`` element with its machine-readable value, ``time_tag(moment)``;
-Python code calls ``format_when`` / ``format_day``. Nothing else formats a date for people
-(a test checks the templates).
+Python code calls ``format_when`` / ``format_day``, and for parts of a sentence ``format_clock``
+(``오전 9:00`` / ``9:00 AM``), ``format_weekday`` (``월요일``), ``format_month_day`` (``12월 9일``)
+or, for chart axes, ``format_short_day`` (``12/09``). Nothing else formats a date for people
+(``tests/test_formatting.py`` checks the templates, ``tests/test_structure.py`` the code).
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask_babel import format_date, format_datetime, format_time, format_timedelta, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 DATETIME_PATTERNS = {"ko": "y년 M월 d일 (E) a h:mm", "en": "d MMM y, HH:mm"}
 DATE_PATTERNS = {"ko": "y년 M월 d일 (E)", "en": "d MMM y"}
+CLOCK_PATTERNS = {"ko": "a h:mm", "en": "h:mm a"}
+MONTH_DAY_PATTERNS = {"ko": "M월 d일", "en": "MMMM d"}
+SHORT_DAY_PATTERN = "MM/dd"  # chart axes, the same in both languages
 # Events newer than this read as "… ago"; older ones as a date.
 RECENT = timedelta(hours=24)
 
@@ -49,6 +54,32 @@ def format_day(moment: date | datetime | None) -> str:
     if isinstance(moment, datetime):
         return format_datetime(_aware(moment), DATE_PATTERNS[_language()])
     return format_date(moment, DATE_PATTERNS[_language()])
+
+
+def _on_day(moment: date | datetime, pattern: str) -> str:
+    if isinstance(moment, datetime):
+        return format_datetime(_aware(moment), pattern)  # on the city's calendar
+    return format_date(moment, pattern)
+
+
+def format_clock(moment: datetime) -> str:
+    """The time of day in the city: ``오전 9:00`` / ``9:00 AM``."""
+    return format_time(_aware(moment), CLOCK_PATTERNS[_language()])
+
+
+def format_weekday(moment: date | datetime) -> str:
+    """``월요일`` / ``Monday``."""
+    return _on_day(moment, "EEEE")
+
+
+def format_month_day(moment: date | datetime) -> str:
+    """``12월 9일`` / ``December 9`` (no year: a date of the coming months)."""
+    return _on_day(moment, MONTH_DAY_PATTERNS[_language()])
+
+
+def format_short_day(moment: date | datetime) -> str:
+    """``12/09``: a chart axis label."""
+    return _on_day(moment, SHORT_DAY_PATTERN)
 
 
 def format_ago(moment: datetime | None, now: datetime | None = None) -> str:

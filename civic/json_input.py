@@ -16,7 +16,7 @@ import json
 import re
 import sys
 
-from civic.errors import ValidationFailed
+from civic.errors import N_, ValidationFailed
 
 # Deeper than any document civic reads (a GeoJSON polygon is 5 levels).
 MAX_DEPTH = 32
@@ -39,11 +39,11 @@ def loads_checked(text: str | bytes, field: str = "body"):
     if _nested_deeper_than(text if isinstance(text, str) else text.decode("utf-8", "replace"), MAX_DEPTH + 1):
         # Decided before decoding: a RecursionError caught inside json.loads leaves CPython 3.11's
         # recursion bookkeeping off, and a later compile() in the same thread fails.
-        raise JsonRejected({field: f"The JSON is nested too deeply (at most {MAX_DEPTH} levels)."})
+        raise JsonRejected({field: N_("The JSON is nested too deeply (at most %(n)d levels).", n=MAX_DEPTH)})
     try:
         value = json.loads(text, parse_int=lambda digits: _parse_int(digits, field))
     except RecursionError:
-        raise JsonRejected({field: f"The JSON is nested too deeply (at most {MAX_DEPTH} levels)."}) from None
+        raise JsonRejected({field: N_("The JSON is nested too deeply (at most %(n)d levels).", n=MAX_DEPTH)}) from None
     check_value(value, field)
     return value
 
@@ -68,7 +68,7 @@ def _nested_deeper_than(text: str, limit: int) -> bool:
 
 def _parse_int(digits: str, field: str) -> int:
     if len(digits.lstrip("-")) > MAX_INT_DIGITS:
-        raise JsonRejected({field: f"The JSON holds an integer of more than {MAX_INT_DIGITS} digits."})
+        raise JsonRejected({field: N_("The JSON holds an integer of more than %(n)d digits.", n=MAX_INT_DIGITS)})
     return int(digits)
 
 
@@ -79,12 +79,12 @@ def check_value(value, field: str = "body") -> None:
         item, depth = stack.pop()
         if isinstance(item, str):
             if _SURROGATE.search(item):
-                raise JsonRejected({field: "The JSON contains an invalid Unicode escape (a lone surrogate)."})
+                raise JsonRejected({field: N_("The JSON contains an invalid Unicode escape (a lone surrogate).")})
             continue
         if not isinstance(item, (dict, list)):
             continue
         if depth > MAX_DEPTH:
-            raise JsonRejected({field: f"The JSON is nested too deeply (at most {MAX_DEPTH} levels)."})
+            raise JsonRejected({field: N_("The JSON is nested too deeply (at most %(n)d levels).", n=MAX_DEPTH)})
         if isinstance(item, dict):
             stack.extend((key, depth) for key in item)
             stack.extend((child, depth + 1) for child in item.values())

@@ -79,7 +79,7 @@ def save_image(stream, field: str = "photo") -> StoredImage:
     image = _open_checked(data, field)
     source_format = image.format
     if source_format is None or source_format not in FORMATS:      # never: _open_checked allows only these
-        raise ValidationFailed({field: "Only JPEG, PNG or WebP photos are accepted."})
+        raise ValidationFailed({field: N_("Only JPEG, PNG or WebP photos are accepted.")})
     content_type, ext = FORMATS[source_format]
     image = ImageOps.exif_transpose(image)
     if image.mode not in ("RGB", "RGBA", "L"):

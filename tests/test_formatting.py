@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
-from civic.formatting import format_ago, format_day, format_when, time_tag
+from civic.formatting import (
+    format_ago,
+    format_clock,
+    format_day,
+    format_month_day,
+    format_short_day,
+    format_weekday,
+    format_when,
+    time_tag,
+)
 
 MOMENT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 18:00 in Seoul, a Tuesday
 TEMPLATES = Path(__file__).resolve().parent.parent / "mobile_web" / "templates"
@@ -30,6 +39,17 @@ def test_english_style(ctx):
     with force_locale("en"):
         assert format_when(MOMENT) == "1 Dec 2026, 18:00"
         assert format_day(MOMENT) == "1 Dec 2026"
+
+
+def test_parts_of_a_sentence_are_in_the_city_and_the_language(ctx):
+    late = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)  # 01:30 on Wednesday in Seoul
+    with force_locale("ko"):
+        assert (format_clock(late), format_weekday(late), format_month_day(late)) == ("오전 1:30", "수요일", "12월 2일")
+        assert format_weekday(date(2026, 12, 7)) == "월요일" and format_short_day(late) == "12/02"
+    with force_locale("en"):
+        assert (format_clock(late), format_weekday(late), format_month_day(late)) == ("1:30 AM", "Wednesday",
+                                                                                    "December 2")
+        assert format_short_day(date(2026, 3, 2)) == "03/02"
 
 
 def test_naive_datetimes_are_utc(ctx):

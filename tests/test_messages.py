@@ -98,3 +98,93 @@ def test_every_message_gets_exactly_its_parameters():
                 if set(re.findall(r"%\((\w+)\)", node.args[0].value)) != {k.arg for k in node.keywords}:
                     wrong.append(f"{path.name}:{node.lineno}")
     assert wrong == []
+
+
+# --- No plain text in a raised error --------------------------------------------------------------
+
+# Errors whose arguments are codes, not messages: their own __init__ turns each code into an N_ message.
+CODE_ARGUMENTS = {"LinkInvalid"}
+# Errors that reach only the operator's terminal (a CLI prints them, in English like every CLI text).
+OPERATOR_ONLY = {"ImportFailed"}  # flask places import
+TRANSLATE_AT_ONCE = {"_", "_l", "gettext", "lazy_gettext"}
+
+
+def civic_error_types() -> set[str]:
+    """``civic.errors.DomainError`` and every class in civic/ derived from it (by base name)."""
+    bases: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases.setdefault(node.name, set()).update(
+                    base.id if isinstance(base, ast.Name) else getattr(base, "attr", "") for base in node.bases)
+    found = {"DomainError"}
+    while True:
+        more = {name for name, parents in bases.items() if parents & found} - found
+        if not more:
+            return found
+        found |= more
+
+
+def plain_text(node: ast.AST | None) -> bool:
+    """A text that is not an ``N_`` message: a literal, an f-string, a formatted or concatenated
+    string, a text translated where it is raised (``_``, ``_l``), or a dict holding one."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return plain_text(node.left) or plain_text(node.right)
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id in TRANSLATE_AT_ONCE:
+            return True
+        return isinstance(node.func, ast.Attribute) and node.func.attr == "format" and plain_text(node.func.value)
+    if isinstance(node, ast.Dict):
+        return any(plain_text(value) for value in node.values)
+    return False
+
+
+def plain_messages(package: Path) -> list[str]:
+    """Raises of a civic error type with a plain-text message, and plain texts put into an
+    ``errors`` dict (which a ``ValidationFailed(errors)`` raises)."""
+    types = civic_error_types() - CODE_ARGUMENTS - OPERATOR_ONLY
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        where = path.relative_to(package.parent)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                func = node.exc.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                arguments = [*node.exc.args, *(keyword.value for keyword in node.exc.keywords)]
+                if name in types and any(plain_text(argument) for argument in arguments):
+                    found.append(f"{where}:{node.lineno}: {ast.unparse(node.exc)[:100]}")
+            elif isinstance(node, ast.Assign) and plain_text(node.value):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) \
+                            and target.value.id.endswith("errors"):
+                        found.append(f"{where}:{node.lineno}: {ast.unparse(node)[:100]}")
+    return found
+
+
+def test_no_plain_text_is_raised_to_a_person():
+    """CONTRIBUTING, "Texts": every message of a civic error is ``N_(...)`` (logs and tests read
+    English, the person reads their language); no f-string or plain English in a raise."""
+    assert {"ValidationFailed", "NotFound", "InvalidCredentials", "JsonRejected", "EmailNotConfirmed"} \
+        <= civic_error_types()
+    assert plain_messages(PACKAGE) == []
+
+
+def test_the_plain_text_finder_finds_plain_texts(tmp_path):
+    package = tmp_path / "civic"
+    package.mkdir()
+    (package / "errors.py").write_text("class DomainError(Exception):\n    pass\n"
+                                       "class NotFound(DomainError):\n    pass\n")
+    (package / "service.py").write_text(
+        "from civic.errors import N_, NotFound, ValidationFailed\n"
+        "def a(n):\n    raise NotFound(f'No item {n}.')\n"
+        "def b():\n    raise ValidationFailed({'n': 'Too many.'})\n"
+        "def c():\n    errors = {}\n    errors['n'] = 'Too few.'\n    raise ValidationFailed(errors)\n"
+        "def d():\n    raise NotFound(_('Gone.'))\n"
+        "def e(n):\n    raise NotFound(N_('No item %(n)d.', n=n))\n"
+        "def f(purpose):\n    raise LinkInvalid(purpose, 'used')\n"
+        "def g():\n    raise RuntimeError('not for a person')\n")
+    assert [line.split(":")[1] for line in plain_messages(package)] == ["3", "5", "8", "11"]

@@ -241,3 +241,85 @@ def test_nothing_refers_to_files_outside_the_repository():
             if any(word in line for word in OUTSIDE):
                 found.append(f"{name}:{number}: {line.strip()[:120]}")
     assert not found, "references to files outside the repository (copy what is needed in):\n" + "\n".join(found)
+
+
+# --- Dates and time zones: civic/timezone.py and civic/formatting.py only ----------------------------
+
+TIME_HOMES = {"civic/timezone.py", "civic/formatting.py"}
+# Known uses that are neither a time zone nor a date for people, each with its reason.
+TIME_SIDE_PATHS_ALLOWED = {
+    ("civic/backup.py", "strftime"),  # the UTC time stamp in a backup file's name
+}
+DATE_FORMATTERS = {"format_date", "format_datetime", "format_time", "format_timedelta", "format_skeleton",
+                   "format_interval"}
+
+
+def _is_utc(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "UTC") or (
+        isinstance(node, ast.Attribute) and node.attr == "utc"
+        and ast.unparse(node.value) in ("timezone", "datetime.timezone"))
+
+
+def time_side_paths(package: Path) -> set[tuple[str, str, int]]:
+    """(file, what, line) of every date or zone handled outside the two homes: zones named or
+    converted to (``ZoneInfo``, ``.astimezone(zone)``), the machine's local clock (``datetime.now()``,
+    ``date.today()``, ``fromtimestamp`` without a zone), dates formatted for people (``strftime``,
+    Babel's date formatters). Converting to UTC and ``datetime.now(UTC)`` are fine anywhere."""
+    found = set()
+    for path in sorted(package.rglob("*.py")):
+        name = path.relative_to(package.parent).as_posix()
+        if name in TIME_HOMES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            what = None
+            if isinstance(node, ast.Import):
+                if any(alias.name.split(".")[0] in ("zoneinfo", "pytz", "tzlocal") or alias.name == "babel.dates"
+                       for alias in node.names):
+                    what = "import"
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                root = node.module.split(".")[0]
+                if root in ("zoneinfo", "pytz", "tzlocal") or node.module in ("babel.dates", "dateutil.tz") or (
+                        root in ("flask_babel", "babel") and any(a.name in DATE_FORMATTERS for a in node.names)):
+                    what = "import"
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                attr, args = node.func.attr, [*node.args, *(k.value for k in node.keywords)]
+                if attr == "astimezone" and not (len(args) == 1 and _is_utc(args[0])):
+                    what = "astimezone"
+                elif attr == "now" and not (len(args) == 1 and _is_utc(args[0])) and \
+                        ast.unparse(node.func.value) in ("datetime", "datetime.datetime"):
+                    what = "now"
+                elif attr in ("today", "utcnow", "utcfromtimestamp", "localtime", "mktime") and ast.unparse(
+                        node.func.value) in ("date", "datetime", "time", "datetime.date", "datetime.datetime"):
+                    what = attr
+                elif attr == "fromtimestamp" and len(args) < 2:
+                    what = "fromtimestamp"
+                elif attr in ("strftime", *DATE_FORMATTERS) and ast.unparse(node.func.value) != "email.utils":
+                    what = attr
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "ZoneInfo":
+                what = "ZoneInfo"
+            if what and (name, what) not in TIME_SIDE_PATHS_ALLOWED:
+                found.add((name, what, node.lineno))
+    return found
+
+
+def test_dates_and_zones_go_through_timezone_and_formatting():
+    """CONTRIBUTING, "Dates and times": zones through ``civic.timezone`` (``to_local``, ``to_utc``,
+    ``local_now``, ``zone_named``), dates for people through ``civic.formatting``."""
+    assert sorted(time_side_paths(PACKAGE)) == []
+
+
+def test_the_side_path_finder_finds_side_paths(tmp_path):
+    package = tmp_path / "civic"
+    package.mkdir()
+    (package / "timezone.py").write_text("from zoneinfo import ZoneInfo\nZONE = ZoneInfo('Asia/Seoul')\n")
+    (package / "views.py").write_text(
+        "from datetime import UTC, date, datetime\n"
+        "from zoneinfo import ZoneInfo\n"
+        "from flask_babel import format_datetime\n"
+        "def a(m):\n    return m.astimezone(ZoneInfo('Asia/Seoul')).strftime('%m/%d')\n"
+        "def b():\n    return datetime.now(), date.today(), datetime.fromtimestamp(0)\n"
+        "def c(m):\n    return m.astimezone(UTC), datetime.now(UTC), datetime.fromtimestamp(0, UTC)\n")
+    assert sorted(time_side_paths(package)) == [
+        ("civic/views.py", "ZoneInfo", 5), ("civic/views.py", "astimezone", 5), ("civic/views.py", "fromtimestamp", 7),
+        ("civic/views.py", "import", 2), ("civic/views.py", "import", 3), ("civic/views.py", "now", 7),
+        ("civic/views.py", "strftime", 5), ("civic/views.py", "today", 7)]

@@ -107,7 +107,7 @@ def signed_in_user() -> User:
     """The signed-in user, in a view behind ``login_required`` (typed: never None)."""
     user = current_user()
     if user is None:
-        raise Unauthorized("Sign in to continue.")
+        raise Unauthorized(N_("Sign in to continue."))
     return user
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civic.db import IdMixin, TimestampMixin, utcnow
-from civic.errors import ValidationFailed
+from civic.errors import N_, ValidationFailed
 from civic.extensions import Model, db
 
 CURRENT_VERSION = "2026-12-01"
@@ -46,7 +46,7 @@ class PrivacyConsent(IdMixin, TimestampMixin, Model):
 def require_current(version: str | None) -> str:
     """The version accepted with a sign-up; anything but the current one is refused."""
     if version != CURRENT_VERSION:
-        raise ValidationFailed({"privacy_consent": _l(
+        raise ValidationFailed({"privacy_consent": N_(
             "Agree to the collection and use of your personal data to create an account.")})
     return version
 

@@ -142,20 +142,20 @@ def authenticate(email: str, password: str, client_address: str | None = None) -
     try:
         email = normalize_email(email)
     except ValidationFailed:
-        raise InvalidCredentials("The e-mail or password is incorrect.") from None
+        raise InvalidCredentials(N_("The e-mail or password is incorrect.")) from None
     key = throttle.throttle_key(email, client_address)
     if throttle.blocked_until(key) is not None:
         # Refused before any password is checked; same time and answer as a wrong password.
         check_password_hash(_DUMMY_HASH, password or "")
-        raise InvalidCredentials("The e-mail or password is incorrect.")
+        raise InvalidCredentials(N_("The e-mail or password is incorrect."))
     user = find_user_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password or "")
         throttle.record_failure(key)
-        raise InvalidCredentials("The e-mail or password is incorrect.")
+        raise InvalidCredentials(N_("The e-mail or password is incorrect."))
     if not check_password_hash(user.password_hash, password or "") or not user.is_active:
         throttle.record_failure(key)
-        raise InvalidCredentials("The e-mail or password is incorrect.")
+        raise InvalidCredentials(N_("The e-mail or password is incorrect."))
     with unit_of_work():
         throttle.clear(key)
         user.last_login_at = utcnow()
@@ -170,7 +170,7 @@ def change_password(user: User, current_password: str, new_password: str,
 
     errors = {}
     if not user.password_hash or not check_password_hash(user.password_hash, current_password or ""):
-        errors["current_password"] = "The current password is incorrect."
+        errors["current_password"] = N_("The current password is incorrect.")
     try:
         check_new_password(new_password)
     except ValidationFailed as exc:
@@ -195,7 +195,7 @@ def merge_userinfo(id_claims: dict, userinfo: dict) -> dict:
     """ID token claims completed with the UserInfo answer. UserInfo must be about the ID
     token's subject (OIDC Core §5.3.2), or it is refused; the ID token's own claims win."""
     if str(userinfo.get("sub") or "") != str(id_claims.get("sub") or ""):
-        raise ValidationFailed({"sub": "The provider's UserInfo is about another subject."})
+        raise ValidationFailed({"sub": N_("The provider's UserInfo is about another subject.")})
     merged = {key: value for key, value in userinfo.items() if value not in (None, "")}
     merged.update({key: value for key, value in id_claims.items() if value not in (None, "")})
     return merged

@@ -18,7 +18,7 @@ from civic.accounts.auth import (
     signed_in_user,
 )
 from civic.accounts.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, OidcConsentForm, RegisterForm
-from civic.errors import NotFound, ValidationFailed
+from civic.errors import N_, NotFound, ValidationFailed
 from civic.extensions import limiter
 from civic.forms import apply_errors
 
@@ -143,7 +143,7 @@ def delete_account():
 def oidc_start(name: str):
     client = oidc.client(name) if name in {p["name"] for p in oidc.providers(current_app)} else None
     if client is None:
-        raise NotFound("Unknown sign-in provider.")
+        raise NotFound(N_("Unknown sign-in provider."))
     from requests import RequestException
 
     session["oidc_next"] = safe_next(request.args.get("next"))
@@ -164,7 +164,7 @@ def oidc_callback(name: str):
 
     client = oidc.client(name) if name in {p["name"] for p in oidc.providers(current_app)} else None
     if client is None:
-        raise NotFound("Unknown sign-in provider.")
+        raise NotFound(N_("Unknown sign-in provider."))
     try:
         token = client.authorize_access_token()
         claims = oidc.claims_for(client, token)

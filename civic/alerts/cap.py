@@ -10,7 +10,7 @@ from lxml import etree
 from civic.alerts.models import Alert
 from civic.db import utcnow
 from civic.geo import get_district
-from civic.timezone import local_zone
+from civic.timezone import to_local
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -36,7 +36,7 @@ LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}
 
 def cap_time(value: datetime) -> str:
     """CAP dateTime: local time with an explicit offset and no fraction."""
-    local = value.astimezone(local_zone()).replace(microsecond=0)
+    local = to_local(value).replace(microsecond=0)
     return local.isoformat()
 
 

@@ -32,7 +32,7 @@ from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import validate_district_codes, validate_point
 from civic.json_input import loads_checked
-from civic.timezone import local_zone
+from civic.timezone import to_utc
 
 # --- alerts: officers ------------------------------------------------------------------------
 
@@ -56,10 +56,7 @@ def _parse_time(value, field: str, errors: dict) -> datetime | None:
         except ValueError:
             errors[field] = N_("Must be an ISO 8601 date and time.")
             return None
-    if parsed.tzinfo is None:
-
-        parsed = parsed.replace(tzinfo=local_zone())
-    return parsed
+    return to_utc(parsed)  # without an offset: the city's wall-clock time
 
 
 def _validate_polygon(value, errors: dict) -> dict | None:

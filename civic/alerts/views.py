@@ -24,7 +24,7 @@ from civic.alerts.labels import (
 from civic.alerts.models import ALERT_TYPES, LEVELS
 from civic.alerts.targeting import effective_districts
 from civic.alerts.wording import alert_text, has_own_text
-from civic.errors import Conflict, Forbidden, ValidationFailed
+from civic.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from civic.forms import apply_errors, district_choices
 from civic.geo import district_index, validate_point
 
@@ -101,9 +101,7 @@ def guide(alert_type: str):
 
     found = find_guide(alert_type, str(get_locale())) if alert_type in GUIDE_TYPES else None
     if found is None:
-        from civic.errors import NotFound
-
-        raise NotFound(_("There is no guide for this kind of alert."))
+        raise NotFound(N_("There is no guide for this kind of alert."))
     return render_template("alerts/guide.html", guide=found, guides=all_guides(str(get_locale())))
 
 

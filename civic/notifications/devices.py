@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 
 from civic.api.pagination import paginate
 from civic.db import unit_of_work
-from civic.errors import NotFound, Unauthorized, ValidationFailed
+from civic.errors import N_, NotFound, Unauthorized, ValidationFailed
 from civic.extensions import db
 from civic.notifications.models import Device, PersonalDelivery
 
@@ -54,10 +54,10 @@ def validate_device(data: dict) -> dict:
     if not isinstance(keys, dict):
         keys = {}
     if not _valid_point(_b64url(keys.get("p256dh"))):
-        errors["keys.p256dh"] = "Must be a base64url P-256 public key (65 bytes)."
+        errors["keys.p256dh"] = N_("Must be a base64url P-256 public key (65 bytes).")
     auth = _b64url(keys.get("auth"))
     if auth is None or len(auth) != 16:
-        errors["keys.auth"] = "Must be a base64url 16-byte secret."
+        errors["keys.auth"] = N_("Must be a base64url 16-byte secret.")
     if errors:
         raise ValidationFailed(errors)
     label = str(data.get("label") or "").strip()[:100]
@@ -66,7 +66,7 @@ def validate_device(data: dict) -> dict:
 
 def _require_user(user) -> None:
     if user is None:
-        raise Unauthorized("Sign in to link a device.")
+        raise Unauthorized(N_("Sign in to link a device."))
 
 
 def link_device(user, data: dict) -> tuple[Device, bool]:
@@ -79,7 +79,7 @@ def link_device(user, data: dict) -> tuple[Device, bool]:
         if device is None:
             count = len(list_devices(user))
             if count >= MAX_DEVICES:
-                raise ValidationFailed({"endpoint": f"At most {MAX_DEVICES} devices per account."})
+                raise ValidationFailed({"endpoint": N_("At most %(n)d devices per account.", n=MAX_DEVICES)})
             device = Device(endpoint=clean["endpoint"])
             db.session.add(device)
         elif device.user_id != user.id:
@@ -113,7 +113,7 @@ def get_device(user, device_id: int) -> Device:
     _require_user(user)
     device = db.session.get(Device, device_id)
     if device is None or device.user_id != user.id:
-        raise NotFound("No such device.")
+        raise NotFound(N_("No such device."))
     return device
 
 
@@ -130,7 +130,7 @@ def unlink_endpoint(user, endpoint: str) -> None:
     with unit_of_work():
         device = db.session.scalar(select(Device).where(Device.endpoint == str(endpoint), Device.user_id == user.id))
         if device is None:
-            raise NotFound("This device is not linked.")
+            raise NotFound(N_("This device is not linked."))
         _drop(device.id)
 
 

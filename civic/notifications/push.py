@@ -64,7 +64,7 @@ def plan(notification_id: int, now: datetime | None = None) -> datetime | None:
     if note.kind == "petition" and not preferences_of(note.user_id).petitions_by_push:
         return None  # the account chose e-mail for petition notices
     window = current_app.config["PERSONAL_PUSH_QUIET_HOURS"]
-    due = quiet_until(now, window, current_app.config["BABEL_DEFAULT_TIMEZONE"]) or now
+    due = quiet_until(now, window) or now
     # A device receives what happens from the time it is linked, never an older update whose job
     # happened to run after the link (threads and queues give no order).
     device_ids = set(db.session.scalars(select(Device.id).where(Device.user_id == note.user_id,

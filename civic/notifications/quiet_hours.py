@@ -5,8 +5,9 @@ Times are in the city's time zone; an empty value means none. Disaster alerts ne
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
+
+from civic.timezone import local_zone, to_local, to_utc, zone_named
 
 
 def parse_quiet_hours(value: str | None) -> tuple[time, time] | None:
@@ -24,12 +25,14 @@ def parse_quiet_hours(value: str | None) -> tuple[time, time] | None:
     return start, end
 
 
-def quiet_until(now: datetime, window: tuple[time, time] | None, zone: str) -> datetime | None:
-    """When the quiet hours containing ``now`` end (UTC), or None when ``now`` is not in them."""
+def quiet_until(now: datetime, window: tuple[time, time] | None, zone: str | None = None) -> datetime | None:
+    """When the quiet hours containing ``now`` end (UTC), or None when ``now`` is not in them.
+    The hours are the city's (``zone``: another zone, by name)."""
     if window is None:
         return None
     start, end = window
-    local = now.astimezone(ZoneInfo(zone))
+    city = zone_named(zone) if zone else local_zone()
+    local = to_local(now, city)
     clock = local.time().replace(tzinfo=None)
     if start < end:
         inside = start <= clock < end
@@ -39,5 +42,4 @@ def quiet_until(now: datetime, window: tuple[time, time] | None, zone: str) -> d
         end_day = local.date() + timedelta(days=1) if clock >= start else local.date()
     if not inside:
         return None
-    ends = datetime.combine(end_day, end, tzinfo=ZoneInfo(zone))
-    return ends.astimezone(UTC)
+    return to_utc(datetime.combine(end_day, end), city)

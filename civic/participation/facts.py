@@ -13,6 +13,8 @@ from civic.events import ProposalFacts, VoteFacts
 from civic.extensions import db
 from civic.participation.models import HIDDEN, PollVote, Proposal
 
+CHUNK = 5000  # rows per fetch when streaming every row's facts
+
 
 def facts(proposal: Proposal) -> ProposalFacts | None:
     if proposal.status == HIDDEN:
@@ -25,13 +27,13 @@ def proposal_snapshot() -> Iterator[tuple[int, ProposalFacts]]:
     query = (select(Proposal.id, Proposal.department_id, Proposal.threshold_reached_at, Proposal.responded_at,
                     Proposal.response_due_at)
              .where(Proposal.threshold_reached_at.is_not(None), Proposal.status != HIDDEN)
-             .execution_options(yield_per=5000))
-    for row in db.session.execute(query):
-        yield row.id, ProposalFacts(row.department_id, row.threshold_reached_at, row.responded_at,
-                                    row.response_due_at)
+             .execution_options(stream_results=True, yield_per=CHUNK))
+    for proposal_id, department_id, reached_at, responded_at, response_due_at in db.session.connection().execute(query):
+        yield proposal_id, ProposalFacts(department_id, reached_at, responded_at, response_due_at)
 
 
 def vote_snapshot() -> Iterator[tuple[int, VoteFacts]]:
-    query = select(PollVote.id, PollVote.poll_id, PollVote.created_at).execution_options(yield_per=5000)
-    for row in db.session.execute(query):
-        yield row.id, VoteFacts(row.poll_id, row.created_at)
+    query = (select(PollVote.id, PollVote.poll_id, PollVote.created_at)
+             .execution_options(stream_results=True, yield_per=CHUNK))
+    for vote_id, poll_id, cast_at in db.session.connection().execute(query):
+        yield vote_id, VoteFacts(poll_id, cast_at)

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from civic.accounts.auth import confirmed_required, current_user, login_required
-from civic.errors import DomainError, Forbidden, ValidationFailed, translate
+from civic.errors import N_, DomainError, Forbidden, ValidationFailed, translate
 from civic.forms import apply_errors, district_choices, refuse
 from civic.participation import labels, service
 from civic.participation.api import results_csv_response
@@ -151,7 +151,7 @@ def new_proposal():
 def edit_proposal(proposal_id):
     proposal = service.get_proposal(current_user(), proposal_id)
     if not service.may_edit(current_user(), proposal):
-        raise Forbidden(_("Only drafts can be edited."))
+        raise Forbidden(N_("Only drafts can be edited."))
     form = _proposal_form(ProposalForm(obj=proposal))
     if form.validate_on_submit():
         try:

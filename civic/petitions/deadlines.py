@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 
-from civic.timezone import is_working_day, local_zone, to_local
+from civic.timezone import is_working_day, local_zone, to_local, to_utc
 
 HOURS_PER_DAY = 8           # one day of a period counted in hours (제19조①)
 IMMEDIATE_HOURS = 3         # "즉시"
@@ -101,7 +101,7 @@ def closing_time(day: date) -> datetime:
     """When the office closes on ``day`` (the end of ``PETITIONS_WORKING_HOURS``), in UTC."""
     hours = _range("PETITIONS_WORKING_HOURS")
     closes = hours[1] if hours else time(18, 0)
-    return datetime.combine(day, closes, tzinfo=local_zone()).astimezone(UTC)
+    return to_utc(datetime.combine(day, closes))  # the city's wall-clock closing time
 
 
 def add_working_hours(start: datetime, hours: float) -> datetime:
@@ -191,7 +191,7 @@ def period_hours(amount: int, unit: str) -> int | None:
 
 
 def local_year(moment: datetime) -> int:
-    return moment.astimezone(local_zone()).year
+    return to_local(moment).year
 
 
 __all__ = ["UNITS", "add_working_days", "add_working_hours", "calendar_end", "counting", "due_at",

@@ -20,7 +20,7 @@ from civic.db import utcnow
 from civic.geo import get_district
 from civic.places.hours_status import HoursStatus, status
 from civic.places.service import NamedLocation, Nearby, categories, named_locations, nearest_places
-from civic.timezone import holiday_country, local_zone
+from civic.timezone import holiday_country, local_zone, to_local
 
 OFFICES_FILE = Path(__file__).resolve().parent / "data" / "district_offices.json"
 REFUGES_SHOWN = 3
@@ -111,7 +111,7 @@ def resolve_origin(key: str) -> NamedLocation | None:
 
 def is_night(at: datetime | None = None) -> bool:
     """Whether ``at`` (default now) falls in the configured night, in the city's time zone."""
-    local = (at or utcnow()).astimezone(local_zone()).time()
+    local = to_local(at or utcnow()).time()
     start = time.fromisoformat(current_app.config["PLACES_NIGHT_FROM"])
     end = time.fromisoformat(current_app.config["PLACES_NIGHT_UNTIL"])
     return (start <= local or local < end) if start > end else (start <= local < end)

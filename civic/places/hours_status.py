@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from civic.places.opening_hours import DAY, _spans_on, in_season
+from civic.timezone import to_local
 
 CLOSING_SOON_MIN = 30
 SCAN_DAYS = 8
@@ -59,7 +60,7 @@ def status(hours: dict | None, moment: datetime, zone: tzinfo, country: str) -> 
         return HoursStatus("unknown")
     if hours.get("check"):
         return HoursStatus("check")
-    local = moment.astimezone(zone)
+    local = to_local(moment, zone)
     today = local.date()
     midnight = datetime(today.year, today.month, today.day, tzinfo=zone)
     if not in_season(hours, today):

@@ -23,7 +23,7 @@ import re
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from civic.timezone import is_public_holiday
+from civic.timezone import is_public_holiday, to_local
 
 DAY = 24 * 60
 WEEKDAYS = range(1, 8)
@@ -269,7 +269,7 @@ def open_at(hours: dict | None, moment: datetime, zone: tzinfo, country: str) ->
     ``country`` are the city's (``civic.timezone.local_zone()`` and ``holiday_country()``)."""
     if not hours or hours.get("check"):
         return None
-    local = moment.astimezone(zone)
+    local = to_local(moment, zone)
     if not in_season(hours, local.date()):
         return False
     if hours.get("24h"):

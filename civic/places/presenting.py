@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from babel.dates import format_date, format_time
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 
 from civic.db import utcnow
+from civic.formatting import format_clock, format_month_day, format_weekday
 from civic.places.hours_status import HoursStatus, status
-from civic.timezone import holiday_country, local_zone
+from civic.timezone import holiday_country, local_now, local_zone, to_local
 
 OLD_AFTER_DAYS = 365
 
 
 def _clock(moment: datetime, now: datetime) -> str:
     """"오전 9:00", "내일 오전 9:00", "월요일 오전 9:00"."""
-    locale = str(get_locale())
-    zone = local_zone()
-    local, today = moment.astimezone(zone), now.astimezone(zone).date()
-    clock = format_time(local, "a h:mm" if locale == "ko" else "h:mm a", tzinfo=zone, locale=locale)
-    if local.date() == today or (local - now.astimezone(zone)) < timedelta(hours=12):
+    local, today = to_local(moment), to_local(now).date()
+    clock = format_clock(moment)
+    if local.date() == today or (moment - now) < timedelta(hours=12):
         return clock
     if local.date() == today + timedelta(days=1):
         return gettext("tomorrow %(time)s", time=clock)
-    return f"{format_date(local.date(), 'EEEE', locale=locale)} {clock}"
+    return f"{format_weekday(local.date())} {clock}"
 
 
 def hours_status(place, at: datetime | None = None) -> HoursStatus:
@@ -40,8 +38,7 @@ def hours_text(state: HoursStatus, now: datetime | None = None) -> tuple[str, st
     if state.state == "unknown":
         return "unknown", gettext("Hours unknown")
     if state.state == "off_season":
-        when = format_date(state.change_at.date(), "MMMM d" if str(get_locale()) != "ko" else "M월 d일",
-                           locale=str(get_locale())) if state.change_at else ""
+        when = format_month_day(state.change_at.date()) if state.change_at else ""
         return "closed", gettext("Closed now · outside its season (opens %(date)s)", date=when)
     if state.state == "open":
         if state.always or state.change_at is None:
@@ -71,7 +68,7 @@ def _as_date(text: str | None) -> date | None:
 def is_old(data_date: str | None, today: date | None = None) -> bool:
     """Older than a year: "방문 전 전화로 확인하세요"."""
     when = _as_date(data_date)
-    today = today or utcnow().astimezone(local_zone()).date()
+    today = today or local_now().date()
     return when is not None and (today - when).days > OLD_AFTER_DAYS
 
 

@@ -20,7 +20,7 @@ from civic.extensions import db
 from civic.reports import service
 from civic.reports.catalogue import attributes_from_form
 from civic.reports.models import Report, Service
-from civic.timezone import local_zone
+from civic.timezone import to_local, to_utc
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 FORMATS = "any(json,xml)"
@@ -109,7 +109,7 @@ def error_response(status: int, title: str, detail: str, errors: dict) -> Respon
 def _iso(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(local_zone()).isoformat(timespec="seconds")
+    return to_local(value).isoformat(timespec="seconds")
 
 
 def _locale() -> str:
@@ -210,9 +210,7 @@ def _parse_datetime(name: str) -> datetime | None:
         value = datetime.fromisoformat(raw.strip().replace(" ", "+"))
     except ValueError:
         raise ValidationFailed({name: N_("Use a W3C (ISO 8601) date-time, e.g. 2026-11-27T09:00:00+09:00.")}) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=local_zone())
-    return value
+    return to_utc(value)  # without an offset: the city's wall-clock time
 
 
 def _parse_list(name: str) -> list[str]:
@@ -240,7 +238,7 @@ def list_requests(fmt):
     if start is None:
         start = end - window
     if start > end:
-        raise ValidationFailed({"start_date": "start_date must be before end_date."})
+        raise ValidationFailed({"start_date": N_("start_date must be before end_date.")})
     if end - start > window:
         raise ValidationFailed({"end_date": N_("The date range may not span more than %(n)d days.", n=window.days)})
     reports = search_requests(service_codes=_parse_list("service_code"), statuses=statuses,
@@ -272,7 +270,7 @@ def create_request(fmt):
     _check_jurisdiction()
     code = form.get("service_code", "").strip()
     if not code:
-        raise ValidationFailed({"service_code": "service_code is required."})
+        raise ValidationFailed({"service_code": N_("service_code is required.")})
     svc = service.get_service(code)
     if not (form.get("lat") or form.get("long") or form.get("address_string") or form.get("address_id")):
         raise ValidationFailed({"lat": N_("Give lat and long, address_string or address_id.")})

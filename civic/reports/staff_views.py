@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from civic.accounts.auth import current_user, role_required, signed_in_user
 from civic.accounts.service import list_departments
 from civic.csv_export import csv_response
-from civic.errors import Forbidden, ValidationFailed
+from civic.errors import N_, Forbidden, ValidationFailed
 from civic.formatting import format_when
 from civic.forms import apply_errors, district_choices, refuse
 from civic.geo import district_name
@@ -98,7 +98,7 @@ def transfer(report_id):
             flash(_("The report was transferred."), "success")
             return redirect(url_for("reports_staff.index"))
     elif not handling.can_manage(current_user(), report):
-        raise Forbidden("Only staff of the department handling this report can transfer it.")
+        raise Forbidden(N_("Only staff of the department handling this report can transfer it."))
     return render_template("reports/staff_transfer.html", report=report, form=form), 422 if form.errors else 200
 
 

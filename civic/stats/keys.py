@@ -14,40 +14,36 @@ Here, and only here:
 - a proposal counts on the day its **threshold was reached**, and when responded, on the day of
   the response, on time when ``responded_at <= response_due_at``;
 - a vote counts on the day it was cast.
+
+Each rule is written once, as ``*_keys(facts, calendar)``: the counters a row's facts make, one
+key per count. ``*_counts(facts)`` is the same as a ``Counter`` for the events; a recount passes
+one ``timezone.CityCalendar`` for every row (the zone and holiday country read once, each day's
+holiday answer computed once) and counts the keys of every row in one ``Counter.update``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
-from functools import lru_cache
 
 from civic import timezone
 from civic.events import PetitionFacts, ProposalFacts, ReportFacts, VoteFacts
 from civic.stats import models as m
+from civic.timezone import CityCalendar
 
 Key = tuple[str, date, str, str, str]
 
 
-def local_day(moment: datetime) -> date:
+def local_day(moment: datetime, calendar: CityCalendar | None = None) -> date:
     """The city's calendar day of a moment (``CIVIC_TIMEZONE``)."""
-    return timezone.to_local(moment).date()
+    return (calendar or timezone.city_calendar()).local_day(moment)
 
 
-@lru_cache(maxsize=8192)
-def _working_days_between(start: date, end: date, country: str) -> int:
-    days, current = 0, start
-    while current < end:
-        current = date.fromordinal(current.toordinal() + 1)
-        if timezone.is_working_day(current, country):
-            days += 1
-    return days
-
-
-def working_days(received_at: datetime, answered_at: datetime) -> int:
+def working_days(received_at: datetime, answered_at: datetime, calendar: CityCalendar | None = None) -> int:
     """Working days after the day of receipt up to the day of the answer (same day: 0), with the
     public holidays of ``CIVIC_HOLIDAY_COUNTRY``."""
-    return _working_days_between(local_day(received_at), local_day(answered_at), timezone.holiday_country())
+    calendar = calendar or timezone.city_calendar()
+    return calendar.working_days_between(calendar.local_day(received_at), calendar.local_day(answered_at))
 
 
 def answered_on_time(answered_at: datetime, due_at: datetime) -> bool:
@@ -58,53 +54,60 @@ def days_to_fix(created_at: datetime, fixed_at: datetime) -> int:
     return max(0, (fixed_at - created_at).days)
 
 
-def petition_counts(facts: PetitionFacts | None) -> Counter:
-    counts: Counter = Counter()
-    if facts is None:
-        return counts
+def petition_keys(facts: PetitionFacts, calendar: CityCalendar) -> list[Key]:
     dept = str(facts.department_id)
-    counts[(m.PETITION_RECEIVED, local_day(facts.received_at), dept, "", "")] += 1
+    found: list[Key] = [(m.PETITION_RECEIVED, calendar.local_day(facts.received_at), dept, "", "")]
     if facts.answered_at is not None:
-        day = local_day(facts.answered_at)
-        counts[(m.PETITION_ANSWERED, day, dept, "", "")] += 1
+        day = calendar.local_day(facts.answered_at)
+        found.append((m.PETITION_ANSWERED, day, dept, "", ""))
         if answered_on_time(facts.answered_at, facts.due_at):
-            counts[(m.PETITION_ON_TIME, day, dept, "", "")] += 1
-        wd = working_days(facts.received_at, facts.answered_at)
-        counts[(m.PETITION_ANSWER_DAYS, day, dept, str(wd), "")] += 1
-    return counts
+            found.append((m.PETITION_ON_TIME, day, dept, "", ""))
+        wd = calendar.working_days_between(calendar.local_day(facts.received_at), day)
+        found.append((m.PETITION_ANSWER_DAYS, day, dept, str(wd), ""))
+    return found
+
+
+def report_keys(facts: ReportFacts, calendar: CityCalendar) -> list[Key]:
+    day = calendar.local_day(facts.created_at)
+    found: list[Key] = [(m.REPORT_SERVICE, day, str(facts.service_id), facts.status, ""),
+                        (m.REPORT_DISTRICT, day, facts.district_code or "", facts.status, "")]
+    if facts.fixed_at is not None:
+        days = days_to_fix(facts.created_at, facts.fixed_at)
+        found.append((m.REPORT_FIX_DAYS, calendar.local_day(facts.fixed_at), str(facts.service_id), str(days), ""))
+    return found
+
+
+def proposal_keys(facts: ProposalFacts, calendar: CityCalendar) -> list[Key]:
+    if facts.threshold_reached_at is None:
+        return []
+    dept = str(facts.department_id or "")
+    found: list[Key] = [(m.PROPOSAL_THRESHOLD, calendar.local_day(facts.threshold_reached_at), dept, "", "")]
+    if facts.responded_at is not None:
+        day = calendar.local_day(facts.responded_at)
+        found.append((m.PROPOSAL_RESPONDED, day, dept, "", ""))
+        if facts.response_due_at is not None and answered_on_time(facts.responded_at, facts.response_due_at):
+            found.append((m.PROPOSAL_ON_TIME, day, dept, "", ""))
+    return found
+
+
+def vote_keys(facts: VoteFacts, calendar: CityCalendar) -> list[Key]:
+    return [(m.POLL_VOTES, calendar.local_day(facts.cast_at), str(facts.poll_id), "", "")]
+
+
+def petition_counts(facts: PetitionFacts | None) -> Counter:
+    return Counter(petition_keys(facts, timezone.city_calendar())) if facts is not None else Counter()
 
 
 def report_counts(facts: ReportFacts | None) -> Counter:
-    counts: Counter = Counter()
-    if facts is None:
-        return counts
-    day = local_day(facts.created_at)
-    counts[(m.REPORT_SERVICE, day, str(facts.service_id), facts.status, "")] += 1
-    counts[(m.REPORT_DISTRICT, day, facts.district_code or "", facts.status, "")] += 1
-    if facts.fixed_at is not None:
-        days = days_to_fix(facts.created_at, facts.fixed_at)
-        counts[(m.REPORT_FIX_DAYS, local_day(facts.fixed_at), str(facts.service_id), str(days), "")] += 1
-    return counts
+    return Counter(report_keys(facts, timezone.city_calendar())) if facts is not None else Counter()
 
 
 def proposal_counts(facts: ProposalFacts | None) -> Counter:
-    counts: Counter = Counter()
-    if facts is None or facts.threshold_reached_at is None:
-        return counts
-    dept = str(facts.department_id or "")
-    counts[(m.PROPOSAL_THRESHOLD, local_day(facts.threshold_reached_at), dept, "", "")] += 1
-    if facts.responded_at is not None:
-        day = local_day(facts.responded_at)
-        counts[(m.PROPOSAL_RESPONDED, day, dept, "", "")] += 1
-        if facts.response_due_at is not None and answered_on_time(facts.responded_at, facts.response_due_at):
-            counts[(m.PROPOSAL_ON_TIME, day, dept, "", "")] += 1
-    return counts
+    return Counter(proposal_keys(facts, timezone.city_calendar())) if facts is not None else Counter()
 
 
 def vote_counts(facts: VoteFacts | None) -> Counter:
-    if facts is None:
-        return Counter()
-    return Counter({(m.POLL_VOTES, local_day(facts.cast_at), str(facts.poll_id), "", ""): 1})
+    return Counter(vote_keys(facts, timezone.city_calendar())) if facts is not None else Counter()
 
 
 def difference(before: Counter, after: Counter) -> Counter:

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from civic.formatting import format_short_day
 from civic.stats import charts, service
 from civic.stats.tables import TABLES
 
@@ -27,7 +28,7 @@ def _name(ref: dict | None, locale: str) -> str:
 
 def petition_charts(figures, locale: str) -> dict:
     bars = [(_name(r["department"], locale), r["received"]) for r in figures.petitions]
-    weekly = [(week.strftime("%m/%d"), n) for week, n in figures.weekly]  # already as published
+    weekly = [(format_short_day(week), n) for week, n in figures.weekly]  # already as published
     return {
         "departments": charts.bar_chart("chart-departments", _("Petitions received per department"), bars),
         "weekly": charts.line_chart("chart-weekly", _("Petitions received per week"), weekly),

@@ -95,7 +95,8 @@ def test_an_integer_of_more_than_4300_digits_is_a_422_on_every_json_endpoint(app
             assert_problem(response, method, path)
             if method != "GET":
                 assert response.status_code == 422, (method, path, response.status_code)
-                assert "4300 digits" in response.json["errors"]["body"]
+                # In the request's language (Korean by default): "JSON에 4300자리를 넘는 정수가 있습니다."
+                assert "4300자리" in response.json["errors"]["body"]
     assert count_rows(db) == before  # nothing was done
     for method, path in (("POST", "/api/v1/accounts"), ("POST", "/api/v1/push/subscriptions"),
                          ("DELETE", "/api/v1/push/subscriptions")):   # the three without sign-in

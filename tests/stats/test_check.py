@@ -88,6 +88,27 @@ def test_answer_working_days_use_the_city_holiday_country(app):
     assert tracking.working_days(wednesday, friday) == 1
 
 
+def test_the_recount_calendar_answers_like_the_timezone_functions(app):
+    # The recount reads the zone and holiday country once (timezone.CityCalendar); it must date and
+    # count like to_local / is_working_day, across a daylight-saving change and naive (SQLite) values.
+    from civic import timezone
+
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "America/New_York"
+    app.config["CIVIC_HOLIDAY_COUNTRY"] = "US"
+    calendar = timezone.city_calendar()
+    start = datetime(2026, 10, 30, 2, 30, tzinfo=UTC)  # still 29 October in New York
+    first = timezone.to_local(start).date()
+    for hours in range(0, 24 * 40, 7):
+        moment = start + timedelta(hours=hours)
+        for value in (moment, moment.replace(tzinfo=None)):
+            assert calendar.local_day(value) == timezone.to_local(value).date()
+        day = moment.date()
+        assert calendar.is_working_day(day) == timezone.is_working_day(day)
+        assert keys.working_days(start, moment, calendar) == keys.working_days(start, moment) == sum(
+            timezone.is_working_day(first + timedelta(days=n))
+            for n in range(1, (timezone.to_local(moment).date() - first).days + 1))
+
+
 def test_answer_counter_is_keyed_by_the_holiday_country(app, world):
     from civic import events
 

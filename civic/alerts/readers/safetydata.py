@@ -8,7 +8,6 @@ normal answer; anything else (a wrong ``serviceKey``, a quota) refuses the whole
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from civic.alerts.readers import (
     SOURCE_SAFETYDATA,
@@ -22,8 +21,9 @@ from civic.alerts.readers import (
     type_for,
 )
 from civic.json_input import loads_checked
+from civic.timezone import zone_named
 
-KOREA = ZoneInfo("Asia/Seoul")   # the national system's clock, whatever the city's zone
+KOREA = zone_named("Asia/Seoul")   # the national system's clock, whatever the city's zone
 TIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y%m%d%H%M%S")
 OK_CODES = {"00", "0", "INFO-0", "INFO-000"}
 
