@@ -277,8 +277,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db
     result = subprocess.run([rq, "worker", "--burst", "--url", redis_url, "alerts"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert [len(d.received) for d in answered + hanging] == [1] * 8
     rows = deliveries(db, alert)
+    assert [len(d.received) for d in answered + hanging] == [1] * 8, (
+        [(r.state, r.error) for r in rows.values()], result.stderr[-2000:])
     assert len(rows) == 8 and {d.state for d in rows.values()} == {"sent"}
 
 

@@ -49,8 +49,11 @@ def live_server(live_app):
         db.session.remove()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, per test module: Playwright's sync API keeps an asyncio loop marked as running
+    on this thread while it is open, so a test run after it on the same xdist worker could not
+    call ``asyncio.run`` (the push sender's tests do). A launch costs about a second."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI") == "true":
             pytest.fail("Debian chromium is required in CI (make browser installs it)")
