@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 
-from civic.errors import DomainError, ValidationFailed, translate, translate_errors
+from civic.errors import Conflict, DomainError, ValidationFailed, translate, translate_errors
 from civic.geo import all_districts
+from civic.idempotency import new_token
 
 
 def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
@@ -33,3 +35,17 @@ def refuse(exc: DomainError, endpoint: str, **values):
     message = "; ".join(translate_errors(exc.errors).values()) if exc.errors else translate(exc.detail)
     flash(message, "error")
     return redirect(url_for(endpoint, **values))
+
+
+def client_token_field() -> HiddenField:
+    """The hidden one-time token of a form that creates something (``civic.idempotency``): the
+    view passes ``form.client_token.data`` to the service as ``client_token``, so the same form
+    posted twice (a double tap on a slow phone) makes one item, and the second post lands on it."""
+    return HiddenField(default=new_token)
+
+
+def token_already_used(form: FlaskForm, exc: Conflict) -> None:
+    """This form's token already made something different (sent back after a change): say so,
+    and give the form a fresh token, so that sending it again makes a new item."""
+    form.form_errors.append(translate(exc.detail))
+    form.client_token.data = new_token()

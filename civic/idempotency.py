@@ -1,6 +1,7 @@
 """Creations that are safe to retry: one way for every face.
 
-A client chooses a token for one creation (the web forms' hidden ``client_token``, the JSON API's
+A client chooses a token for one creation (the web forms' hidden ``client_token``: a fresh
+``new_token()`` in each rendered form, see ``civic.forms.client_token_field``; the JSON API's
 ``Idempotency-Key`` header, read by ``civic.api.requests.idempotency_key``). The model stores it in
 a unique ``client_token`` column (``ClientTokenMixin``). ``create_once`` makes the row the first
 time; sent again by the same owner with the same content, it returns that row instead of a second
@@ -10,6 +11,7 @@ same token from another owner, or with other content, is a ``Conflict``.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -28,6 +30,12 @@ class ClientTokenMixin:
     """The client's token for the creation of this row (None when it sent none)."""
 
     client_token: Mapped[str | None] = mapped_column(String(MAX_TOKEN), unique=True)
+
+
+def new_token() -> str:
+    """A fresh one-time token for a creating web form (``civic.forms.client_token_field``): every
+    rendering of an empty form gets its own, and a double tap posts the same one twice."""
+    return secrets.token_urlsafe(24)
 
 
 def clean_token(token: str | None) -> str | None:

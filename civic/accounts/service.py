@@ -212,7 +212,8 @@ def oidc_identity(provider: str, claims: dict) -> OidcIdentity | None:
 
 def sign_in_oidc(provider: str, claims: dict, *, privacy_consent: str | None = None) -> User:
     """Find the account linked to ``provider`` + ``sub``, or create it. As with local sign-up, an
-    account is created only with the current version of the personal-data notice accepted
+    account is created only with the current version of the provider path's personal-data notice
+    accepted
     (``privacy_consent``; ``ValidationFailed`` otherwise, and nothing is written); the version is
     recorded with the account. A linked account's name and (verified) e-mail follow the
     provider's on every sign-in."""
@@ -220,13 +221,13 @@ def sign_in_oidc(provider: str, claims: dict, *, privacy_consent: str | None = N
 
     identity = oidc_identity(provider, claims)
     if identity is None:
-        consent.require_current(privacy_consent)
+        consent.require_current(privacy_consent, consent.OIDC)
     with unit_of_work():
         if identity is None:
             user = User(email=None, display_name="", role="citizen")
             db.session.add(user)
             db.session.flush()
-            consent.record(user, consent.CURRENT_VERSION)
+            consent.record(user, consent.VERSIONS[consent.OIDC])
             events.emit(events.AccountCreated(user_id=user.id, source="oidc"))
             identity = OidcIdentity(provider=provider, subject=str(claims["sub"]), user=user)
             db.session.add(identity)

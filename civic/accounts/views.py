@@ -76,7 +76,7 @@ def register():
         else:
             return render_template("accounts/check_email.html", email=form.email.data, reason="signup")
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/register.html", form=form, consent_items=consent.ITEMS,
+    return render_template("accounts/register.html", form=form, consent_items=consent.NOTICES[consent.LOCAL],
                            min_length=current_app.config["PASSWORD_MIN_LENGTH"]), status
 
 
@@ -220,7 +220,7 @@ def oidc_consent():
         return redirect(url_for("accounts.login"))
     form = OidcConsentForm()
     if not form.consent_version.data:
-        form.consent_version.data = consent.CURRENT_VERSION
+        form.consent_version.data = consent.VERSIONS[consent.OIDC]
     if form.is_submitted() and request.form.get("action") == "decline":
         if form.validate():  # the CSRF token
             session.pop(OIDC_SIGNUP, None)
@@ -240,5 +240,5 @@ def oidc_consent():
     provider = next((p["label"] for p in oidc.providers(current_app) if p["name"] == pending["provider"]),
                     pending["provider"])
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/oidc_consent.html", form=form, consent_items=consent.ITEMS,
+    return render_template("accounts/oidc_consent.html", form=form, consent_items=consent.NOTICES[consent.OIDC],
                            provider=provider, claims=pending["claims"]), status

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response
 
 from civic.accounts.auth import current_user, login_required, role_required
+from civic.accounts.schemas import AssignSchema
 from civic.api import make_blueprint
 from civic.api.pagination import page_headers
 from civic.api.requests import IDEMPOTENCY_DOC, idempotency_key
@@ -274,6 +275,16 @@ def publish(proposal_id):
 def hide(data, proposal_id):
     """Hide a proposal with a reason the author sees."""
     return service.hide_proposal(current_user(), proposal_id, data["reason"])
+
+
+@staff_bp.route("/proposals/<int:proposal_id>/assign", methods=["POST"])
+@staff_bp.arguments(AssignSchema, location="json")
+@staff_bp.response(200, schemas.StaffProposalSchema)
+@staff_bp.doc(security=BEARER)
+@role_required("staff")
+def assign(data, proposal_id):
+    """Assign a proposal under review to a staff member of its department (`user`: null for nobody)."""
+    return service.assign_proposal(current_user(), proposal_id, data["user"])
 
 
 @staff_bp.route("/proposals/<int:proposal_id>/respond", methods=["POST"])

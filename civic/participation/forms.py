@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from civic.forms import client_token_field
 from civic.participation.labels import OUTCOME_LABELS
 
 
@@ -22,10 +23,12 @@ class ProposalForm(FlaskForm):
     category = SelectField(_l("Category"), validators=[DataRequired()])
     district_code = SelectField(_l("District (optional)"), validators=[Optional()])
     photo = FileField(_l("Photo (optional)"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    client_token = client_token_field()   # new proposals only (the edit page ignores it)
 
 
 class CommentForm(FlaskForm):
     body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 3})
+    client_token = client_token_field()
 
 
 class HideForm(FlaskForm):

@@ -21,10 +21,12 @@ from civic.participation.proposals import _proposal_url, get_proposal, may_respo
 REVIEW_SORTS = ("due", "-due", "received", "-received", "district", "-district", "assignee", "-assignee")
 
 
-def review_query(actor, sort: str = "due", district: str | None = None, category: str | None = None):
+def review_query(actor, sort: str = "due", district: str | None = None, category: str | None = None,
+                 assignee: str | None = None):
     """Proposals waiting for the actor's department's response (all of them for admins), in the
     staff desk's order: response due (soonest first), received (when the threshold was reached),
-    district or assignee (by name; unassigned last)."""
+    district or assignee (by name; unassigned last). ``assignee``: ``me``, ``none`` (nobody yet)
+    or a user id, as on the petitions desk; empty: anyone."""
     require_role(actor, "staff")
     if sort not in REVIEW_SORTS:
         raise ValidationFailed({"sort": N_("One of %(values)s.", values=", ".join(REVIEW_SORTS))})
@@ -35,6 +37,15 @@ def review_query(actor, sort: str = "due", district: str | None = None, category
         query = query.where(Proposal.district_code == district)
     if category:
         query = query.where(Proposal.category == category)
+    if assignee == "me":
+        query = query.where(Proposal.assignee_id == actor.id)
+    elif assignee == "none":
+        query = query.where(Proposal.assignee_id.is_(None))
+    elif assignee:
+        try:
+            query = query.where(Proposal.assignee_id == int(assignee))
+        except ValueError:
+            raise ValidationFailed({"assignee": N_("Use me, none or a user id.")}) from None
     query = query.options(selectinload(Proposal.assignee))
     if sort.lstrip("-") == "assignee":
         query = query.outerjoin(User, Proposal.assignee_id == User.id)
@@ -45,13 +56,13 @@ def review_query(actor, sort: str = "due", district: str | None = None, category
 
 
 def review_queue(actor, page: int = 1, per_page: int = 20, sort: str = "due", district: str | None = None,
-                 category: str | None = None) -> Page:
-    return paginate(review_query(actor, sort, district, category), page, per_page)
+                 category: str | None = None, assignee: str | None = None) -> Page:
+    return paginate(review_query(actor, sort, district, category, assignee), page, per_page)
 
 
 def review_export(actor, sort: str = "due", district: str | None = None, category: str | None = None,
-                  limit: int = 5000) -> list[Proposal]:
-    return list(db.session.scalars(review_query(actor, sort, district, category).limit(limit)))
+                  limit: int = 5000, assignee: str | None = None) -> list[Proposal]:
+    return list(db.session.scalars(review_query(actor, sort, district, category, assignee).limit(limit)))
 
 
 def assign_proposal(actor, proposal_id: int, user_id) -> Proposal:

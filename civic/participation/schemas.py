@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from civic.accounts.schemas import DepartmentSchema
+from civic.accounts.schemas import DepartmentSchema, StaffMemberSchema
 from civic.api.pagination import PageArgs
 from civic.participation.models import OUTCOMES, PUBLIC_STATUSES, RESULTS_VISIBILITY
 
@@ -133,6 +133,12 @@ class ProposalSchema(Schema):
         from flask import url_for
 
         return url_for("participation.proposal_photo", proposal_id=obj.id) if obj.photo_name else None
+
+
+class StaffProposalSchema(ProposalSchema):
+    """A proposal as its department's staff see it: with the staff member preparing the response."""
+
+    assignee = fields.Nested(StaffMemberSchema, allow_none=True)
 
 
 class CommentCreateSchema(Schema):

@@ -36,7 +36,7 @@ def index():
 
 def _review_args() -> dict:
     return {"sort": request.args.get("sort") or "due", "district": request.args.get("district") or None,
-            "category": request.args.get("category") or None}
+            "category": request.args.get("category") or None, "assignee": request.args.get("assignee") or None}
 
 
 @bp.route("/staff/participation/review")

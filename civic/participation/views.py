@@ -9,8 +9,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from civic.accounts.auth import confirmed_required, current_user, login_required
-from civic.errors import N_, DomainError, Forbidden, ValidationFailed, translate
-from civic.forms import apply_errors, district_choices, refuse
+from civic.errors import N_, Conflict, DomainError, Forbidden, ValidationFailed, translate
+from civic.forms import apply_errors, district_choices, refuse, token_already_used
 from civic.participation import labels, service
 from civic.participation.api import results_csv_response
 from civic.participation.forms import (
@@ -135,9 +135,11 @@ def new_proposal():
             proposal = service.create_proposal(
                 current_user(), title=form.title.data, body=form.body.data, category=form.category.data,
                 district_code=form.district_code.data or None, photo=photo.stream if photo else None,
-                submit=request.form.get("action") != "draft")
+                submit=request.form.get("action") != "draft", client_token=form.client_token.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except Conflict as exc:
+            token_already_used(form, exc)
         else:
             flash(_("Your draft has been saved.") if proposal.status == "draft"
                   else _("Thank you! Your proposal will be public once a moderator has checked it."), "success")
@@ -243,7 +245,7 @@ def comment(proposal_id):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            service.add_comment(current_user(), proposal_id, form.body.data)
+            service.add_comment(current_user(), proposal_id, form.body.data, client_token=form.client_token.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except DomainError as exc:

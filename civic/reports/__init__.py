@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(open311.bp)
     register_error_format(app, "/open311/", open311.error_response)
     register_api(app, api.bp)
+    register_api(app, api.staff_bp)
     from civic.accounts.service import register_deletion_hook
     from civic.reports.service import forget_user
 

@@ -6,6 +6,7 @@ from flask import request, url_for
 
 from civic import geo
 from civic.accounts.auth import current_user, login_required, signed_in_user
+from civic.accounts.schemas import AssignSchema
 from civic.api import make_blueprint
 from civic.api.pagination import PageArgs, page_headers
 from civic.api.requests import IDEMPOTENCY_DOC, idempotency_key, read_body
@@ -15,6 +16,7 @@ from civic.reports.schemas import (
     DuplicateQuery,
     MapSchema,
     PointInput,
+    ReportAssignmentSchema,
     ReportInput,
     ReportQuery,
     ServiceSchema,
@@ -29,6 +31,20 @@ def _form_attributes(form) -> dict:
 
 
 bp = make_blueprint("reports_api", __name__, description="Community reports and themed maps (GeoJSON)")
+
+staff_bp = make_blueprint("reports_staff_api", __name__, url_prefix="/staff/reports",
+                          description="Staff handling of reports routed to the caller's department")
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+
+
+@staff_bp.before_request
+def _staff_only():
+    """Authenticate and authorize before the body is parsed: an anonymous or citizen caller
+    gets 401/403, never a 422 that reveals the expected body (the services check again)."""
+    from civic.accounts.service import require_role
+
+    require_role(current_user(), "staff")
+
 
 MULTIPART_DOC = {"requestBody": {"content": {
     "application/json": {"schema": ReportInput},
@@ -121,6 +137,15 @@ def post_update(args, report_id):
     handling.post_update(signed_in_user(), report, args["text"], args.get("status"), args.get("close_reason"),
                          client_token=key)
     return report_feature(report, with_updates=True), 201
+
+
+@staff_bp.route("/<int:report_id>/assign", methods=["POST"])
+@staff_bp.arguments(AssignSchema, location="json")
+@staff_bp.response(200, ReportAssignmentSchema)
+@staff_bp.doc(security=SECURITY)
+def staff_assign(args, report_id):
+    """Assign to a staff member of the handling department (`user`: null for nobody)."""
+    return handling.assign_report(signed_in_user(), service.get_report(report_id), args["user"])
 
 
 @bp.route("/maps")

@@ -6,6 +6,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, FileField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from civic.forms import client_token_field
 from civic.reports.models import CLOSE_REASONS, STATUSES
 
 
@@ -59,6 +60,7 @@ class PointForm(FlaskForm):
     lat = StringField(_l("Latitude"), validators=[InputRequired()], render_kw={"inputmode": "decimal"})
     lon = StringField(_l("Longitude"), validators=[InputRequired()], render_kw={"inputmode": "decimal"})
     photo = FileField(_l("Photo (optional)"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    client_token = client_token_field()
 
 
 class InviteForm(FlaskForm):

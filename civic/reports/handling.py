@@ -31,10 +31,11 @@ DUE_SOON = timedelta(hours=24)
 Assignee = aliased(User)  # (the reporter is a user too)
 
 
-def staff_report_query(user: User, filters: ReportFilters, sort: str = "-received"):
+def staff_report_query(user: User, filters: ReportFilters, sort: str = "-received", assignee: str | None = None):
     """Reports routed to the staff member's department (admins see all), in the desk's order:
     received (newest first by default), due (the expected handling date), status, district or
-    assignee (by name; unassigned last)."""
+    assignee (by name; unassigned last). ``assignee``: ``me``, ``none`` (nobody yet) or a user id,
+    as on the petitions desk; empty: anyone."""
     require_role(user, "staff")
     if not user.has_role("admin"):
         if user.department_id is None:
@@ -43,6 +44,15 @@ def staff_report_query(user: User, filters: ReportFilters, sort: str = "-receive
     if sort not in STAFF_SORTS:
         raise ValidationFailed({"sort": N_("One of %(values)s.", values=", ".join(STAFF_SORTS))})
     query = _filtered(filters).order_by(None).options(selectinload(Report.assignee))
+    if assignee == "me":
+        query = query.where(Report.assignee_id == user.id)
+    elif assignee == "none":
+        query = query.where(Report.assignee_id.is_(None))
+    elif assignee:
+        try:
+            query = query.where(Report.assignee_id == int(assignee))
+        except ValueError:
+            raise ValidationFailed({"assignee": N_("Use me, none or a user id.")}) from None
     if sort.lstrip("-") == "assignee":
         query = query.outerjoin(Assignee, Report.assignee_id == Assignee.id)
     column = {"received": Report.created_at, "due": Report.expected_at, "status": Report.status,
@@ -54,12 +64,13 @@ def staff_report_query(user: User, filters: ReportFilters, sort: str = "-receive
 
 
 def staff_reports(user: User, filters: ReportFilters, page: int = 1, per_page: int = 20,
-                  sort: str = "-received") -> Page:
-    return paginate(staff_report_query(user, filters, sort), page, per_page)
+                  sort: str = "-received", assignee: str | None = None) -> Page:
+    return paginate(staff_report_query(user, filters, sort, assignee), page, per_page)
 
 
-def staff_reports_export(user: User, filters: ReportFilters, sort: str = "-received", limit: int = 5000) -> list:
-    return list(db.session.scalars(staff_report_query(user, filters, sort).limit(limit)))
+def staff_reports_export(user: User, filters: ReportFilters, sort: str = "-received", limit: int = 5000,
+                         assignee: str | None = None) -> list:
+    return list(db.session.scalars(staff_report_query(user, filters, sort, assignee).limit(limit)))
 
 
 def report_flags(report: Report, now=None) -> dict[str, bool]:

@@ -6,8 +6,8 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, login_required, signed_in_user
-from civic.errors import DomainError, ValidationFailed, translate
-from civic.forms import apply_errors
+from civic.errors import Conflict, DomainError, ValidationFailed, translate
+from civic.forms import apply_errors, token_already_used
 from civic.reports import maps
 from civic.reports.forms import InviteForm, MapForm, PointForm
 from civic.uploads import send_upload
@@ -69,9 +69,11 @@ def point_new(slug):
         try:
             point = maps.add_point(signed_in_user(), cmap, category=form.category.data, name=form.name.data,
                                    lat=form.lat.data, lon=form.lon.data, note=form.note.data,
-                                   photo=photo.stream if photo else None)
+                                   photo=photo.stream if photo else None, client_token=form.client_token.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except Conflict as exc:
+            token_already_used(form, exc)
         else:
             flash(_("The point was added.") if point.state == "published"
                   else _("Thank you. The point will appear once the map's owner approves it."), "success")

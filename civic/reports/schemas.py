@@ -6,6 +6,7 @@ from flask import url_for
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from civic import geo
+from civic.accounts.schemas import StaffMemberSchema
 from civic.api.pagination import PageArgs
 from civic.reports.models import CLOSE_REASONS, CONTRIBUTION_MODES, STATUSES
 
@@ -63,6 +64,15 @@ class MapSchema(Schema):
     categories = fields.List(fields.String())
     contribution = fields.String(validate=validate.OneOf(CONTRIBUTION_MODES))
     created_at = fields.DateTime()
+
+
+class ReportAssignmentSchema(Schema):
+    """A report's handling as staff see it after an assignment."""
+
+    id = fields.Integer()
+    status = fields.String()
+    department = fields.Function(lambda report: report.department.code)
+    assignee = fields.Nested(StaffMemberSchema, allow_none=True)
 
 
 class PointInput(Schema):

@@ -34,7 +34,7 @@ def index():
     sort = request.args.get("sort") or "-received"
     try:
         page = handling.staff_reports(signed_in_user(), filters, request.args.get("page", 1, type=int),
-                                      desk.PAGE_SIZE, sort)
+                                      desk.PAGE_SIZE, sort, request.args.get("assignee") or None)
     except ValidationFailed:
         abort(400)
     return render_template("reports/staff_index.html", page=page, status=status, statuses=STATUSES,
@@ -55,7 +55,7 @@ def export():
                                     district_code=request.args.get("district") or None)
     try:
         items = handling.staff_reports_export(signed_in_user(), filters, request.args.get("sort") or "-received",
-                                              desk.EXPORT_MAX_ROWS)
+                                              desk.EXPORT_MAX_ROWS, request.args.get("assignee") or None)
     except ValidationFailed:
         abort(400)
     locale = str(get_locale())

@@ -26,8 +26,10 @@ def test_the_version_accepted_and_when_are_stored(app, db):
 
 def test_the_form_shows_the_notice_and_needs_the_box(client, db):
     page = client.get("/register", headers={"Accept-Language": "ko"}).get_data(as_text=True)
-    for text in ("개인정보 수집·이용 동의", "수집·이용 목적", "수집 항목", "보유·이용 기간", "동의를 거부할 권리"):
+    for text in ("개인정보 수집·이용 동의", "수집·이용 목적", "수집 항목", "보유·이용 기간", "동의를 거부할 권리",
+                 "비밀번호(일방향 암호화하여 저장)"):
         assert text in page
+    assert "제공자가 계정에 부여한 식별자" not in page          # the provider path's item
     assert f'value="{consent.CURRENT_VERSION}"' in page
     refused = client.post("/register", data={"email": "a@example.org", "password": PASSWORD,
                                               "consent_version": consent.CURRENT_VERSION},
@@ -62,3 +64,21 @@ def test_the_api_serves_the_notice_and_refuses_a_sign_up_without_consent(client,
     assert created.status_code == 202
     assert db.session.query(User).one().email == "a@example.org"
     assert consent.latest_for(db.session.query(User).one()) is not None
+
+
+def test_each_path_lists_what_it_collects_with_its_own_version(app):
+    """Local sign-up collects a password; sign-up through a provider collects the provider's
+    identifier instead. The texts differ, so do the versions a recorded consent names."""
+    def collected(path: str) -> str:
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            return dict((str(h), str(t)) for h, t in consent.NOTICES[path])["Items collected"]
+
+    assert "password" in collected(consent.LOCAL) and "identifier" not in collected(consent.LOCAL)
+    assert "identifier the provider gives your account" in collected(consent.OIDC)
+    assert "No password" in collected(consent.OIDC) and "one-way hash" not in collected(consent.OIDC)
+    assert consent.VERSIONS[consent.LOCAL] != consent.VERSIONS[consent.OIDC]
+    assert consent.CURRENT_VERSION == consent.VERSIONS[consent.LOCAL]    # the API's and the form's
+    with pytest.raises(ValidationFailed):
+        consent.require_current(consent.VERSIONS[consent.OIDC])            # not for local sign-up
+    with pytest.raises(ValidationFailed):
+        consent.require_current(consent.VERSIONS[consent.LOCAL], consent.OIDC)

@@ -112,7 +112,7 @@ def test_sign_in_with_node_oidc_provider_gets_email_and_name(node_app):
     # A first sign-in: the personal-data notice, then the account.
     assert response.status_code == 302 and response.headers["Location"] == "/login/oidc/consent"
     response = client.post("/login/oidc/consent", data={
-        "action": "accept", "privacy_consent": "y", "consent_version": consent.CURRENT_VERSION})
+        "action": "accept", "privacy_consent": "y", "consent_version": consent.VERSIONS[consent.OIDC]})
     assert response.status_code == 302 and response.headers["Location"] == "/account"
     me = client.get("/api/v1/me").json
     assert me["email"] == "minji@example.org" and me["display_name"] == "Kim Minji"

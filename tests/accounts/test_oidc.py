@@ -137,7 +137,7 @@ def test_an_unreachable_provider_is_a_clear_message_not_a_500(oidc_app, provider
 
 def agree(client):
     return client.post("/login/oidc/consent", data={
-        "action": "accept", "privacy_consent": "y", "consent_version": consent.CURRENT_VERSION})
+        "action": "accept", "privacy_consent": "y", "consent_version": consent.VERSIONS[consent.OIDC]})
 
 
 def sign_in(client):
@@ -218,14 +218,17 @@ def test_no_account_exists_until_the_notice_is_accepted(oidc_app, provider):
     page = client.get("/login/oidc/consent", headers={"Accept-Language": "ko"})
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     html = page.get_data(as_text=True)
-    # The same notice, and the same version, as local sign-up.
+    # The notice of local sign-up, listing what a provider's sign-up collects (no password), with
+    # its own version.
     for text in ("개인정보 수집·이용 동의", "수집·이용 목적", "수집 항목", "보유·이용 기간", "동의를 거부할 권리",
-                 "Seoul SSO", "minji@example.org", "동의하고 가입하기"):
+                 "Seoul SSO", "minji@example.org", "동의하고 가입하기", "제공자가 계정에 부여한 식별자"):
         assert text in html
-    assert f'value="{consent.CURRENT_VERSION}"' in html
+    assert "비밀번호(일방향 암호화하여 저장)" not in html
+    assert f'value="{consent.VERSIONS[consent.OIDC]}"' in html
 
     # The button without the box: refused like the sign-up form, nothing made.
-    refused = client.post("/login/oidc/consent", data={"action": "accept", "consent_version": consent.CURRENT_VERSION},
+    refused = client.post("/login/oidc/consent", data={"action": "accept",
+                                                       "consent_version": consent.VERSIONS[consent.OIDC]},
                           headers={"Accept-Language": "ko"})
     assert refused.status_code == 422
     assert "계정을 만들려면 개인정보 수집·이용에 동의해 주세요." in refused.get_data(as_text=True)
@@ -239,7 +242,7 @@ def test_no_account_exists_until_the_notice_is_accepted(oidc_app, provider):
     user = db.session.query(User).one()
     assert (user.email, user.display_name) == ("minji@example.org", "Kim Minji")
     record = db.session.query(PrivacyConsent).one()
-    assert (record.user_id, record.version) == (user.id, consent.CURRENT_VERSION)
+    assert (record.user_id, record.version) == (user.id, consent.VERSIONS[consent.OIDC])
     assert record.accepted_at is not None
     assert client.get("/api/v1/me").json["id"] == user.id
     # The pending sign-up is gone with the sign-in: posting again makes nothing more.

@@ -4,9 +4,12 @@ from werkzeug.security import check_password_hash
 
 from civic.accounts import service
 from civic.accounts.consent import CURRENT_VERSION as CONSENT
+from civic.accounts.consent import OIDC, VERSIONS
 from civic.accounts.models import OidcIdentity, User
 from civic.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 from tests.factories import PASSWORD, make_user
+
+OIDC_CONSENT = VERSIONS[OIDC]     # sign-up through a provider has its own notice
 
 
 @pytest.mark.real_password_hashing
@@ -86,9 +89,9 @@ def test_role_implications(app, departments):
 
 def test_oidc_links_by_provider_and_subject(app, db):
     first = service.sign_in_oidc("city", {"sub": "abc", "email": "k@example.org", "email_verified": True},
-                                 privacy_consent=CONSENT)
+                                 privacy_consent=OIDC_CONSENT)
     again = service.sign_in_oidc("city", {"sub": "abc", "email": "changed@example.org"})
-    other_provider = service.sign_in_oidc("kakao", {"sub": "abc"}, privacy_consent=CONSENT)
+    other_provider = service.sign_in_oidc("kakao", {"sub": "abc"}, privacy_consent=OIDC_CONSENT)
     assert first.id == again.id != other_provider.id
     assert first.email == "k@example.org"
     assert db.session.query(OidcIdentity).count() == 2
@@ -97,13 +100,13 @@ def test_oidc_links_by_provider_and_subject(app, db):
 def test_oidc_never_takes_over_a_local_account_by_email(app):
     local = service.register_local("k@example.org", PASSWORD, privacy_consent=CONSENT)
     linked = service.sign_in_oidc("city", {"sub": "1", "email": "k@example.org", "email_verified": True},
-                                  privacy_consent=CONSENT)
+                                  privacy_consent=OIDC_CONSENT)
     assert linked.id != local.id and linked.email is None
 
 
 def test_oidc_needs_a_subject(app):
     with pytest.raises(ValidationFailed):
-        service.sign_in_oidc("city", {"email": "x@example.org"}, privacy_consent=CONSENT)
+        service.sign_in_oidc("city", {"email": "x@example.org"}, privacy_consent=OIDC_CONSENT)
 
 
 def test_a_new_oidc_account_needs_the_current_consent_and_records_it(app, db):
@@ -115,8 +118,10 @@ def test_a_new_oidc_account_needs_the_current_consent_and_records_it(app, db):
                                  privacy_consent=version)
         assert set(exc.value.errors) == {"privacy_consent"}
     assert db.session.query(User).count() == 0 and db.session.query(OidcIdentity).count() == 0
-    user = service.sign_in_oidc("city", {"sub": "new"}, privacy_consent=CONSENT)
-    assert consent.latest_for(user).version == consent.CURRENT_VERSION
+    with pytest.raises(ValidationFailed):      # the local notice's version is not the provider path's
+        service.sign_in_oidc("city", {"sub": "new"}, privacy_consent=CONSENT)
+    user = service.sign_in_oidc("city", {"sub": "new"}, privacy_consent=OIDC_CONSENT)
+    assert consent.latest_for(user).version == consent.VERSIONS[consent.OIDC]
     # A linked account signs in without it.
     assert service.sign_in_oidc("city", {"sub": "new"}).id == user.id
 
@@ -126,9 +131,9 @@ def test_who_starts_confirmed(app):
 
     # A provider that vouches for the address (email_verified), and an administrator's account.
     assert service.sign_in_oidc("city", {"sub": "v", "email": "v@example.org", "email_verified": True},
-                                privacy_consent=CONSENT).email_confirmed
+                                privacy_consent=OIDC_CONSENT).email_confirmed
     unverified = service.sign_in_oidc("city", {"sub": "u", "email": "u@example.org", "email_verified": False},
-                                      privacy_consent=CONSENT)
+                                      privacy_consent=OIDC_CONSENT)
     assert not unverified.email_confirmed
     assert make_user(email="cli@example.org").email_confirmed
     # A local sign-up does not, and may not file until it is.

@@ -54,7 +54,7 @@ def through_the_provider(page, base: str) -> None:
 
 def test_first_sign_in_through_a_provider_asks_for_consent(live_server, live_app, provider, a11y_phone,
                                                           screenshots):
-    from civic.accounts.consent import CURRENT_VERSION
+    from civic.accounts.consent import OIDC, VERSIONS
 
     provider.add_client("civic-test", "s3cret", f"{live_server}/login/oidc/city/callback")
     page = a11y_phone
@@ -83,6 +83,6 @@ def test_first_sign_in_through_a_provider_asks_for_consent(live_server, live_app
     page.get_by_label("개인정보 수집·이용에 동의합니다 (필수)").check()
     page.get_by_role("button", name="동의하고 가입하기").click()
     expect(page.locator(".flashes")).to_contain_text("계정을 만들었습니다")
-    assert accounts(live_app) == [("minji@example.org", "Kim Minji", [CURRENT_VERSION])]
+    assert accounts(live_app) == [("minji@example.org", "Kim Minji", [VERSIONS[OIDC]])]
     page.goto(f"{live_server}/account")
     assert "minji@example.org" in page.locator("main").inner_text()

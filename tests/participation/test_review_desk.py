@@ -101,3 +101,35 @@ def test_proposals_under_review_get_an_assignee_and_sort_by_it(app, client, depa
     with pytest.raises(Conflict):
         service.assign_proposal(kim, made[1].id, lee.id)
     assert service.assign_proposal(kim, made[0].id, "").assignee is None
+
+
+def test_review_desk_filters_by_assignee_in_the_url_and_the_export(app, client, departments, monkeypatch):
+    monkeypatch.setitem(app.config, "PROPOSAL_SUPPORT_THRESHOLD", 1)
+    made = []
+    for title in ("공원 벤치를 늘려 주세요", "공원 화장실을 고쳐 주세요", "산책로 조명을 밝혀 주세요"):
+        proposal = make_proposal(category="parks", title=title)
+        service.support(make_user(), proposal.id)
+        made.append(proposal)
+    kim = make_user("staff", department="PARKS", name="김공원")
+    lee = make_user("staff", department="PARKS", name="이공원")
+    service.assign_proposal(kim, made[0].id, kim.id)
+    service.assign_proposal(kim, made[1].id, lee.id)
+    login(client, kim.email)
+
+    html = client.get("/staff/participation/review?assignee=me", headers=EN).get_data(as_text=True)
+    assert ids(html) == [made[0].id]
+    assert '<option value="me" selected>' in html
+    assert 'href="/staff/participation/review?assignee=me&amp;sort=district"' in html   # sorting keeps it
+    assert 'href="/staff/participation/review/export.csv?assignee=me"' in html
+    assert ids(client.get("/staff/participation/review?assignee=none").get_data(as_text=True)) == [made[2].id]
+    assert sorted(ids(client.get("/staff/participation/review?assignee=").get_data(as_text=True))) == [
+        p.id for p in made]
+    assert client.get("/staff/participation/review?assignee=someone").status_code == 400
+
+    def exported(query: str) -> list[int]:
+        body = client.get(f"/staff/participation/review/export.csv?{query}", headers=EN).get_data(as_text=True)
+        return [int(r[0]) for r in list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))[1:]]
+
+    assert exported("assignee=me") == [made[0].id]
+    assert exported("assignee=none") == [made[2].id]
+    assert sorted(exported("")) == [p.id for p in made]

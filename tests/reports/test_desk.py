@@ -142,3 +142,34 @@ def test_every_desk_header_comes_from_one_macro(app, client, catalog, monkeypatc
         assert re.search(r'<span class="c-assignee" data-sort="none"><a href="[^"]*sort=assignee">Assignee</a>',
                          head.group(1)), path
         assert head.group(1).count('<span class="c-') >= 8, path
+
+
+def test_report_desk_filters_by_assignee_in_the_url_and_the_export(client, catalog):
+    from civic.reports import handling
+
+    reporter = make_user()
+    mine, theirs, nobodys = (file_report(reporter) for _ in range(3))
+    kim = make_user("staff", department="ROADS", name="김도로")
+    lee = make_user("staff", department="ROADS", name="이도로")
+    handling.assign_report(kim, mine, kim.id)
+    handling.assign_report(kim, theirs, lee.id)
+    login(client, kim.email)
+
+    html = client.get("/staff/reports?assignee=me&sort=received", headers=EN).get_data(as_text=True)
+    assert numbers(html) == [mine.id]
+    assert '<option value="me" selected>' in html
+    assert 'href="/staff/reports?assignee=me&amp;sort=-received"' in html       # sorting keeps the filter
+    assert 'href="/staff/reports/export.csv?assignee=me&amp;sort=received"' in html
+    assert numbers(client.get("/staff/reports?assignee=none").get_data(as_text=True)) == [nobodys.id]
+    assert numbers(client.get("/staff/reports?assignee=&sort=received").get_data(as_text=True)) == [
+        mine.id, theirs.id, nobodys.id]                                          # anyone
+    assert numbers(client.get(f"/staff/reports?assignee={lee.id}").get_data(as_text=True)) == [theirs.id]
+    assert client.get("/staff/reports?assignee=someone").status_code == 400
+
+    def exported(query: str) -> list[int]:
+        body = client.get(f"/staff/reports/export.csv?{query}", headers=EN).get_data(as_text=True)
+        return [int(r[0]) for r in list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))[1:]]
+
+    assert exported("assignee=me") == [mine.id]
+    assert exported("assignee=none") == [nobodys.id]
+    assert sorted(exported("")) == [mine.id, theirs.id, nobodys.id]
