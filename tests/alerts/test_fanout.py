@@ -299,7 +299,7 @@ def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_servic
                              "alerts"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert push_service.errors == []
-    assert [len(d.received) for d in devices] == [1] * 6
+    assert [len(d.received) for d in devices] == [1] * 6, result.stderr[-3000:]
     db.session.expire_all()
     rows = deliveries(db, alert)
     assert len(rows) == 6 and {d.state for d in rows.values()} == {"sent"}
