@@ -1,7 +1,7 @@
 """Devices linked to an account for personal updates (petition answers, report status, …).
 
 A device is the browser's ``PushSubscription`` (endpoint and keys), checked like an alert
-subscription: the endpoint by ``civic.alerts.subscriptions.endpoint_error`` (RFC 3986 characters,
+subscription: the endpoint by ``civic.webpush.endpoints.endpoint_error`` (RFC 3986 characters,
 an origin on ``PUSH_SERVICE_ALLOWLIST``), ``p256dh`` a P-256 point and
 ``auth`` 16 bytes. The same endpoint linked again (by this or another account: one browser, one
 endpoint) updates the link.
@@ -20,6 +20,7 @@ from civic.db import unit_of_work
 from civic.errors import N_, NotFound, Unauthorized, ValidationFailed
 from civic.extensions import db
 from civic.notifications.models import Device, PersonalDelivery
+from civic.webpush.endpoints import clean_endpoint
 
 MAX_DEVICES = 20
 
@@ -46,8 +47,6 @@ def _valid_point(raw: bytes | None) -> bool:
 
 def validate_device(data: dict) -> dict:
     """Clean ``PushSubscription.toJSON()``, or raise ValidationFailed (field → message)."""
-    from civic.alerts.subscriptions import clean_endpoint
-
     errors: dict[str, str] = {}
     endpoint = clean_endpoint(data.get("endpoint"), errors)
     keys = data.get("keys")
