@@ -354,5 +354,6 @@ def test_feature_does_not_import(feature, other, why):
 
 
 def test_the_feature_import_finder_sees_imports():
-    assert "civic.alerts.subscriptions -> civic.webpush.endpoints" in feature_imports("civic.alerts", "civic.webpush")
+    assert "civic.alerts.subscriptions -> civic.webpush.subscription" in feature_imports("civic.alerts",
+                                                                                         "civic.webpush")
     assert feature_imports("civic.notifications", "civic.webpush")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select
 
 from civic.alerts.models import ALERT_TYPES, PushSubscription, SubscriptionDistrict
@@ -12,40 +11,19 @@ from civic.db import unit_of_work, utcnow
 from civic.errors import N_, NotFound, ValidationFailed
 from civic.extensions import db
 from civic.geo import district_at, validate_district_codes, validate_point
-from civic.webpush.crypto import b64url_decode
 from civic.webpush.direct import send_direct
-from civic.webpush.endpoints import clean_endpoint
 from civic.webpush.sender import PushMessage
+from civic.webpush.subscription import clean_endpoint, clean_keys
 
 LANGS = ("ko", "en")
 LOCATION_DECIMALS = 3
-
-
-def _decoded(value, length: int | None):
-    try:
-        raw = b64url_decode(str(value))
-    except (ValueError, TypeError):
-        return None
-    return raw if length is None or len(raw) == length else None
 
 
 def validate_subscription(data: dict) -> dict:
     """Clean a ``PushSubscription.toJSON()`` plus preferences, or raise ValidationFailed."""
     errors: dict[str, str] = {}
     endpoint = clean_endpoint(data.get("endpoint"), errors)
-    keys = data.get("keys") or {}
-    p256dh = _decoded(keys.get("p256dh", ""), 65) if isinstance(keys, dict) else None
-    if p256dh is None:
-        errors["keys.p256dh"] = N_("Must be a base64url P-256 public key (65 bytes).")
-    else:
-        try:  # the first byte 4 (uncompressed) and on the curve
-            if p256dh[0] != 4:
-                raise ValueError("compressed")
-            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), p256dh)
-        except ValueError:
-            errors["keys.p256dh"] = N_("Not a valid P-256 point.")
-    if not isinstance(keys, dict) or _decoded(keys.get("auth", ""), 16) is None:
-        errors["keys.auth"] = N_("Must be a base64url 16-byte secret.")
+    keys = clean_keys(data.get("keys"), errors)
     types = data.get("types") or []
     if not isinstance(types, list) or any(t not in ALERT_TYPES for t in types):
         errors["types"] = N_("Choose among: %(values)s.", values=", ".join(ALERT_TYPES))
@@ -77,7 +55,7 @@ def validate_subscription(data: dict) -> dict:
         errors["districts"] = N_("Choose at least one district or share your location.")
     if errors:
         raise ValidationFailed(errors)
-    return {"endpoint": endpoint, "p256dh": keys["p256dh"].strip(), "auth": keys["auth"].strip(),
+    return {"endpoint": endpoint, "p256dh": keys["p256dh"], "auth": keys["auth"],
             "types": " ".join(t for t in ALERT_TYPES if t in types), "lang": lang, "lat": lat, "lon": lon,
             "districts": sorted(set(districts)), "location_district": location_district}
 

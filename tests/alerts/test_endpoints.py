@@ -1,5 +1,5 @@
 """Both faces that take a push endpoint (alert subscriptions, account devices) refuse what
-``civic.webpush.endpoints`` refuses: a 422 naming the field."""
+``civic.webpush.subscription`` refuses: a 422 naming the field."""
 
 import pytest
 
@@ -7,7 +7,7 @@ from civic.alerts.models import PushSubscription
 from civic.notifications.models import Device
 from tests.alerts.helpers import GANGNAM
 from tests.factories import bearer, make_user
-from tests.webpush.test_endpoints import REFUSED
+from tests.webpush.test_subscription import REFUSED
 
 
 @pytest.mark.parametrize("endpoint", REFUSED[:5])

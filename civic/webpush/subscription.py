@@ -1,9 +1,10 @@
-"""Which push endpoints may be stored and contacted: the one check for alert subscriptions
-(``civic.alerts.subscriptions``) and account devices (``civic.notifications.devices``).
+"""The checks of a browser's ``PushSubscription`` (endpoint and keys): the one set for alert
+subscriptions (``civic.alerts.subscriptions``) and account devices (``civic.notifications.devices``).
 
 An endpoint is a URL of RFC 3986 characters only, at most 1024 of them, whose origin is on
 ``PUSH_SERVICE_ALLOWLIST`` (https, ``*.`` wildcards allowed; plain http only for an origin listed
-explicitly with ``http://``, as the loopback test service is).
+explicitly with ``http://``, as the loopback test service is). ``keys.p256dh`` is an uncompressed
+P-256 point, ``keys.auth`` a 16-byte secret, both base64url.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 
 from civic.errors import N_
+from civic.webpush.crypto import b64url_decode
 
 MAX_ENDPOINT_CHARS = 1024
 # RFC 3986 characters (unreserved, reserved and "%"), without "#": a push endpoint has no
@@ -66,3 +69,32 @@ def clean_endpoint(value, errors: dict[str, str], field: str = "endpoint") -> st
     if error:
         errors[field] = error
     return endpoint
+
+
+def _decoded(value, length: int) -> bytes | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        raw = b64url_decode(value)
+    except (ValueError, TypeError):
+        return None
+    return raw if len(raw) == length else None
+
+
+def clean_keys(value, errors: dict[str, str]) -> dict[str, str]:
+    """``p256dh`` and ``auth`` of a ``PushSubscription.toJSON()``, stripped; their errors go to
+    ``errors["keys.p256dh"]`` and ``errors["keys.auth"]``."""
+    keys = value if isinstance(value, dict) else {}
+    p256dh = _decoded(keys.get("p256dh"), 65)
+    if p256dh is None:
+        errors["keys.p256dh"] = N_("Must be a base64url P-256 public key (65 bytes).")
+    else:
+        try:  # the first byte 4 (uncompressed) and on the curve
+            if p256dh[0] != 4:
+                raise ValueError("compressed")
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), p256dh)
+        except ValueError:
+            errors["keys.p256dh"] = N_("Not a valid P-256 point.")
+    if _decoded(keys.get("auth"), 16) is None:
+        errors["keys.auth"] = N_("Must be a base64url 16-byte secret.")
+    return {name: keys[name].strip() if isinstance(keys.get(name), str) else "" for name in ("p256dh", "auth")}
