@@ -34,8 +34,8 @@ RUNS = int(ARGS[1]) if len(ARGS) > 1 else 5
 def main() -> None:
     from civic import create_app
     from civic.alerts import ingest, service
-    from civic.alerts.settings import DEFAULT_PUSH_SERVICES
     from civic.extensions import db
+    from civic.webpush.settings import DEFAULT_PUSH_SERVICES
     from tests.alerts.sourceserver import SourceServer
     from tests.webpush.pushservice import LoopbackPushService
 

@@ -75,8 +75,8 @@ def populate(app, origins: list[str], public: list[tuple[str, str]], size: int, 
                     for i in range(len(rows))])
                 db.session.commit()
         if db.engine.dialect.name == "postgresql":
-            # Statistics, as autovacuum keeps them on a live database: planned on a freshly filled
-            # table without them, the audience's INSERT … SELECT took 5.3 s instead of 0.3 s for 10,000.
+            # Statistics, as autovacuum keeps them on a live database (planning the audience no
+            # longer depends on them: docs/alerts.md, "First phone on PostgreSQL").
             with db.engine.connect() as conn:
                 conn.execute(text("ANALYZE"))
                 conn.commit()

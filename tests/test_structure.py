@@ -323,3 +323,37 @@ def test_the_side_path_finder_finds_side_paths(tmp_path):
         ("civic/views.py", "ZoneInfo", 5), ("civic/views.py", "astimezone", 5), ("civic/views.py", "fromtimestamp", 7),
         ("civic/views.py", "import", 2), ("civic/views.py", "import", 3), ("civic/views.py", "now", 7),
         ("civic/views.py", "strftime", 5), ("civic/views.py", "today", 7)]
+
+
+# --- Feature dependencies (docs/architecture.md draws them) ---------------------------------------
+
+# (feature, feature it must not import, why): push infrastructure both use lives in civic.webpush.
+FORBIDDEN_FEATURE_IMPORTS = [
+    ("civic.notifications", "civic.alerts", "personal pushes share civic.webpush with alerts, not alerts itself"),
+    ("civic.webpush", "civic.alerts", "civic.webpush knows nothing of alerts"),
+    ("civic.webpush", "civic.notifications", "civic.webpush knows nothing of accounts' devices"),
+]
+
+
+def feature_imports(feature: str, other: str) -> list[str]:
+    """``module -> imported`` for every import of ``other`` (or its modules) by ``feature``'s
+    modules, at module level or inside a function."""
+    found = []
+    for name in MODULES:
+        if name != feature and not name.startswith(feature + "."):
+            continue
+        for target in sorted(module_level_imports(name) | function_local_imports(name)):
+            if target == other or target.startswith(other + "."):
+                found.append(f"{name} -> {target}")
+    return found
+
+
+@pytest.mark.parametrize("feature, other, why", FORBIDDEN_FEATURE_IMPORTS)
+def test_feature_does_not_import(feature, other, why):
+    assert feature_imports(feature, other) == [], why
+
+
+def test_the_feature_import_finder_sees_imports():
+    assert "civic.alerts.subscriptions -> civic.webpush.subscription" in feature_imports("civic.alerts",
+                                                                                         "civic.webpush")
+    assert feature_imports("civic.notifications", "civic.webpush")

@@ -17,7 +17,8 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import and_, delete, func, literal, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from civic import jobs
 from civic.alerts.models import Alert, Delivery, PushSubscription, SubscriptionDistrict
@@ -56,6 +57,17 @@ def ttl_for(alert: Alert) -> int:
     return max(0, min(MAX_TTL_S, int((alert.expires - utcnow()).total_seconds())))
 
 
+def _insert_new_deliveries():
+    """``INSERT`` into the deliveries that skips (alert, subscription) pairs already planned, by
+    the unique constraint itself (``ON CONFLICT DO NOTHING``). Not ``NOT EXISTS``: on PostgreSQL
+    without table statistics (a freshly filled table) the planner made that an anti join that
+    scans, for every row, the index entries the same statement has just inserted: 10,000
+    subscriptions took seconds instead of a fraction of one."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(Delivery.__table__).on_conflict_do_nothing(index_elements=["alert_id", "subscription_id"])
+
+
 def start(alert_id: int) -> None:
     """Enqueue the planning job of an alert that was just marked ``sending``."""
     jobs.enqueue(plan_fanout, alert_id, queue=current_app.config["PUSH_QUEUE"], retries=2)
@@ -72,21 +84,21 @@ def plan_fanout(alert_id: int) -> int:
     if alert is None or alert.status != "sending":
         return 0
     # The database does the district part (INSERT … SELECT, nothing through Python), shapely the
-    # points near a polygon or circle; rows that exist already are left alone.
+    # points near a polygon or circle; rows that exist already are left alone (ON CONFLICT).
     table = Delivery.__table__
     columns = ["alert_id", "subscription_id", "state", "attempts", "error", "updated_at"]
     now = literal(utcnow(), type_=table.c.updated_at.type)
+    insert_new = _insert_new_deliveries()
     lowest, highest = db.session.execute(select(func.min(PushSubscription.id), func.max(PushSubscription.id))).one()
     batches, enqueued_up_to = 0, 0
     for low in range(lowest or 0, (highest or -1) + 1, PLAN_CHUNK):
         with unit_of_work():
             by_district = district_matches(alert).where(
-                SubscriptionDistrict.subscription_id.between(low, low + PLAN_CHUNK - 1),
-                ~exists().where(Delivery.alert_id == alert_id,
-                                Delivery.subscription_id == SubscriptionDistrict.subscription_id),
-            ).distinct().subquery()
-            db.session.execute(insert(table).from_select(columns, select(
-                literal(alert_id), by_district.c.subscription_id, literal("pending"), literal(0), literal(""), now)))
+                SubscriptionDistrict.subscription_id.between(low, low + PLAN_CHUNK - 1)).distinct().subquery()
+            # ``WHERE true``: SQLite reads ``… FROM x ON CONFLICT`` as a join's ``ON`` without it.
+            db.session.execute(insert_new.from_select(columns, select(
+                literal(alert_id), by_district.c.subscription_id, literal("pending"), literal(0), literal(""), now)
+                .where(true())))
         count, enqueued_up_to = _enqueue_batches(alert_id, enqueued_up_to)
         batches += count
         alert = db.session.get(Alert, alert_id)  # the session was ended for the jobs
@@ -95,13 +107,9 @@ def plan_fanout(alert_id: int) -> int:
     with unit_of_work():
         by_location = location_matches(alert)
         for i in range(0, len(by_location), INSERT_CHUNK):
-            chunk = by_location[i:i + INSERT_CHUNK]
-            present = set(db.session.scalars(select(Delivery.subscription_id).where(
-                Delivery.alert_id == alert_id, Delivery.subscription_id.in_(chunk))))
-            fresh = [{"alert_id": alert_id, "subscription_id": sid, "state": "pending", "attempts": 0,
-                      "error": "", "updated_at": utcnow()} for sid in chunk if sid not in present]
-            if fresh:
-                db.session.execute(insert(table), fresh)
+            rows = [{"alert_id": alert_id, "subscription_id": sid, "state": "pending", "attempts": 0,
+                     "error": "", "updated_at": utcnow()} for sid in by_location[i:i + INSERT_CHUNK]]
+            db.session.execute(insert_new, rows)
     count, enqueued_up_to = _enqueue_batches(alert_id, enqueued_up_to)
     batches += count
     # Planning is over: count the audience and let the alert finish.

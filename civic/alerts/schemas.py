@@ -6,14 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from civic.alerts.models import ALERT_TYPES, LEVELS
 from civic.api.pagination import PageArgs
-
-
-class KeysSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    p256dh = fields.String(required=True, metadata={"description": "base64url P-256 point (65 bytes)"})
-    auth = fields.String(required=True, metadata={"description": "base64url 16-byte secret"})
+from civic.webpush.schemas import KeysSchema
 
 
 class SubscriptionIn(Schema):

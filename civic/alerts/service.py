@@ -18,7 +18,6 @@ from civic.accounts.service import require_role
 from civic.alerts import banner, fanout
 from civic.alerts.models import ALERT_TYPES, LEVELS, Alert
 from civic.alerts.subscriptions import (  # noqa: F401 - subscription rules, re-exported for every face
-    endpoint_allowed,
     get_subscription,
     send_test_notification,
     subscribe,

@@ -1,28 +1,9 @@
-"""Alert settings (the registry is civic/settings.py); the sender's are civic/webpush/settings.py."""
+"""Alert settings (the registry is civic/settings.py); the sender's and the push-service allowlist
+are civic/webpush/settings.py."""
 
 from urllib.parse import urlsplit
 
 from civic.settings import Setting, csv_list, non_negative, positive
-
-DEFAULT_PUSH_SERVICES = [
-    "https://fcm.googleapis.com",
-    "https://updates.push.services.mozilla.com",
-    "https://*.push.services.mozilla.com",
-    "https://web.push.apple.com",
-    "https://*.push.apple.com",
-    "https://*.notify.windows.com",
-]
-
-
-def origins(text: str) -> list[str]:
-    """Push-service origins separated by spaces or commas."""
-    return text.replace(",", " ").split()
-
-
-def valid_origins(value: list[str]) -> str | None:
-    bad = [o for o in value if urlsplit(o).scheme not in ("https", "http") or not urlsplit(o).hostname]
-    return f"not an origin: {', '.join(bad)}" if bad else None
-
 
 INGEST_FORMATS = ("safetydata", "disastermsg", "cap")
 
@@ -50,9 +31,6 @@ def valid_levels(value: list[str]) -> str | None:
 
 
 SETTINGS = [
-    Setting("PUSH_SERVICE_ALLOWLIST", origins, DEFAULT_PUSH_SERVICES, "Push-service origins a subscription may "
-            "point at (nothing else is ever contacted).", check=valid_origins,
-            shown_default="FCM, Mozilla autopush, Apple, WNS"),
     Setting("PUSH_BATCH_SIZE", int, 500, "Subscriptions per fan-out batch job.", check=positive),
     Setting("ALERTS_CAP_SENDER", str, "safety-alerts@example.org", "CAP `<sender>`."),
     Setting("ALERTS_DEFAULT_EXPIRY_MIN", int, 360, "Alert expiry, in minutes, when none is given.",

@@ -110,8 +110,7 @@ def deliver(user: User, item: Update) -> None:
             pass  # this update is already waiting for the digest
         return
     now = utcnow()
-    due = quiet_until(now, current_app.config["PERSONAL_PUSH_QUIET_HOURS"],
-                      current_app.config["BABEL_DEFAULT_TIMEZONE"]) or now
+    due = quiet_until(now, current_app.config["PERSONAL_PUSH_QUIET_HOURS"]) or now  # the city's hours
 
     def content() -> Content:
         title, body = item.text()  # type: ignore[operator]

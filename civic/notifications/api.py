@@ -5,10 +5,10 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields
 
 from civic.accounts.auth import current_user
-from civic.alerts.schemas import KeysSchema
 from civic.api import make_blueprint
 from civic.api.pagination import PageArgs, page_headers
 from civic.notifications import devices
+from civic.webpush.schemas import KeysSchema
 
 bp = make_blueprint("notifications_api", __name__, description="Devices linked to the account for personal updates")
 

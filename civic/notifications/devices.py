@@ -1,18 +1,13 @@
 """Devices linked to an account for personal updates (petition answers, report status, …).
 
 A device is the browser's ``PushSubscription`` (endpoint and keys), checked like an alert
-subscription: the endpoint by ``civic.alerts.subscriptions.endpoint_error`` (RFC 3986 characters,
-an origin on ``PUSH_SERVICE_ALLOWLIST``), ``p256dh`` a P-256 point and
-``auth`` 16 bytes. The same endpoint linked again (by this or another account: one browser, one
-endpoint) updates the link.
+subscription by ``civic.webpush.subscription`` (the endpoint of RFC 3986 characters on an origin
+of ``PUSH_SERVICE_ALLOWLIST``, ``p256dh`` a P-256 point, ``auth`` 16 bytes). The same endpoint
+linked again (by this or another account: one browser, one endpoint) updates the link.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-
-from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select, update
 
 from civic.api.pagination import paginate
@@ -20,48 +15,20 @@ from civic.db import unit_of_work
 from civic.errors import N_, NotFound, Unauthorized, ValidationFailed
 from civic.extensions import db
 from civic.notifications.models import Device, PersonalDelivery
+from civic.webpush.subscription import clean_endpoint, clean_keys
 
 MAX_DEVICES = 20
 
 
-def _b64url(value) -> bytes | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError):
-        return None
-
-
-def _valid_point(raw: bytes | None) -> bool:
-    if raw is None or len(raw) != 65:
-        return False
-    try:
-        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
-    except ValueError:
-        return False
-    return True
-
-
 def validate_device(data: dict) -> dict:
     """Clean ``PushSubscription.toJSON()``, or raise ValidationFailed (field → message)."""
-    from civic.alerts.subscriptions import clean_endpoint
-
     errors: dict[str, str] = {}
     endpoint = clean_endpoint(data.get("endpoint"), errors)
-    keys = data.get("keys")
-    if not isinstance(keys, dict):
-        keys = {}
-    if not _valid_point(_b64url(keys.get("p256dh"))):
-        errors["keys.p256dh"] = N_("Must be a base64url P-256 public key (65 bytes).")
-    auth = _b64url(keys.get("auth"))
-    if auth is None or len(auth) != 16:
-        errors["keys.auth"] = N_("Must be a base64url 16-byte secret.")
+    keys = clean_keys(data.get("keys"), errors)
     if errors:
         raise ValidationFailed(errors)
     label = str(data.get("label") or "").strip()[:100]
-    return {"endpoint": endpoint, "p256dh": keys["p256dh"].strip(), "auth": keys["auth"].strip(), "label": label}
+    return {"endpoint": endpoint, **keys, "label": label}
 
 
 def _require_user(user) -> None:

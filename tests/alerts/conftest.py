@@ -1,6 +1,6 @@
 import pytest
 
-from civic.alerts.settings import DEFAULT_PUSH_SERVICES
+from civic.webpush.settings import DEFAULT_PUSH_SERVICES
 from tests.conftest import make_config
 
 

@@ -1,43 +1,13 @@
-"""One endpoint check for alert subscriptions and account devices: RFC 3986 characters only, an
-origin on PUSH_SERVICE_ALLOWLIST; anything else is a 422 naming the field."""
+"""Both faces that take a push endpoint (alert subscriptions, account devices) refuse what
+``civic.webpush.subscription`` refuses: a 422 naming the field."""
 
 import pytest
 
 from civic.alerts.models import PushSubscription
-from civic.alerts.subscriptions import endpoint_error
 from civic.notifications.models import Device
 from tests.alerts.helpers import GANGNAM
 from tests.factories import bearer, make_user
-
-REFUSED = [
-    "https://fcm.googleapis.com/fcm/send/한국",  # non-Latin-1: broke the request line at send time
-    "https://fcm.googleapis.com/fcm/send/caf\u00e9",  # Latin-1 but not ASCII
-    "https://fcm.googleapis.com/fcm/send/a b",
-    "https://fcm.googleapis.com/fcm/send/a\r\nX-Injected: 1",
-    "https://fcm.googleapis.com/fcm/send/a\tb",
-    "https://fcm.googleapis.com/fcm/send/a#fragment",
-    "https://fcm.googleapis.com/fcm/send/%zz",  # a "%" that encodes nothing
-    "https://fcm.googleapis.com/fcm/send/a\"b",
-    "https://fcm.googleapis.com/fcm/send/<x>",
-    "https://fcm.googleapis.com/fcm/send/" + "x" * 1024,
-    "https://evil.example/push/1",
-    "http://fcm.googleapis.com/fcm/send/x",
-]
-
-
-@pytest.mark.parametrize("endpoint", REFUSED)
-def test_endpoint_check_refuses(app, endpoint):
-    assert endpoint_error(endpoint) is not None
-
-
-@pytest.mark.parametrize("endpoint", [
-    "https://fcm.googleapis.com/fcm/send/dGVzdA:APA91bH-_x~y.z",
-    "https://fcm.googleapis.com/fcm/send/%ED%95%9C%EA%B5%AD",  # the same Korean, percent-encoded
-    "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk?x=1&y=%2F",
-    "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAB%2b",
-])
-def test_endpoint_check_accepts_real_push_endpoints(app, endpoint):
-    assert endpoint_error(endpoint) is None
+from tests.webpush.test_subscription import REFUSED
 
 
 @pytest.mark.parametrize("endpoint", REFUSED[:5])

@@ -183,6 +183,36 @@ def test_planning_in_sql_reaches_exactly_the_previewed_audience(app, db, officer
     assert alert.audience == 6
 
 
+def test_planning_again_adds_only_the_new_audience_and_leaves_planned_rows_alone(app, db, officers, push_service):
+    """Both paths (districts in SQL, points near the polygon) skip the (alert, subscription) pairs
+    already planned: no duplicate, and a row already sent keeps its state."""
+    lat, lon = 37.5126, 127.059  # COEX, Gangnam-gu
+    box = {"type": "Polygon", "coordinates": [[[lon - 0.005, lat - 0.005], [lon + 0.005, lat - 0.005],
+                                               [lon + 0.005, lat + 0.005], [lon - 0.005, lat + 0.005],
+                                               [lon - 0.005, lat - 0.005]]]}
+
+    def chosen_and_near():
+        return [subscribe(push_service, districts=[GANGNAM])[1],
+                subscribe(push_service, districts=[], lat=lat, lon=lon)[1]]
+
+    first = chosen_and_near()
+    alert = service.create_draft(officers[0], alert_data(districts=[JONGNO], polygon=box))
+    with unit_of_work():
+        alert.status = "sending"
+    plan_only(alert.id)
+    assert set(deliveries(db, alert)) == {sub.id for sub in first}
+    with unit_of_work():
+        for row in deliveries(db, alert).values():
+            row.state, row.attempts = "sent", 1
+    later = chosen_and_near()
+    plan_only(alert.id)
+    plan_only(alert.id)
+    rows = db.session.query(Delivery).filter_by(alert_id=alert.id).all()
+    assert sorted(d.subscription_id for d in rows) == sorted(sub.id for sub in first + later)
+    assert {d.subscription_id: (d.state, d.attempts) for d in rows} == {
+        **{sub.id: ("sent", 1) for sub in first}, **{sub.id: ("pending", 0) for sub in later}}
+
+
 def test_two_runs_of_a_batch_at_once_never_send_a_row_twice(app, db, officers, push_service):
     device, _ = subscribe(push_service)
     alert = service.create_draft(officers[0], alert_data())

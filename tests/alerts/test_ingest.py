@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from civic.alerts import ingest, service
 from civic.alerts.models import Alert, IngestSource
-from civic.alerts.settings import DEFAULT_PUSH_SERVICES
+from civic.webpush.settings import DEFAULT_PUSH_SERVICES
 from tests.alerts.helpers import subscribe
 from tests.alerts.sourceserver import DATA, SourceServer
 from tests.conftest import login, make_config
