@@ -10,12 +10,12 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from civic.accounts import recovery
-from civic.accounts.auth import current_user, login_required, mark_private, signed_in_user
+from civic.accounts.auth import current_user, login_required, logout_session, mark_private, signed_in_user
 from civic.accounts.forms import EmailChangeForm, PasswordResetForm, PasswordResetRequestForm
 from civic.accounts.views import bp
 from civic.errors import ValidationFailed
 from civic.extensions import limiter
-from civic.forms import apply_errors
+from civic.forms import apply_errors, submit
 
 
 def _login_limit():
@@ -60,18 +60,16 @@ def password_reset(token: str):
     mark_private()
     recovery.read_token(token, "reset")  # a dead link says so before anything is typed
     form = PasswordResetForm()
-    if form.validate_on_submit():
-        try:
-            recovery.reset_password(token, form.password.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            from civic.accounts.auth import logout_session
 
-            logout_session()
-            flash(_("Your new password is set. Every device was signed out: sign in with the new password."),
-                  "success")
-            return redirect(url_for("accounts.login"))
+    def reset():
+        recovery.reset_password(token, form.password.data)
+        logout_session()
+
+    done = submit(form, reset,
+                  success=_("Your new password is set. Every device was signed out: sign in with the new password."),
+                  redirect_to=url_for("accounts.login"))
+    if done:
+        return done
     status = 422 if form.errors or form.form_errors else 200
     return render_template("accounts/password_reset.html", form=form,
                            min_length=current_app.config["PASSWORD_MIN_LENGTH"]), status

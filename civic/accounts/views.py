@@ -20,7 +20,7 @@ from civic.accounts.auth import (
 from civic.accounts.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, OidcConsentForm, RegisterForm
 from civic.errors import N_, NotFound, ValidationFailed
 from civic.extensions import limiter
-from civic.forms import apply_errors
+from civic.forms import apply_errors, submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -102,17 +102,12 @@ def logout_everywhere():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            service.change_password(signed_in_user(), form.current_password.data, form.new_password.data,
-                                    keep_session=current_session_token())
-        except ValidationFailed as exc:
-            # (service messages are English msgids; "Use at least N characters." is shared with
-            # sign-up and translated with it)
-            apply_errors(form, ValidationFailed({name: _(message) for name, message in exc.errors.items()}))
-        else:
-            flash(_("Your password has been changed. Other devices are signed out."), "success")
-            return redirect(url_for("accounts.account"))
+    done = submit(form, lambda: service.change_password(signed_in_user(), form.current_password.data,
+                                                        form.new_password.data, keep_session=current_session_token()),
+                  success=_("Your password has been changed. Other devices are signed out."),
+                  redirect_to=url_for("accounts.account"))
+    if done:
+        return done
     status = 422 if form.errors or form.form_errors else 200
     return render_template("accounts/password.html", form=form,
                            min_length=current_app.config["PASSWORD_MIN_LENGTH"]), status

@@ -12,7 +12,7 @@ from civic.accounts.service import department_staff
 from civic.csv_export import csv_response
 from civic.errors import Conflict, DomainError, ValidationFailed
 from civic.formatting import format_when
-from civic.forms import apply_errors, district_choices, refuse
+from civic.forms import district_choices, refuse, submit
 from civic.geo import district_name
 from civic.participation import responses, service
 from civic.participation.forms import HideForm, PollForm, RespondForm
@@ -81,19 +81,17 @@ def new_poll():
         start = local_now().replace(second=0, microsecond=0, tzinfo=None)
         form.opens_at.data = form.opens_at.data or start
         form.closes_at.data = form.closes_at.data or start + timedelta(days=7)
-    if form.validate_on_submit():
-        try:
-            poll = service.create_poll(
-                current_user(), question_ko=form.question_ko.data, question_en=form.question_en.data or "",
-                description=form.description.data or "", options=form.options.data.splitlines(),
-                opens_at=form.opens_at.data, closes_at=form.closes_at.data,
-                district_code=form.district_code.data or None, results_visibility=form.results_visibility.data,
-                allow_vote_change=form.allow_vote_change.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("The poll has been created."), "success")
-            return redirect(url_for("participation.poll_detail", poll_id=poll.id))
+    done = submit(form, lambda: service.create_poll(
+                      current_user(), question_ko=form.question_ko.data, question_en=form.question_en.data or "",
+                      description=form.description.data or "", options=form.options.data.splitlines(),
+                      opens_at=form.opens_at.data, closes_at=form.closes_at.data,
+                      district_code=form.district_code.data or None,
+                      results_visibility=form.results_visibility.data,
+                      allow_vote_change=form.allow_vote_change.data),
+                  success=_("The poll has been created."),
+                  redirect_to=lambda poll: url_for("participation.poll_detail", poll_id=poll.id))
+    if done:
+        return done
     status = 422 if form.errors or form.form_errors else 200
     return render_template("participation/staff/poll_form.html", form=form), status
 
@@ -148,34 +146,22 @@ def publish(proposal_id):
 @role_required("staff")
 def hide(proposal_id):
     form = HideForm()
-    if form.validate_on_submit():
-        try:
-            service.hide_proposal(current_user(), proposal_id, form.reason.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            return refuse(exc, "participation_staff.proposal", proposal_id=proposal_id)
-        else:
-            flash(_("The proposal has been hidden and its author told why."), "success")
-            return redirect(url_for("participation_staff.index"))
-    return proposal(proposal_id, hide_form=form, status=422)
+    done = submit(form, lambda: service.hide_proposal(current_user(), proposal_id, form.reason.data),
+                  success=_("The proposal has been hidden and its author told why."),
+                  redirect_to=url_for("participation_staff.index"),
+                  refuse_to=url_for("participation_staff.proposal", proposal_id=proposal_id))
+    return done or proposal(proposal_id, hide_form=form, status=422)
 
 
 @bp.route("/staff/participation/proposals/<int:proposal_id>/respond", methods=["POST"])
 @role_required("staff")
 def respond(proposal_id):
     form = RespondForm()
-    if form.validate_on_submit():
-        try:
-            service.respond(current_user(), proposal_id, form.outcome.data, form.body.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            return refuse(exc, "participation_staff.proposal", proposal_id=proposal_id)
-        else:
-            flash(_("The official response has been published."), "success")
-            return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id))
-    return proposal(proposal_id, respond_form=form, status=422)
+    done = submit(form, lambda: service.respond(current_user(), proposal_id, form.outcome.data, form.body.data),
+                  success=_("The official response has been published."),
+                  redirect_to=url_for("participation.proposal_detail", proposal_id=proposal_id),
+                  refuse_to=url_for("participation_staff.proposal", proposal_id=proposal_id))
+    return done or proposal(proposal_id, respond_form=form, status=422)
 
 
 @bp.route("/staff/participation/comments/<int:comment_id>/hide", methods=["POST"])

@@ -9,8 +9,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from civic.accounts.auth import confirmed_required, current_user, login_required
-from civic.errors import N_, Conflict, DomainError, Forbidden, ValidationFailed, translate
-from civic.forms import apply_errors, district_choices, refuse, token_already_used
+from civic.errors import N_, DomainError, Forbidden, translate
+from civic.forms import district_choices, refuse, submit
 from civic.participation import labels, service
 from civic.participation.api import results_csv_response
 from civic.participation.forms import (
@@ -74,17 +74,11 @@ def vote(poll_id):
     poll = service.get_poll(poll_id)
     form = VoteForm()
     form.option_id.choices = [(o.id, o.label) for o in poll.options]
-    if not form.validate_on_submit():
-        return _render_poll(poll_id, form, 422)
-    try:
-        service.cast_vote(current_user(), poll_id, form.option_id.data)
-    except ValidationFailed as exc:
-        apply_errors(form, exc)
-        return _render_poll(poll_id, form, 422)
-    except DomainError as exc:
-        return refuse(exc, "participation.poll_detail", poll_id=poll_id)
-    flash(_("Thank you, your vote has been recorded."), "success")
-    return redirect(url_for("participation.poll_detail", poll_id=poll_id) + "#results")
+    done = submit(form, lambda: service.cast_vote(current_user(), poll_id, form.option_id.data),
+                  success=_("Thank you, your vote has been recorded."),
+                  redirect_to=url_for("participation.poll_detail", poll_id=poll_id) + "#results",
+                  refuse_to=url_for("participation.poll_detail", poll_id=poll_id))
+    return done or _render_poll(poll_id, form, 422)
 
 
 @bp.route("/polls/<int:poll_id>/results.csv")
@@ -129,21 +123,20 @@ def _proposal_form(form: ProposalForm) -> ProposalForm:
 @confirmed_required
 def new_proposal():
     form = _proposal_form(ProposalForm())
-    if form.validate_on_submit():
+
+    def create():
         photo = form.photo.data if form.photo.data and getattr(form.photo.data, "filename", "") else None
-        try:
-            proposal = service.create_proposal(
-                current_user(), title=form.title.data, body=form.body.data, category=form.category.data,
-                district_code=form.district_code.data or None, photo=photo.stream if photo else None,
-                submit=request.form.get("action") != "draft", client_token=form.client_token.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            token_already_used(form, exc)
-        else:
-            flash(_("Your draft has been saved.") if proposal.status == "draft"
-                  else _("Thank you! Your proposal will be public once a moderator has checked it."), "success")
-            return redirect(url_for("participation.proposal_detail", proposal_id=proposal.id))
+        return service.create_proposal(
+            current_user(), title=form.title.data, body=form.body.data, category=form.category.data,
+            district_code=form.district_code.data or None, photo=photo.stream if photo else None,
+            submit=request.form.get("action") != "draft", client_token=form.client_token.data)
+
+    done = submit(form, create, renew_token=True,
+                  success=lambda proposal: _("Your draft has been saved.") if proposal.status == "draft"
+                  else _("Thank you! Your proposal will be public once a moderator has checked it."),
+                  redirect_to=lambda proposal: url_for("participation.proposal_detail", proposal_id=proposal.id))
+    if done:
+        return done
     status = 422 if form.errors or form.form_errors else 200
     return render_template("participation/proposal_form.html", form=form, proposal=None), status
 
@@ -155,18 +148,14 @@ def edit_proposal(proposal_id):
     if not service.may_edit(current_user(), proposal):
         raise Forbidden(N_("Only drafts can be edited."))
     form = _proposal_form(ProposalForm(obj=proposal))
-    if form.validate_on_submit():
-        try:
-            service.update_draft(current_user(), proposal_id, title=form.title.data, body=form.body.data,
-                                 category=form.category.data, district_code=form.district_code.data or None,
-                                 submit=request.form.get("action") != "draft")
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            return refuse(exc, "participation.proposal_detail", proposal_id=proposal_id)
-        else:
-            flash(_("Your proposal has been saved."), "success")
-            return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id))
+    back = url_for("participation.proposal_detail", proposal_id=proposal_id)
+    done = submit(form, lambda: service.update_draft(
+                      current_user(), proposal_id, title=form.title.data, body=form.body.data,
+                      category=form.category.data, district_code=form.district_code.data or None,
+                      submit=request.form.get("action") != "draft"),
+                  success=_("Your proposal has been saved."), redirect_to=back, refuse_to=back)
+    if done:
+        return done
     status = 422 if form.errors or form.form_errors else 200
     return render_template("participation/proposal_form.html", form=form, proposal=proposal), status
 
@@ -243,17 +232,11 @@ def withdraw_support_confirm(proposal_id):
 @login_required
 def comment(proposal_id):
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            service.add_comment(current_user(), proposal_id, form.body.data, client_token=form.client_token.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            return refuse(exc, "participation.proposal_detail", proposal_id=proposal_id)
-        else:
-            flash(_("Your comment has been posted."), "success")
-            return redirect(url_for("participation.proposal_detail", proposal_id=proposal_id) + "#comments")
-    return proposal_detail(proposal_id, comment_form=form, status=422)
+    back = url_for("participation.proposal_detail", proposal_id=proposal_id)
+    done = submit(form, lambda: service.add_comment(current_user(), proposal_id, form.body.data,
+                                                    client_token=form.client_token.data),
+                  success=_("Your comment has been posted."), redirect_to=back + "#comments", refuse_to=back)
+    return done or proposal_detail(proposal_id, comment_form=form, status=422)
 
 
 @bp.route("/proposals/comments/<int:comment_id>/report", methods=["POST"])

@@ -12,7 +12,7 @@ from civic.accounts.service import list_departments
 from civic.csv_export import csv_response
 from civic.errors import Conflict, NotFound, ValidationFailed, translate
 from civic.formatting import format_when
-from civic.forms import apply_errors, district_choices
+from civic.forms import apply_errors, district_choices, submit
 from civic.geo import district_name
 from civic.petitions import answer_templates, present, service, triage, workload
 from civic.petitions.forms import AnswerForm, AssignForm, NoteForm, StatusForm, TransferForm, TypeForm
@@ -267,19 +267,14 @@ def type_edit(code):
     if request.method == "GET":
         form.department.data = ptype.department.code
         form.required_fields.data = list(ptype.required_fields or [])
-    if form.validate_on_submit():
-        try:
-            service.update_type(
-                current_user(), code, name_ko=form.name_ko.data or "", name_en=form.name_en.data or "",
-                department_code=form.department.data, deadline_days=form.deadline_days.data,
-                deadline_unit=form.deadline_unit.data,
-                required_fields=form.required_fields.data or [], route_by_district=form.route_by_district.data,
-                answer_template=form.answer_template.data or "", is_active=form.is_active.data,
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("The petition type was saved."), "success")
-            return redirect(url_for("petitions_staff.types"))
+    done = submit(form, lambda: service.update_type(
+                      current_user(), code, name_ko=form.name_ko.data or "", name_en=form.name_en.data or "",
+                      department_code=form.department.data, deadline_days=form.deadline_days.data,
+                      deadline_unit=form.deadline_unit.data, required_fields=form.required_fields.data or [],
+                      route_by_district=form.route_by_district.data,
+                      answer_template=form.answer_template.data or "", is_active=form.is_active.data),
+                  success=_("The petition type was saved."), redirect_to=url_for("petitions_staff.types"))
+    if done:
+        return done
     status = 422 if form.errors or form.form_errors else 200
     return render_template("petitions/staff_type_edit.html", form=form, ptype=ptype), status

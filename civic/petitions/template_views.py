@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, role_required, signed_in_user
 from civic.accounts.service import list_departments
-from civic.errors import ValidationFailed
-from civic.forms import apply_errors
+from civic.forms import submit
 from civic.petitions import answer_templates
 from civic.petitions.forms import AnswerTemplateForm
 
@@ -37,14 +36,12 @@ def new():
     form = AnswerTemplateForm()
     code = request.values.get("department") or None
     department, _items = answer_templates.templates(signed_in_user(), code)
-    if form.validate_on_submit():
-        try:
-            answer_templates.create(current_user(), form.title.data, form.body.data, department.code)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("The answer template was saved."), "success")
-            return redirect(url_for("petition_templates.index", department=department.code))
+    done = submit(form, lambda: answer_templates.create(current_user(), form.title.data, form.body.data,
+                                                        department.code),
+                  success=_("The answer template was saved."),
+                  redirect_to=url_for("petition_templates.index", department=department.code))
+    if done:
+        return done
     status = 422 if form.errors or form.form_errors else 200
     return render_template("petitions/staff_answer_template_form.html", form=form, department=department,
                            template=None), status
@@ -55,14 +52,12 @@ def new():
 def edit(template_id):
     template = answer_templates.get(signed_in_user(), template_id)
     form = AnswerTemplateForm(obj=None if request.method == "POST" else template)
-    if form.validate_on_submit():
-        try:
-            answer_templates.update(current_user(), template_id, form.title.data, form.body.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("The answer template was saved."), "success")
-            return redirect(url_for("petition_templates.index", department=template.department.code))
+    done = submit(form, lambda: answer_templates.update(current_user(), template_id, form.title.data,
+                                                        form.body.data),
+                  success=_("The answer template was saved."),
+                  redirect_to=url_for("petition_templates.index", department=template.department.code))
+    if done:
+        return done
     status = 422 if form.errors or form.form_errors else 200
     return render_template("petitions/staff_answer_template_form.html", form=form,
                            department=template.department, template=template), status

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from civic.accounts.auth import confirmed_required, current_user
 from civic.errors import Conflict, ValidationFailed
 from civic.formatting import format_when
-from civic.forms import apply_errors, district_choices
+from civic.forms import apply_errors, district_choices, submit
 from civic.petitions import labels, service
 from civic.petitions.forms import PetitionForm, RatingForm, WithdrawForm
 from civic.petitions.models import STATUSES
@@ -45,23 +45,25 @@ def index():
 @confirmed_required
 def new():
     form = _petition_form()
-    if form.validate_on_submit():
+
+    def file_petition():
         uploads = [Upload(f.stream, f.filename or "") for f in (form.attachments.data or [])
                    if getattr(f, "filename", None)]
-        try:
-            petition = service.file_petition(
-                current_user(), type_code=form.type.data, title=form.title.data, body=form.body.data,
-                district=form.district.data, lat=form.lat.data, lon=form.lon.data,
-                contact_preference=form.contact_preference.data, contact_phone=form.contact_phone.data,
-                uploads=uploads, client_token=form.client_token.data,
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Your petition was received. Receipt number %(receipt_no)s; we will answer by %(date)s.",
-                    receipt_no=petition.receipt_no, date=format_when(petition.due_at)), "success")
-            return redirect(url_for("petitions.detail", receipt_no=petition.receipt_no, filed=1))
-    elif request.method == "GET" and request.args.get("type"):
+        return service.file_petition(
+            current_user(), type_code=form.type.data, title=form.title.data, body=form.body.data,
+            district=form.district.data, lat=form.lat.data, lon=form.lon.data,
+            contact_preference=form.contact_preference.data, contact_phone=form.contact_phone.data,
+            uploads=uploads, client_token=form.client_token.data,
+        )
+
+    done = submit(form, file_petition,
+                  success=lambda petition: _(
+                      "Your petition was received. Receipt number %(receipt_no)s; we will answer by %(date)s.",
+                      receipt_no=petition.receipt_no, date=format_when(petition.due_at)),
+                  redirect_to=lambda petition: url_for("petitions.detail", receipt_no=petition.receipt_no, filed=1))
+    if done:
+        return done
+    if request.method == "GET" and request.args.get("type"):
         form.type.data = request.args["type"]
     status = 422 if form.errors or form.form_errors else 200
     types = {t.code: t for t in service.list_types()}

@@ -6,8 +6,8 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from civic.accounts.auth import current_user, login_required, signed_in_user
-from civic.errors import Conflict, DomainError, ValidationFailed, translate
-from civic.forms import apply_errors, token_already_used
+from civic.errors import DomainError, translate
+from civic.forms import submit
 from civic.reports import maps
 from civic.reports.forms import InviteForm, MapForm, PointForm
 from civic.uploads import send_upload
@@ -25,15 +25,12 @@ def index():
 @login_required
 def new():
     form = MapForm()
-    if form.validate_on_submit():
-        try:
-            cmap = maps.create_map(signed_in_user(), form.slug.data, form.title.data, form.description.data,
-                                   form.categories.data, form.contribution.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Your map was created. Add the first points."), "success")
-            return redirect(url_for("maps.detail", slug=cmap.slug))
+    done = submit(form, lambda: maps.create_map(signed_in_user(), form.slug.data, form.title.data,
+                                                form.description.data, form.categories.data, form.contribution.data),
+                  success=_("Your map was created. Add the first points."),
+                  redirect_to=lambda cmap: url_for("maps.detail", slug=cmap.slug))
+    if done:
+        return done
     return render_template("reports/map_new.html", form=form), 422 if form.errors else 200
 
 
@@ -64,23 +61,22 @@ def point_new(slug):
     cmap = maps.get_map(slug)
     form = PointForm()
     form.category.choices = [(c, c) for c in cmap.categories]
-    if form.validate_on_submit():
-        photo = form.photo.data if form.photo.data and form.photo.data.filename else None
-        try:
-            point = maps.add_point(signed_in_user(), cmap, category=form.category.data, name=form.name.data,
-                                   lat=form.lat.data, lon=form.lon.data, note=form.note.data,
-                                   photo=photo.stream if photo else None, client_token=form.client_token.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            token_already_used(form, exc)
-        else:
-            flash(_("The point was added.") if point.state == "published"
-                  else _("Thank you. The point will appear once the map's owner approves it."), "success")
-            return redirect(url_for("maps.detail", slug=cmap.slug))
-    elif request.method == "GET" and not maps.can_contribute(current_user(), cmap):
+    if request.method == "GET" and not maps.can_contribute(current_user(), cmap):
         flash(_("This map takes points from invited contributors only."), "error")
         return redirect(url_for("maps.detail", slug=cmap.slug))
+
+    def add_point():
+        photo = form.photo.data if form.photo.data and form.photo.data.filename else None
+        return maps.add_point(signed_in_user(), cmap, category=form.category.data, name=form.name.data,
+                              lat=form.lat.data, lon=form.lon.data, note=form.note.data,
+                              photo=photo.stream if photo else None, client_token=form.client_token.data)
+
+    done = submit(form, add_point, renew_token=True,
+                  success=lambda point: _("The point was added.") if point.state == "published"
+                  else _("Thank you. The point will appear once the map's owner approves it."),
+                  redirect_to=url_for("maps.detail", slug=cmap.slug))
+    if done:
+        return done
     return render_template("reports/point_new.html", cmap=cmap, form=form), 422 if form.errors else 200
 
 

@@ -11,7 +11,7 @@ from civic.accounts.service import list_departments
 from civic.csv_export import csv_response
 from civic.errors import N_, Forbidden, ValidationFailed
 from civic.formatting import format_when
-from civic.forms import apply_errors, district_choices, refuse
+from civic.forms import district_choices, refuse, submit
 from civic.geo import district_name
 from civic.reports import handling, service
 from civic.reports.forms import RoutingForm, TransferForm
@@ -89,15 +89,13 @@ def transfer(report_id):
     form.department_code.choices = [(d.code, d.name(locale)) for d in list_departments()]
     if request.method == "GET":
         form.department_code.data = report.department.code
-    if form.validate_on_submit():
-        try:
-            handling.transfer_report(signed_in_user(), report, form.department_code.data, form.reason.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("The report was transferred."), "success")
-            return redirect(url_for("reports_staff.index"))
-    elif not handling.can_manage(current_user(), report):
+    done = submit(form, lambda: handling.transfer_report(signed_in_user(), report, form.department_code.data,
+                                                         form.reason.data),
+                  success=_("The report was transferred."), redirect_to=url_for("reports_staff.index"))
+    if done:
+        return done
+    # (transfer_report refuses people who do not handle the report before anything else)
+    if not handling.can_manage(current_user(), report):
         raise Forbidden(N_("Only staff of the department handling this report can transfer it."))
     return render_template("reports/staff_transfer.html", report=report, form=form), 422 if form.errors else 200
 
@@ -112,14 +110,10 @@ def routing():
     form.district_code.choices = district_choices(_("Any district"))
     form.department_code.choices = [("", _("(delete the rule)"))] + [
         (d.code, d.name(locale)) for d in list_departments()]
-    if form.validate_on_submit():
-        try:
-            service.set_routing_rule(current_user(), form.service_code.data, form.district_code.data,
-                                     form.department_code.data or None)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("The routing rule was saved."), "success")
-            return redirect(url_for("reports_staff.routing"))
+    done = submit(form, lambda: service.set_routing_rule(current_user(), form.service_code.data,
+                                                         form.district_code.data, form.department_code.data or None),
+                  success=_("The routing rule was saved."), redirect_to=url_for("reports_staff.routing"))
+    if done:
+        return done
     return render_template("reports/staff_routing.html", form=form, rules=service.list_routing_rules()), \
         422 if form.errors else 200

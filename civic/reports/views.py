@@ -13,7 +13,7 @@ from civic import geo, uploads
 from civic.accounts.auth import confirmed_required, current_user, login_required, signed_in_user
 from civic.accounts.service import department_staff
 from civic.errors import ValidationFailed, translate_errors
-from civic.forms import apply_errors
+from civic.forms import apply_errors, submit
 from civic.reports import handling, labels, service
 from civic.reports.catalogue import attributes_from_form
 from civic.reports.forms import ReportDetailsForm, UpdateForm
@@ -146,16 +146,13 @@ def post_update(report_id):
     report = service.get_report(report_id)
     form = UpdateForm()
     _update_choices(form)
-    if form.validate_on_submit():
-        try:
-            handling.post_update(signed_in_user(), report, form.text.data, form.status.data or None,
-                                form.close_reason.data or None)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("The update was published."), "success")
-            return redirect(url_for("reports.detail", report_id=report.id))
-    elif not handling.can_manage(current_user(), report):
+    done = submit(form, lambda: handling.post_update(signed_in_user(), report, form.text.data,
+                                                     form.status.data or None, form.close_reason.data or None),
+                  success=_("The update was published."), redirect_to=url_for("reports.detail", report_id=report.id))
+    if done:
+        return done
+    # (post_update refuses people who do not handle the report before anything else)
+    if not handling.can_manage(current_user(), report):
         abort(403)
     return render_template("reports/detail.html", report=report, form=form,
                            following=service.is_following(current_user(), report)), 422

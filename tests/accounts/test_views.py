@@ -92,3 +92,14 @@ def test_login_attempts_are_rate_limited(tmp_path):
         db.session.remove()
         db.engine.dispose()
     assert codes[:3] == [422, 422, 422] and codes[3] == 429
+
+
+def test_password_change_errors_are_shown_in_the_page_language(client, db):
+    make_user(email="k@example.org")
+    login(client, "k@example.org")
+    page = client.post("/account/password", data={"current_password": "not it at all", "new_password": "short"},
+                       headers={"Accept-Language": "ko"})
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert "현재 비밀번호가 올바르지 않습니다." in html and "10자 이상 입력하세요." in html
+    assert client.get("/account").status_code == 200  # still signed in, password unchanged
