@@ -149,6 +149,34 @@ def test_seeded_demo_alerts_carry_varied_local_times(runner, db):
     assert len(sent) >= 2 and len({(t.hour, t.minute) for t in sent}) == len(sent)
 
 
+def test_the_alert_in_force_of_the_screenshots_fits_the_season(app):
+    from datetime import date
+
+    from civic.alerts.demo import alert_in_force
+    from civic.alerts.service import validate_alert
+
+    assert alert_in_force(date(2026, 12, 7))["type"] == "heavy_snow"
+    assert alert_in_force(date(2026, 7, 20))["type"] == "heavy_rain"
+    assert alert_in_force(date(2026, 4, 10))["type"] == "fine_dust"
+    assert alert_in_force(date(2026, 10, 5))["type"] == "fire"   # no season of its own: the all-year one
+    december = alert_in_force(date(2026, 12, 7))
+    assert len(december["districts"]) == 25 and validate_alert(december)["headline_ko"] == "대설 주의보"
+
+
+def test_demo_polls_open_and_close_at_staff_times_on_different_days(runner, db):
+    from civic.timezone import to_local
+
+    assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
+    now = utcnow()
+    polls = list(db.session.scalars(select(Poll)))
+    closes = [to_local(p.closes_at) for p in polls]
+    assert all((t.hour, t.minute) in ((18, 0), (23, 59)) for t in closes)
+    assert len({t.date() for t in closes}) == len(polls)
+    assert all((to_local(p.opens_at).hour, to_local(p.opens_at).minute) in ((9, 0), (10, 0)) for p in polls)
+    assert all(p.opens_at < p.closes_at for p in polls)
+    assert Counter(p.state(now) for p in polls) == {"open": 3, "closed": 2}
+
+
 def test_the_demo_staff_member_has_work_in_their_queue(runner, db):
     """staff@demo.civic.example (도로관리과) finds petitions and reports in the queue, routed there by
     the real rules (road petitions go to the district office, which hands city roads over)."""
