@@ -4,16 +4,17 @@ are written as a send would have left them: sent by the demo alert officer, deli
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from civic.alerts import banner
 from civic.alerts.models import Alert
 from civic.db import unit_of_work
+from civic.demo import at_local
 from civic.extensions import db
 from civic.geo import all_districts
-from civic.timezone import local_now, local_zone, to_utc
+from civic.timezone import local_now
 
 # Past alerts that fit the season of the day the demo is loaded (no heat wave in November):
 # months it can happen in, days ago, local time sent, hours in force, type, level, districts
@@ -49,11 +50,6 @@ PAST_ALERTS = (
 )
 
 
-def _sent_at(today, days: int, clock: str) -> datetime:
-    hour, minute = (int(part) for part in clock.split(":"))
-    return to_utc(datetime.combine(today - timedelta(days=days), time(hour, minute), tzinfo=local_zone()))
-
-
 def seasonal_alerts(today) -> list[tuple]:
     """The demo alerts that could have been sent in the weeks before ``today`` (local date)."""
     return [row for row in PAST_ALERTS if (today - timedelta(days=row[1])).month in row[0]]
@@ -80,7 +76,7 @@ def seed_demo(people: dict) -> dict[str, int]:
     rows = seasonal_alerts(today)
     with unit_of_work():
         for _months, days, clock, hours, type_, level, districts, ko, en in rows:
-            sent = _sent_at(today, days, clock)
+            sent = at_local(today, -days, clock)
             db.session.add(Alert(
                 identifier=f"urn:uuid:{uuid.uuid4()}", msg_type="Alert", type=type_, level=level,
                 headline_ko=ko[0], body_ko=ko[1], instruction_ko=ko[2],

@@ -4,15 +4,14 @@ obey the rules: 검토 대기 (submitted), 공감 모집 중 (published), 검토
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-
 from sqlalchemy import select
 
-from civic.db import unit_of_work
+from civic.db import clock_at, unit_of_work
+from civic.demo import at_local
 from civic.extensions import db
 from civic.participation import service
 from civic.participation.models import Poll, Proposal
-from civic.timezone import local_now, to_utc
+from civic.timezone import local_now
 
 # Polls open and close at the times staff set them (local wall clock, in days from the day the
 # demo is loaded): at 09:00, and at 18:00 or 23:59, on different days, never the minute of the seed.
@@ -32,12 +31,6 @@ CLOSED_POLLS = (
     ("지하철 막차 시간을 1시간 연장할까요?", "Extend the last subway trains by an hour?",
      ["찬성", "반대"], (31, 12), (45, "09:00"), (16, "23:59")),
 )
-
-
-def at_local(today: date, days: int, clock: str) -> datetime:
-    """``clock`` (HH:MM, the city's wall clock) ``days`` after ``today`` (negative: before), in UTC."""
-    hour, minute = (int(part) for part in clock.split(":"))
-    return to_utc(datetime.combine(today + timedelta(days=days), time(hour, minute)))
 
 # title, body, category, district, stage
 PROPOSALS = (
@@ -96,21 +89,32 @@ def _closed_polls(staff, crowd) -> int:
     return added
 
 
+# When each proposal was submitted (working days ago, local HH:MM): published the next working
+# day at PUBLISHED, neighbours' comments the day after; supports and answers come at the seed.
+SUBMITTED = ((9, "21:14"), (7, "08:37"), (12, "19:48"), (15, "12:06"), (1, "23:22"))
+PUBLISHED, COMMENTED = ("10:12", "11:40", "09:55", "14:03"), ("12:41", "20:17")
+
+
 def _proposals(people, crowd) -> int:
     citizen, admin = people["citizen"], people["admin"]
     authors = [citizen] + crowd[-5:]
+    today = local_now().date()
     for n, (title, body, category, district, stage, supports) in enumerate(PROPOSALS):
-        proposal = service.create_proposal(authors[n % len(authors)], title=title, body=body, category=category,
-                                           district_code=district)
+        days, clock = SUBMITTED[n]
+        with clock_at(at_local(today, -days, clock, working=True)):
+            proposal = service.create_proposal(authors[n % len(authors)], title=title, body=body,
+                                               category=category, district_code=district)
         if stage == "submitted":
             continue
-        service.publish_proposal(admin, proposal.id)
+        with clock_at(at_local(today, -(days - 1), PUBLISHED[n % len(PUBLISHED)], working=True)):
+            service.publish_proposal(admin, proposal.id)
+        for (person, text), clock in zip(zip(crowd[:2], COMMENTS[n % 2:], strict=False), COMMENTED, strict=False):
+            with clock_at(at_local(today, -(days - 2), clock, working=True)):
+                service.add_comment(person, proposal.id, text)
         wanted = supports if supports is not None else service.threshold()
         backers = [p for p in [citizen] + crowd if p.id != proposal.author_id][:wanted]
         for person in backers:
             service.support(person, proposal.id)
-        for person, text in zip(crowd[:2], COMMENTS[n % 2:], strict=False):
-            service.add_comment(person, proposal.id, text)
         if stage == "answered":
             service.respond(admin, proposal.id, "partly_accepted", RESPONSE)
     return len(PROPOSALS)
