@@ -55,7 +55,7 @@ def _citizen_petitions(people: dict) -> int:
         with clock_at(at_local(today, -filed[0], filed[1], working=True)):
             petition = service.file_petition(citizen, type_code=type_code, title=title, body=body,
                                              district=district)
-        if answer:
+        if answer and answered:
             with clock_at(at_local(today, -answered[0], answered[1], working=True)):
                 triage.answer(admin, petition.receipt_no, answer)
     return len(PETITIONS)
