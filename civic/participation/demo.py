@@ -18,11 +18,11 @@ from civic.timezone import local_now
 # question, English, options, district, voters, (opened days ago, at), (closes in days, at)
 OPEN_POLLS = (
     ("한강공원 야간 개방 시간을 늘릴까요?", "Should Hangang parks stay open later at night?",
-     ["찬성", "반대", "잘 모르겠다"], None, 12, (9, "09:00"), (5, "18:00")),
+     ["찬성", "반대", "잘 모르겠다"], None, 12, (9, "09:00"), (4, "18:00")),
     ("따릉이 대여소를 어디에 더 늘리면 좋을까요?", "Where should more Ttareungyi bike stations go?",
-     ["지하철역 출구 앞", "대학가", "한강공원 입구", "주택가 골목"], None, 9, (4, "10:00"), (12, "23:59")),
+     ["지하철역 출구 앞", "대학가", "한강공원 입구", "주택가 골목"], None, 9, (4, "10:00"), (9, "23:59")),
     ("강남구 공공 체육관 주말 개방, 어떻게 생각하세요?", "Opening Gangnam-gu public gyms at weekends?",
-     ["토·일 모두 개방", "토요일만 개방", "지금처럼 평일만"], "11680", 6, (2, "09:00"), (19, "18:00")),
+     ["토·일 모두 개방", "토요일만 개방", "지금처럼 평일만"], "11680", 6, (2, "09:00"), (20, "18:00")),
 )
 # question, English, options, votes per option, (opened days ago, at), (closed days ago, at)
 CLOSED_POLLS = (
