@@ -117,8 +117,8 @@ def time_tag(moment: datetime | date | None, style: str = "when") -> Markup:
         text = {"when": format_when, "day": format_day, "ago": format_ago, "ago_short": format_ago_short}[style](moment)
     else:
         text = format_day(moment)
-    relative = style in ("ago", "ago_short") and isinstance(moment, datetime)
-    title = f' title="{escape(format_when(moment))}"' if relative else ""
+    relative = style in ("ago", "ago_short")
+    title = f' title="{escape(format_when(moment))}"' if relative and isinstance(moment, datetime) else ""
     return Markup(f'<time datetime="{escape(moment.isoformat())}"{title}>{escape(text)}</time>')
 
 
