@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -21,8 +23,24 @@ NAMING_CONVENTION = {
 }
 
 
+_CLOCK: ContextVar[datetime | None] = ContextVar("civic_clock", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC: the clock of every rule and stored time (``clock_at`` sets it back)."""
+    return _CLOCK.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(when: datetime) -> Iterator[None]:
+    """Demo content only (``flask seed --demo``): what the services do inside happens at ``when``
+    (aware, in the past), so a demo item filed three days ago has the deadlines, updates and
+    times it would have had. Never used on a request."""
+    token = _CLOCK.set(when.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _CLOCK.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 
 @dataclass
@@ -18,6 +19,23 @@ class DemoResult:
     loaded: bool
     added: dict[str, int] = field(default_factory=dict)
     reason: str = ""
+
+
+def at_local(today: date, days: int, clock: str, *, working: bool = False) -> datetime:
+    """The demo's times: ``clock`` (HH:MM, the city's wall clock) ``days`` after ``today`` (the
+    local date the demo is loaded; negative: before), in UTC; ``working``: ``days`` counts
+    working days (what staff do, and what they are asked, happens on working days). Demo items
+    are dated at plausible minutes on different days, never all at the minute of the seed."""
+    from civic.timezone import is_working_day, to_utc
+
+    day = today + timedelta(days=days)
+    if working:
+        day, left = today, abs(days)
+        while left:
+            day += timedelta(days=1 if days > 0 else -1)
+            left -= is_working_day(day)
+    hour, minute = (int(part) for part in clock.split(":"))
+    return to_utc(datetime.combine(day, time(hour, minute)))
 
 
 def load_demo() -> DemoResult:

@@ -95,18 +95,30 @@ def format_ago(moment: datetime | None, now: datetime | None = None) -> str:
     return format_when(moment)
 
 
+def format_ago_short(moment: datetime | None, now: datetime | None = None) -> str:
+    """``3시간 전`` for an event of the last day, ``12월 9일`` / ``December 9`` for older ones: a
+    narrow table column (the staff desk's "received"), with the full time in its title."""
+    if moment is None:
+        return ""
+    now = now or datetime.now(UTC)
+    if timedelta(0) <= now - _aware(moment) < RECENT:
+        return format_ago(moment, now)
+    return format_month_day(moment)
+
+
 def time_tag(moment: datetime | date | None, style: str = "when") -> Markup:
-    """A ``<time>`` element: the readable text (``when``, ``day`` or ``ago``) and the exact
-    value in ``datetime`` (and, for relative text, the full date as its title)."""
+    """A ``<time>`` element: the readable text (``when``, ``day``, ``ago`` or ``ago_short``) and
+    the exact value in ``datetime`` (and, for relative text, the full date as its title)."""
     if moment is None:
         return Markup("")
     if isinstance(moment, datetime):
         moment = _aware(moment)
     if isinstance(moment, datetime):
-        text = {"when": format_when, "day": format_day, "ago": format_ago}[style](moment)
+        text = {"when": format_when, "day": format_day, "ago": format_ago, "ago_short": format_ago_short}[style](moment)
     else:
         text = format_day(moment)
-    title = f' title="{escape(format_when(moment))}"' if style == "ago" and isinstance(moment, datetime) else ""
+    relative = style in ("ago", "ago_short")
+    title = f' title="{escape(format_when(moment))}"' if relative and isinstance(moment, datetime) else ""
     return Markup(f'<time datetime="{escape(moment.isoformat())}"{title}>{escape(text)}</time>')
 
 

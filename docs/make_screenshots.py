@@ -33,11 +33,13 @@ SHOTS = [
 
 def seed_demo():
     """What `make run` loads on a new database (`flask seed --demo`), plus one alert in force so
-    the banner shows."""
+    the banner shows (one of the demo's alerts that fits the season)."""
     import importlib
 
     from civic.alerts import service as alerts
+    from civic.alerts.demo import alert_in_force
     from civic.demo import load_demo
+    from civic.timezone import local_now
 
     for name in installed_features():
         try:
@@ -48,11 +50,8 @@ def seed_demo():
     from civic.accounts.service import find_user_by_email
 
     officer = find_user_by_email("officer@demo.civic.example")
-    alerts.send(officer, alerts.create_draft(officer, {
-        "type": "heavy_rain", "level": "urgent", "districts": ["11680", "11650"], "headline_ko": "호우 경보",
-        "body_ko": "강남구·서초구에 시간당 50mm 이상의 강한 비. 하천변과 지하차도 이용을 삼가세요.",
-        "headline_en": "Heavy rain warning", "body_en": "Over 50 mm an hour. Keep away from streams and underpasses.",
-        "expires_in_min": 180}))
+    # An alert that fits the season of the day the screenshots are taken (no heavy rain in December).
+    alerts.send(officer, alerts.create_draft(officer, alert_in_force(local_now().date())))
 
 
 # name, path: the staff desk, signed in as the demo staff member of 도로관리과, at a desk's width.

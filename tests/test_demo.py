@@ -2,6 +2,7 @@
 idempotent, never by ``flask seed`` alone and never on a database with real accounts."""
 
 from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -130,7 +131,6 @@ def test_an_account_made_on_the_command_line_disables_demo_accounts_too(runner, 
 
 
 def test_demo_alerts_fit_the_season_and_are_not_all_sent_at_the_same_minute():
-    from datetime import date
 
     from civic.alerts.demo import seasonal_alerts
 
@@ -149,6 +149,33 @@ def test_seeded_demo_alerts_carry_varied_local_times(runner, db):
     assert len(sent) >= 2 and len({(t.hour, t.minute) for t in sent}) == len(sent)
 
 
+def test_the_alert_in_force_of_the_screenshots_fits_the_season(app):
+
+    from civic.alerts.demo import alert_in_force
+    from civic.alerts.service import validate_alert
+
+    assert alert_in_force(date(2026, 12, 7))["type"] == "heavy_snow"
+    assert alert_in_force(date(2026, 7, 20))["type"] == "heavy_rain"
+    assert alert_in_force(date(2026, 4, 10))["type"] == "fine_dust"
+    assert alert_in_force(date(2026, 10, 5))["type"] == "fire"   # no season of its own: the all-year one
+    december = alert_in_force(date(2026, 12, 7))
+    assert len(december["districts"]) == 25 and validate_alert(december)["headline_ko"] == "대설 주의보"
+
+
+def test_demo_polls_open_and_close_at_staff_times_on_different_days(runner, db):
+    from civic.timezone import to_local
+
+    assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
+    now = utcnow()
+    polls = list(db.session.scalars(select(Poll)))
+    closes = [to_local(p.closes_at) for p in polls]
+    assert all((t.hour, t.minute) in ((18, 0), (23, 59)) for t in closes)
+    assert len({t.date() for t in closes}) == len(polls)
+    assert all((to_local(p.opens_at).hour, to_local(p.opens_at).minute) in ((9, 0), (10, 0)) for p in polls)
+    assert all(p.opens_at < p.closes_at for p in polls)
+    assert Counter(p.state(now) for p in polls) == {"open": 3, "closed": 2}
+
+
 def test_the_demo_staff_member_has_work_in_their_queue(runner, db):
     """staff@demo.civic.example (도로관리과) finds petitions and reports in the queue, routed there by
     the real rules (road petitions go to the district office, which hands city roads over)."""
@@ -165,3 +192,29 @@ def test_the_demo_staff_member_has_work_in_their_queue(runner, db):
     reports = handling.staff_reports(staff, service.ReportFilters(status=None), 1).items
     assert reports and all(r.department.code == "ROADS" for r in reports)
     assert len(answer_templates.templates(staff)[1]) >= 2
+
+
+def test_demo_items_are_dated_at_their_own_times_and_staff_act_on_working_days(runner, db):
+    """Reports, their updates, petitions, proposals and comments each at their own minute in the
+    days before the seed (not all "방금"), staff updates on working days, and no update
+    announcing works on a date already past."""
+    import re
+
+    from civic.participation.models import ProposalComment
+    from civic.reports.models import ReportUpdate
+    from civic.timezone import is_working_day, local_now, to_local
+
+    assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
+    now = utcnow()
+    for model in (Report, ReportUpdate, Petition, Proposal, ProposalComment):
+        made = [to_local(row.created_at) for row in db.session.scalars(select(model))]
+        assert len({(t.date(), t.hour, t.minute) for t in made}) == len(made), model.__name__
+        assert all(t < to_local(now) - timedelta(hours=1) for t in made), model.__name__
+    updates = list(db.session.scalars(select(ReportUpdate)))
+    assert all(is_working_day(to_local(u.created_at).date()) for u in updates)
+    assert all(u.created_at > u.report.created_at for u in updates)
+    today = local_now().date()
+    for update in updates:
+        for month, day in re.findall(r"(\d+)월 (\d+)일", update.text):
+            announced = date(today.year + (int(month) < today.month), int(month), int(day))
+            assert announced > today, update.text

@@ -9,6 +9,7 @@ from flask_babel import force_locale
 
 from civic.formatting import (
     format_ago,
+    format_ago_short,
     format_clock,
     format_day,
     format_month_day,
@@ -67,6 +68,18 @@ def test_recent_events_are_relative(ctx):
     with force_locale("en"):
         assert format_ago(MOMENT - timedelta(hours=3), now=MOMENT) == "3 hours ago"
         assert format_ago(MOMENT - timedelta(seconds=5), now=MOMENT) == "just now"
+
+
+def test_the_short_relative_form_fits_a_narrow_column(ctx):
+    """The staff desk's "received": relative within a day, else month and day (the full time in
+    the element's title)."""
+    with force_locale("ko"):
+        assert format_ago_short(MOMENT - timedelta(hours=3), now=MOMENT) == "3시간 전"
+        assert format_ago_short(MOMENT - timedelta(days=3), now=MOMENT) == "11월 28일"
+        html = str(time_tag(datetime(2026, 11, 2, 3, tzinfo=UTC), "ago_short"))
+        assert ">11월 2일</time>" in html and 'title="2026년 11월 2일 (월) 오후 12:00"' in html
+    with force_locale("en"):
+        assert format_ago_short(MOMENT - timedelta(days=3), now=MOMENT) == "November 28"
 
 
 def test_time_tag_carries_the_exact_value(ctx):

@@ -21,9 +21,9 @@ DEMO_PASSWORD = "civic-demo-2026"
 # role, e-mail, department code, display name, what to try with it
 DEMO_ACCOUNTS = (
     ("citizen", "citizen@demo.civic.example", None, "김시민", "proposals, reports, petitions, votes"),
-    ("staff", "staff@demo.civic.example", "ROADS", "이도로 (도로관리과)",
+    ("staff", "staff@demo.civic.example", "ROADS", "이도로",
      "the staff console: reports and petitions of 도로관리과"),
-    ("alert_officer", "officer@demo.civic.example", "DISASTER", "박안전 (재난안전정책과)",
+    ("alert_officer", "officer@demo.civic.example", "DISASTER", "박안전",
      "draft, preview and send safety alerts"),
     ("admin", "admin@demo.civic.example", None, "관리자", "everything, moderation, routing"),
 )

@@ -4,21 +4,22 @@ are written as a send would have left them: sent by the demo alert officer, deli
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from civic.alerts import banner
 from civic.alerts.models import Alert
 from civic.db import unit_of_work
+from civic.demo import at_local
 from civic.extensions import db
 from civic.geo import all_districts
-from civic.timezone import local_now, local_zone, to_utc
+from civic.timezone import local_now
 
 # Past alerts that fit the season of the day the demo is loaded (no heat wave in November):
 # months it can happen in, days ago, local time sent, hours in force, type, level, districts
 # (None: all), Korean and English texts.
-SUMMER, WINTER = (6, 7, 8, 9), (11, 12, 1, 2, 3)
+SUMMER, WINTER, DUST = (6, 7, 8, 9), (11, 12, 1, 2, 3), (11, 12, 1, 2, 3, 4, 5)
 PAST_ALERTS = (
     (SUMMER, 3, "05:40", 6, "heavy_rain", "urgent", ["11680", "11650"],
      ("호우 경보", "강남구·서초구에 시간당 50mm 이상의 강한 비가 내리고 있습니다. 하천변과 지하차도 이용을 삼가세요.",
@@ -31,7 +32,7 @@ PAST_ALERTS = (
       "대중교통을 이용하고, 내 집 앞 눈은 함께 치워 주세요."),
      ("Heavy snow advisory", "5 to 10 cm of snow is expected across Seoul until tonight. Roads may be icy.",
       "Take public transport, and clear the snow in front of your home.")),
-    (WINTER, 5, "17:25", 24, "fine_dust", "safety", None,
+    (DUST, 5, "17:25", 24, "fine_dust", "safety", None,
      ("미세먼지 비상저감조치 시행", "초미세먼지 농도가 높아 내일 06시부터 21시까지 비상저감조치가 시행됩니다.",
       "외출을 줄이고, 외출할 때는 보건용 마스크(KF80 이상)를 쓰세요."),
      ("Fine dust emergency measures", "Fine dust is high: emergency reduction measures apply tomorrow from "
@@ -49,14 +50,20 @@ PAST_ALERTS = (
 )
 
 
-def _sent_at(today, days: int, clock: str) -> datetime:
-    hour, minute = (int(part) for part in clock.split(":"))
-    return to_utc(datetime.combine(today - timedelta(days=days), time(hour, minute), tzinfo=local_zone()))
-
-
 def seasonal_alerts(today) -> list[tuple]:
     """The demo alerts that could have been sent in the weeks before ``today`` (local date)."""
     return [row for row in PAST_ALERTS if (today - timedelta(days=row[1])).month in row[0]]
+
+
+def alert_in_force(today) -> dict:
+    """The fields of a demo alert that fits the season of ``today`` (local date), for an alert in
+    force (the README screenshots): the first of ``PAST_ALERTS`` whose months hold today's, a
+    seasonal one before one that can happen all year."""
+    fits = [row for row in PAST_ALERTS if today.month in row[0]]
+    _months, _days, _clock, hours, type_, level, districts, ko, en = min(fits, key=lambda row: len(row[0]))
+    return {"type": type_, "level": level, "districts": districts or [d.code for d in all_districts()],
+            "headline_ko": ko[0], "body_ko": ko[1], "instruction_ko": ko[2],
+            "headline_en": en[0], "body_en": en[1], "instruction_en": en[2], "expires_in_min": hours * 60}
 
 
 def seed_demo(people: dict) -> dict[str, int]:
@@ -69,7 +76,7 @@ def seed_demo(people: dict) -> dict[str, int]:
     rows = seasonal_alerts(today)
     with unit_of_work():
         for _months, days, clock, hours, type_, level, districts, ko, en in rows:
-            sent = _sent_at(today, days, clock)
+            sent = at_local(today, -days, clock)
             db.session.add(Alert(
                 identifier=f"urn:uuid:{uuid.uuid4()}", msg_type="Alert", type=type_, level=level,
                 headline_ko=ko[0], body_ko=ko[1], instruction_ko=ko[2],

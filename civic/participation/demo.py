@@ -4,28 +4,32 @@ obey the rules: 검토 대기 (submitted), 공감 모집 중 (published), 검토
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
-from civic.db import utcnow
+from civic.db import clock_at, unit_of_work
+from civic.demo import at_local
 from civic.extensions import db
 from civic.participation import service
 from civic.participation.models import Poll, Proposal
+from civic.timezone import local_now
 
+# Polls open and close at the times staff set them (local wall clock, in days from the day the
+# demo is loaded): at 09:00, and at 18:00 or 23:59, on different days, never the minute of the seed.
+# question, English, options, district, voters, (opened days ago, at), (closes in days, at)
 OPEN_POLLS = (
     ("한강공원 야간 개방 시간을 늘릴까요?", "Should Hangang parks stay open later at night?",
-     ["찬성", "반대", "잘 모르겠다"], None, 12),
+     ["찬성", "반대", "잘 모르겠다"], None, 12, (9, "09:00"), (4, "18:00")),
     ("따릉이 대여소를 어디에 더 늘리면 좋을까요?", "Where should more Ttareungyi bike stations go?",
-     ["지하철역 출구 앞", "대학가", "한강공원 입구", "주택가 골목"], None, 9),
+     ["지하철역 출구 앞", "대학가", "한강공원 입구", "주택가 골목"], None, 9, (4, "10:00"), (9, "23:59")),
     ("강남구 공공 체육관 주말 개방, 어떻게 생각하세요?", "Opening Gangnam-gu public gyms at weekends?",
-     ["토·일 모두 개방", "토요일만 개방", "지금처럼 평일만"], "11680", 6),
+     ["토·일 모두 개방", "토요일만 개방", "지금처럼 평일만"], "11680", 6, (2, "09:00"), (20, "18:00")),
 )
+# question, English, options, votes per option, (opened days ago, at), (closed days ago, at)
 CLOSED_POLLS = (
     ("2026년 서울 시민의 날 행사 주제를 골라 주세요", "Pick the theme of Seoul Citizens' Day 2026",
-     ["한강 불꽃과 음악", "전통시장 축제", "걷기 좋은 서울 걷기대회"], (21, 14, 9)),
+     ["한강 불꽃과 음악", "전통시장 축제", "걷기 좋은 서울 걷기대회"], (21, 14, 9), (24, "09:00"), (3, "18:00")),
     ("지하철 막차 시간을 1시간 연장할까요?", "Extend the last subway trains by an hour?",
-     ["찬성", "반대"], (31, 12)),
+     ["찬성", "반대"], (31, 12), (45, "09:00"), (16, "23:59")),
 )
 
 # title, body, category, district, stage
@@ -53,12 +57,12 @@ COMMENTS = ("저도 같은 생각입니다. 꼭 반영되었으면 좋겠어요.
 
 
 def _open_polls(staff, crowd) -> int:
-    now = utcnow()
+    today = local_now().date()
     added = 0
-    for question, question_en, options, district, voters in OPEN_POLLS:
+    for question, question_en, options, district, voters, (opened, opened_at), (closes, closes_at) in OPEN_POLLS:
         poll = service.create_poll(staff, question_ko=question, question_en=question_en, options=options,
-                                   opens_at=now - timedelta(days=2), closes_at=now + timedelta(days=12),
-                                   district_code=district)
+                                   opens_at=at_local(today, -opened, opened_at),
+                                   closes_at=at_local(today, closes, closes_at), district_code=district)
         for i, person in enumerate(crowd[:voters]):
             service.cast_vote(person, poll.id, poll.options[(i * 7) % len(options)].id)
         added += 1
@@ -66,36 +70,51 @@ def _open_polls(staff, crowd) -> int:
 
 
 def _closed_polls(staff, crowd) -> int:
+    today = local_now().date()
     added = 0
-    for question, question_en, options, votes in CLOSED_POLLS:
-        now = utcnow()
+    for question, question_en, options, votes, (opened, opened_at), (closed, closed_at) in CLOSED_POLLS:
         poll = service.create_poll(staff, question_ko=question, question_en=question_en, options=options,
-                                   opens_at=now - timedelta(days=30), closes_at=now + timedelta(days=1),
+                                   opens_at=at_local(today, -opened, opened_at), closes_at=at_local(today, 1, "18:00"),
                                    results_visibility="after_close")
         voters = iter(crowd)
         for option, count in zip(poll.options, votes, strict=True):
             for _ in range(count):
                 service.cast_vote(next(voters), poll.id, option.id)
         service.close_poll(staff, poll.id)
+        # Voting happens now, so the poll is closed now; then it is dated to the evening it
+        # closed on, as the history would show it (the service only closes polls now).
+        with unit_of_work():
+            poll.closes_at = at_local(today, -closed, closed_at)
         added += 1
     return added
+
+
+# When each proposal was submitted (working days ago, local HH:MM): published the next working
+# day at PUBLISHED, neighbours' comments the day after; supports and answers come at the seed.
+SUBMITTED = ((9, "21:14"), (7, "08:37"), (12, "19:48"), (15, "12:06"), (1, "23:22"))
+PUBLISHED, COMMENTED = ("10:12", "11:40", "09:55", "14:03"), ("12:41", "20:17")
 
 
 def _proposals(people, crowd) -> int:
     citizen, admin = people["citizen"], people["admin"]
     authors = [citizen] + crowd[-5:]
+    today = local_now().date()
     for n, (title, body, category, district, stage, supports) in enumerate(PROPOSALS):
-        proposal = service.create_proposal(authors[n % len(authors)], title=title, body=body, category=category,
-                                           district_code=district)
+        days, clock = SUBMITTED[n]
+        with clock_at(at_local(today, -days, clock, working=True)):
+            proposal = service.create_proposal(authors[n % len(authors)], title=title, body=body,
+                                               category=category, district_code=district)
         if stage == "submitted":
             continue
-        service.publish_proposal(admin, proposal.id)
+        with clock_at(at_local(today, -(days - 1), PUBLISHED[n % len(PUBLISHED)], working=True)):
+            service.publish_proposal(admin, proposal.id)
+        for (person, text), clock in zip(zip(crowd[:2], COMMENTS[n % 2:], strict=False), COMMENTED, strict=False):
+            with clock_at(at_local(today, -(days - 2), clock, working=True)):
+                service.add_comment(person, proposal.id, text)
         wanted = supports if supports is not None else service.threshold()
         backers = [p for p in [citizen] + crowd if p.id != proposal.author_id][:wanted]
         for person in backers:
             service.support(person, proposal.id)
-        for person, text in zip(crowd[:2], COMMENTS[n % 2:], strict=False):
-            service.add_comment(person, proposal.id, text)
         if stage == "answered":
             service.respond(admin, proposal.id, "partly_accepted", RESPONSE)
     return len(PROPOSALS)

@@ -160,7 +160,7 @@ def test_report_and_proposal_desks_show_the_assignee_column(live_server, live_ap
         seed_reports()
         citizen = make_user(email="citizen@example.org")
         kim = make_user("staff", "ROADS", email="roads@example.org", name="김도로")
-        lee = make_user("staff", "ROADS", email="roads2@example.org", name="이도로")
+        lee = make_user("staff", "ROADS", email="roads2@example.org", name="남궁도로")
         made = [reports.create_report(service_code="pothole", location=reports.resolve_location(37.5125, 127.059),
                                       reporter=citizen, attributes={"SIZE": "small"}) for _ in range(3)]
         handling.assign_report(kim, made[0], lee.id)
@@ -178,7 +178,10 @@ def test_report_and_proposal_desks_show_the_assignee_column(live_server, live_ap
     header = page.locator(".desk-head .c-assignee")
     assert header.inner_text().startswith("담당자")
     cells = page.locator("li[data-row] .c-assignee")
-    assert cells.all_inner_texts() == ["김도로", "이도로", ""]
+    assert cells.all_inner_texts() == ["김도로", "남궁도로", ""]
+    # The name is shown whole (not cut to "남궁도…"); the department is in its tooltip.
+    assert all(cell.evaluate("(el) => el.scrollWidth <= el.clientWidth") for cell in cells.all())
+    assert cells.nth(1).get_attribute("title") == "남궁도로 · 도로관리과"
     left = header.bounding_box()["x"]
     assert all(abs(cell.bounding_box()["x"] - left) < 1 for cell in cells.all()[:2])
     assert page.locator("li[data-row] .c-receipt").all_inner_texts() == [f"#{ids[1]}", f"#{ids[0]}", f"#{ids[2]}"]

@@ -67,7 +67,7 @@ def assignee_of(db, report) -> int | None:
 
 
 def assignees(html: str) -> list[str]:
-    return re.findall(r'<span class="desk-only c-assignee">([^<]*)</span>', html)
+    return re.findall(r'<span class="desk-only c-assignee"[^>]*>([^<]*)</span>', html)
 
 
 def test_reports_get_an_assignee_of_their_department_and_sort_by_it(client, catalog, db):
