@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -256,9 +257,18 @@ def worker_env(app, redis_url, **extra):
     env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                INSTANCE_PATH=app.instance_path, SECRET_KEY="test", PYTHONPATH=str(ROOT),
                PUSH_SERVICE_ALLOWLIST=" ".join(app.config["PUSH_SERVICE_ALLOWLIST"]), PUSH_BATCH_SIZE="4",
+               PUSH_QUEUE=app.config["PUSH_QUEUE"],
                VAPID_PRIVATE_KEY=app.config["VAPID_PRIVATE_KEY"])
     env.update(extra)
     return env
+
+
+def own_queue(app) -> str:
+    """A fan-out queue of this test's own: a job another test's worker left behind (a retry, a
+    killed work horse) can never be taken by this test's worker, nor this test's by another."""
+    name = f"alerts-{uuid.uuid4().hex[:8]}"
+    app.config["PUSH_QUEUE"] = name
+    return name
 
 
 def children_of(pid: int) -> list[int]:
@@ -278,13 +288,14 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db
                                                                          redis_url):
     answered = [subscribe(push_service)[0] for _ in range(4)]
     hanging = [subscribe(push_service, "hang")[0] for _ in range(4)]
+    queue = own_queue(app)
     app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
     alert = send_alert(officers[0])
     env = worker_env(app, redis_url, PUSH_BATCH_SIZE="8", PUSH_CONCURRENCY="8", PUSH_TIMEOUT_S="60",
                      PUSH_CLAIM_LEASE_S="1")
     rq = str(Path(sys.executable).parent / "rq")
     # 90 s: a worker starts slowly on a loaded 2-core machine.
-    worker = subprocess.Popen([rq, "worker", "--burst", "--url", redis_url, "alerts"], cwd=ROOT, env=env,
+    worker = subprocess.Popen([rq, "worker", "--burst", "--url", redis_url, queue], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(lambda: sorted(d.state for d in deliveries(db, alert).values()) == ["sending"] * 4 + ["sent"] * 4,
@@ -304,7 +315,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db
     assert [len(d.received) for d in hanging] == [0] * 4
 
     assert service.resume(officers[0], alert) == 1
-    result = subprocess.run([rq, "worker", "--burst", "--url", redis_url, "alerts"], cwd=ROOT, env=env,
+    result = subprocess.run([rq, "worker", "--burst", "--url", redis_url, queue], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     rows = deliveries(db, alert)
@@ -318,15 +329,16 @@ def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_servic
     """RQ's own forking worker, and the Procfile's (jobs in the worker process, which keeps its
     database and push connections from one batch to the next)."""
     devices = [subscribe(push_service)[0] for _ in range(6)]
+    queue = own_queue(app)
     app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
     alert = send_alert(officers[0])
     assert alert.status == "sending" and all(d.received == [] for d in devices)
-    assert jobs.get_queue("alerts").count == 1  # the planning job
+    assert jobs.get_queue(queue).count == 1  # the planning job
 
     env = worker_env(app, redis_url)
     rq = Path(sys.executable).parent / "rq"
     result = subprocess.run([str(rq), "worker", "--burst", "--worker-class", worker_class, "--url", redis_url,
-                             "alerts"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+                             queue], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert push_service.errors == []
     assert [len(d.received) for d in devices] == [1] * 6, result.stderr[-3000:]
