@@ -314,7 +314,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db
     assert sorted(d.state for d in deliveries(db, alert).values()) == ["sending"] * 4 + ["sent"] * 4
     assert [len(d.received) for d in hanging] == [0] * 4
 
-    assert service.resume(officers[0], alert) == 1
+    # What an operator does after the crash, in a process of its own as on a server.
+    flask = str(Path(sys.executable).parent / "flask")
+    resumed = subprocess.run([flask, "--app", "app.py", "alerts", "resume", str(alert.id), "--officer",
+                              officers[0].email], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0 and "1 batch(es) enqueued" in resumed.stdout, resumed.stderr[-2000:]
+    assert jobs.get_queue(queue).count == 1
     result = subprocess.run([rq, "worker", "--burst", "--url", redis_url, queue], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
