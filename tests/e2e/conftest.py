@@ -96,7 +96,16 @@ def a11y_phone(browser):
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the current page."""
-    page.add_script_tag(path=str(AXE))
+    from playwright.sync_api import Error
+
+    # After a click that navigates, the new document may not have been committed yet: wait for
+    # it, and once more if the script met a document still being replaced.
+    page.wait_for_load_state()
+    try:
+        page.add_script_tag(path=str(AXE))
+    except Error:
+        page.wait_for_load_state()
+        page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
