@@ -284,6 +284,7 @@ def children_of(pid: int) -> list[int]:
     return children
 
 
+@pytest.mark.fresh_app  # an app of its own: nothing another test left on a shared one reaches its workers
 def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db, officers, push_service,
                                                                          redis_url):
     answered = [subscribe(push_service)[0] for _ in range(4)]
@@ -291,6 +292,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db
     queue = own_queue(app)
     app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
     alert = send_alert(officers[0])
+    assert jobs.backend() == "rq" and jobs.get_queue(queue).count == 1  # the planning job, for the worker
     env = worker_env(app, redis_url, PUSH_BATCH_SIZE="8", PUSH_CONCURRENCY="8", PUSH_TIMEOUT_S="60",
                      PUSH_CLAIM_LEASE_S="1")
     rq = str(Path(sys.executable).parent / "rq")
@@ -329,6 +331,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, db
     assert len(rows) == 8 and {d.state for d in rows.values()} == {"sent"}
 
 
+@pytest.mark.fresh_app
 @pytest.mark.parametrize("worker_class", ["rq.Worker", "civic.rq_worker.SimpleWorker"])
 def test_the_same_fanout_through_a_real_rq_worker(app, db, officers, push_service, redis_url, worker_class):
     """RQ's own forking worker, and the Procfile's (jobs in the worker process, which keeps its
